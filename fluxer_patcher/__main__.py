@@ -1,0 +1,3 @@
+from fluxer_patcher.cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""One file as the engine sees it: its bytes, its syntax tree and its layout conventions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from fluxer_patcher import languages
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
+
+
+class Document:
+    def __init__(self, path: str, data: bytes, language: str | None) -> None:
+        self.path = path
+        self.data = data
+        self.language = language
+
+    @cached_property
+    def tree(self) -> Tree:
+        if self.language is None:
+            raise ValueError(f"{self.path}: no grammar for this file")
+        return languages.parse(self.language, self.data)
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    # -- text ---------------------------------------------------------------------------
+
+    def text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8")
+
+    @cached_property
+    def newline(self) -> bytes:
+        """The file's line ending: CRLF when most lines end that way, else LF."""
+        crlf = self.data.count(b"\r\n")
+        return b"\r\n" if crlf and crlf * 2 >= self.data.count(b"\n") else b"\n"
+
+    @cached_property
+    def indent_unit(self) -> bytes:
+        """One level of indentation: a tab, or the most common step between space indents."""
+        tabs = spaces = 0
+        steps: Counter[int] = Counter()
+        previous = 0
+        for line in self.data.splitlines():
+            if not line.strip():
+                continue
+            if line.startswith(b"\t"):
+                tabs += 1
+                continue
+            width = len(line) - len(line.lstrip(b" "))
+            if width:
+                spaces += 1
+            if width > previous:
+                steps[width - previous] += 1
+            previous = width
+        if tabs >= spaces:
+            return b"\t"
+        step = steps.most_common(1)[0][0] if steps else 2
+        return b" " * step
+
+    def line_start(self, offset: int) -> int:
+        return self.data.rfind(b"\n", 0, offset) + 1
+
+    def line_end(self, offset: int) -> int:
+        """Offset of the line break ending the line that holds ``offset`` (or EOF)."""
+        end = self.data.find(b"\n", offset)
+        if end == -1:
+            return len(self.data)
+        return end - 1 if end > 0 and self.data[end - 1 : end] == b"\r" else end
+
+    def indent_at(self, offset: int) -> bytes:
+        start = self.line_start(offset)
+        line = self.data[start : self.line_end(start)]
+        return line[: len(line) - len(line.lstrip(b" \t"))]
+
+    def starts_line(self, node: Node) -> bool:
+        """Whether only whitespace precedes ``node`` on its line."""
+        return not self.data[self.line_start(node.start_byte) : node.start_byte].strip()
+
+    def line_of(self, offset: int) -> int:
+        return self.data.count(b"\n", 0, offset) + 1
+
+    def same_line(self, a: int, b: int) -> bool:
+        lo, hi = min(a, b), max(a, b)
+        return b"\n" not in self.data[lo:hi]
+
+    # -- locations ----------------------------------------------------------------------
+
+    def loc(self, node_or_offset: Node | int) -> str:
+        """``path:line:col`` (1-based) of a node or a byte offset."""
+        if isinstance(node_or_offset, int):
+            line = self.line_of(node_or_offset)
+            col = node_or_offset - self.line_start(node_or_offset) + 1
+        else:
+            line = node_or_offset.start_point[0] + 1
+            col = node_or_offset.start_point[1] + 1
+        return f"{self.path}:{line}:{col}"
+
+    def syntax_errors(self, limit: int = 3) -> list[str]:
+        """Locations of ERROR / MISSING nodes, at most ``limit``."""
+        found: list[str] = []
+        if not self.root.has_error:
+            return found
+        stack = [self.root]
+        while stack and len(found) < limit:
+            node = stack.pop()
+            if node.is_error or node.is_missing:
+                what = f"missing {node.type!r}" if node.is_missing else "unexpected text"
+                found.append(f"{self.loc(node)} ({what})")
+                continue
+            if node.has_error:
+                stack.extend(reversed(node.children))
+        return found
+
+
+_LINE_WORD = re.compile(r"\s+")
+
+
+def one_line(text: str, width: int = 60) -> str:
+    """A node's text squeezed onto one line for reasons and reports."""
+    flat = _LINE_WORD.sub(" ", text).strip()
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -1,0 +1,63 @@
+"""The tree-sitter grammars fixes can name, loaded on first use.
+
+A grammar module is imported only when a fix that needs it runs, so ``fluxer-patch list``
+and a run that touches only TypeScript never pay for the Dockerfile or YAML grammars.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Language, Parser, Tree
+
+
+@dataclass(frozen=True)
+class Grammar:
+    module: str
+    function: str
+    # How to embed an expression snippet so that it parses on its own, and where it sits.
+    expression_wrapper: tuple[str, str] | None = None
+
+
+GRAMMARS: dict[str, Grammar] = {
+    "typescript": Grammar("tree_sitter_typescript", "language_typescript", ("(\n", "\n);\n")),
+    "tsx": Grammar("tree_sitter_typescript", "language_tsx", ("(\n", "\n);\n")),
+    "javascript": Grammar("tree_sitter_javascript", "language", ("(\n", "\n);\n")),
+    "dockerfile": Grammar("tree_sitter_dockerfile", "language"),
+    "json": Grammar("tree_sitter_json", "language"),
+    "yaml": Grammar("tree_sitter_yaml", "language"),
+}
+
+# The families whose strings, comments and statements the JS edit primitives understand.
+JS_FAMILY = frozenset({"typescript", "tsx", "javascript"})
+
+
+class UnknownLanguage(ValueError):
+    pass
+
+
+@cache
+def language(name: str) -> Language:
+    from tree_sitter import Language
+
+    try:
+        grammar = GRAMMARS[name]
+    except KeyError:
+        raise UnknownLanguage(f"unknown language {name!r} (known: {', '.join(sorted(GRAMMARS))})") from None
+    module = importlib.import_module(grammar.module)
+    return Language(getattr(module, grammar.function)())
+
+
+@cache
+def parser(name: str) -> Parser:
+    from tree_sitter import Parser
+
+    return Parser(language(name))
+
+
+def parse(name: str, data: bytes) -> Tree:
+    return parser(name).parse(data)

@@ -1,0 +1,20 @@
+; Gotcha 11. The directive arrays of the app server's Content-Security-Policy:
+;   function createAppServerInitializer(...) { ... createAppServer({ ..., cspDirectives: {
+;       styleSrc: [...], imgSrc: [...], fontSrc: [...], ... } }) }
+; @key is the directive name (steps pick one with `where`), @target its array.
+; Other initializers (admin, marketing) have their own CSP and must not match.
+((pair
+   key: (property_identifier) @_csp (#eq? @_csp "cspDirectives")
+   value: (object
+     (pair
+       key: (property_identifier) @key
+       value: (array) @target)))
+ (#inside? @target "function_declaration" "createAppServerInitializer"))
+
+((function_declaration
+   name: (identifier) @landmark.createAppServerInitializer)
+ (#eq? @landmark.createAppServerInitializer "createAppServerInitializer"))
+
+((pair
+   key: (property_identifier) @landmark.cspDirectives)
+ (#eq? @landmark.cspDirectives "cspDirectives"))
