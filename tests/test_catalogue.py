@@ -38,7 +38,10 @@ def test_bundled_catalogue_loads_and_every_query_compiles() -> None:
         assert patch.id in patch.manifest.name
         for step in patch.steps:
             if step.query is not None and step.language is not None:
-                queries.compile_query(step.language, step.query)
+                for path in (step.query, step.present):
+                    if path is not None:
+                        query_file = queries.compile_query(step.language, path)
+                        assert query_file.landmark_query is not None or path == step.present
 
 
 def _catalogue(tmp_path: Path, manifest: str) -> Path:
@@ -103,5 +106,5 @@ def test_inside_predicate_pins_the_enclosing_method(tmp_path: Path) -> None:
     q = tmp_path / "q.scm"
     q.write_text('((call_expression) @target (#inside? @target "method_definition" "b"))\n')
     doc = Document("x.ts", b"class C { a() { f(); } b() { g(); } }", "typescript")
-    targets, _ = queries.split(queries.run(queries.compile_query("typescript", q), doc.root))
+    targets = queries.targets(queries.run(queries.compile_query("typescript", q).query, doc.root))
     assert [doc.text(m.target) for m in targets] == ["g()"]
