@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from fluxer_patcher import queries
 from fluxer_patcher.catalogue import Patch, Step
 from fluxer_patcher.document import Document
-from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, Present, load_all
+from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, MissingCapture, Present, load_all
 from fluxer_patcher.source import FileMissing, Source, SourceError
 from fluxer_patcher.structure import SnippetError
 from fluxer_patcher.workspace import FileChange, Workspace
@@ -133,6 +133,10 @@ class Engine:
                 outcome = spec.run(ctx)
             except SnippetError as exc:
                 raise _StepFailed(ERROR, f"fix parameters: {exc}") from None
+            except MissingCapture as exc:
+                raise _StepFailed(
+                    ERROR, f"fix parameters use {{{{{exc.args[0]}}}}}, which {step.query} does not capture"
+                ) from None
             if isinstance(outcome, Drift):
                 raise _StepFailed(DRIFTED, outcome.reason)
             if isinstance(outcome, Present):

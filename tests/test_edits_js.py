@@ -183,3 +183,9 @@ def test_an_edit_that_breaks_the_syntax_is_refused(run, monkeypatch: pytest.Monk
 def test_syntax_errors_before_patching_are_an_error(run) -> None:
     outcome, _, reason = run("x = {src: ['a']\n", ARRAY, "add-array-element", {"element": "'b'"})
     assert outcome == "error" and reason.startswith("syntax errors before patching at src/a.tsx:")
+
+
+def test_a_placeholder_the_query_does_not_capture_is_an_error(run) -> None:
+    params = {"statement": "stop({{t}});"}
+    outcome, _, reason = run("function f() {\n\tgo();\n}\n", STMT, "insert-statement-before", params)
+    assert outcome == "error" and "use {{t}}, which" in reason
