@@ -110,8 +110,15 @@ class Style:
 
 
 def content_end(doc: Document, node: Node) -> int:
-    """Where the text of ``node`` really ends: before trailing blank lines."""
-    end = node.end_byte
+    """Where the text of ``node`` really ends: before trailing comments and blank lines
+    (a comment after an entry introduces what follows it)."""
+    last = node
+    while last.child_count:
+        kids = [c for c in last.children if c.type != "comment" and c.end_byte > c.start_byte]
+        if not kids:
+            break
+        last = kids[-1]
+    end = last.end_byte
     while end > node.start_byte and doc.data[end - 1 : end] in (b" ", b"\t", b"\r", b"\n"):
         end -= 1
     return end
@@ -136,7 +143,7 @@ def blank_separated(view: DataView, nodes: list[Node]) -> bool:
         b"\n\n" in doc.data[after_line(doc, a) : b.start_byte].replace(b"\r", b"").replace(b" ", b"")
         for a, b in pairwise(nodes)
     )
-    return gaps[True] > gaps[False]
+    return gaps[True] > 0 and gaps[True] >= gaps[False]
 
 
 def key_column(view: DataView, entries: list[Entry]) -> str | None:

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 DATA = frozenset({"json", "yaml"})
 YAML = frozenset({"yaml"})
 _ROLE_REF = re.compile(r"\{\{service:([\w-]+)\}\}")
+_CAPTURE_REF = re.compile(r"\{\{(\w+)\}\}")
 
 
 class _Stop(Exception):
@@ -57,7 +58,16 @@ class _Stop(Exception):
 
 
 def _text(ctx: EditContext, name: str) -> str:
-    """A string parameter with ``{{capture}}`` and ``{{service:NAME}}`` filled in."""
+    """A string parameter with ``{{capture}}`` and ``{{service:NAME}}`` filled in.
+
+    A capture a placeholder uses must have one node: several (two API keys) is drift."""
+    raw = ctx.params.get(name)
+    for capture in dict.fromkeys(_CAPTURE_REF.findall(raw if isinstance(raw, str) else "")):
+        nodes = ctx.match.captures.get(capture, [])
+        if len(nodes) > 1:
+            where = ", ".join(ctx.doc.loc(n) for n in nodes)
+            raise _Stop(f"{{{{{capture}}}}} is ambiguous: {len(nodes)} candidates at {where}; "
+                        f"expected one for {ctx.looking_for or 'the fix'}")
     try:
         text = ctx.text(name)
     except MissingCapture as missing:

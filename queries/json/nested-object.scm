@@ -14,4 +14,4 @@
 (document
   (object
     (pair
-      key: (string (string_content) @landmark.top-level-keys))))
+      key: (string (string_content) @landmark.top_level_keys))))

@@ -11,4 +11,4 @@
 (document
   (object
     (pair
-      key: (string (string_content) @landmark.top-level-keys))))
+      key: (string (string_content) @landmark.top_level_keys))))

@@ -19,5 +19,5 @@
     (block_node
       (block_mapping
         (block_mapping_pair
-          key: (flow_node) @landmark.top-level-keys)))))
- (#match? @landmark.top-level-keys "^(services|volumes|networks)$"))
+          key: (flow_node) @landmark.top_level_keys)))))
+ (#match? @landmark.top_level_keys "^(services|volumes|networks)$"))
