@@ -196,9 +196,23 @@ def _parse(path: str, data: bytes) -> Document:
         return Document(path, data, "json")
     doc = Document(path, data, "yaml")
     if doc.root.has_error:
-        first = doc.syntax_errors(limit=1)[0]
-        raise Malformed(f"{first.split(' ', 1)[0]}: malformed YAML: {first.split(' ', 1)[1].strip('()')}")
+        line, column = _yaml_error_position(data)
+        raise Malformed(f"{path}:{line}:{column}: malformed YAML")
     return doc
+
+
+def _yaml_error_position(data: bytes) -> tuple[int, int]:
+    """Line and column (1-based) of the first line whose prefix no longer parses.
+
+    tree-sitter's error nodes often span from the start of the enclosing mapping; the first
+    prefix of the file that stops parsing points at the line a person has to look at."""
+    lines = data.splitlines(keepends=True)
+    for count in range(1, len(lines) + 1):
+        prefix = b"".join(lines[:count])
+        if Document("<prefix>", prefix, "yaml").root.has_error:
+            last = lines[count - 1]
+            return count, len(last) - len(last.lstrip(b" ")) + 1
+    return len(lines), 1
 
 
 # -- the checks ---------------------------------------------------------------------------
