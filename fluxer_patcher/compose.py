@@ -115,6 +115,39 @@ def hostnames(service: Service) -> set[str]:
     return names
 
 
+_VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def interpolate(value: Any, env: Mapping[str, str]) -> Any:
+    """``value`` with Compose's ``${VAR}``, ``${VAR:-default}``, ``${VAR:?error}`` and ``$VAR``
+    replaced from ``env`` (an unset variable with no default reads as empty)."""
+    if isinstance(value, dict):
+        return {k: interpolate(v, env) for k, v in value.items()}
+    if isinstance(value, list):
+        return [interpolate(v, env) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        name = m.group(1) or m.group(4)
+        op, arg = m.group(2), m.group(3) or ""
+        current = env.get(name)
+        unset_or_empty = not current if op and op.startswith(":") else current is None
+        if op in (":-", "-"):
+            return arg if unset_or_empty else str(current)
+        if op in (":+", "+"):
+            return "" if unset_or_empty else arg
+        return current or ""
+
+    return _VARIABLE.sub(one, value)
+
+
+def with_env(service: Service, env: Mapping[str, str]) -> Service:
+    return Service(service.name, service.entry, interpolate(service.data, env))
+
+
 # -- volumes --------------------------------------------------------------------------
 
 _NAMED_VOLUME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

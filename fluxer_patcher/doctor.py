@@ -169,13 +169,21 @@ class Deployment:
     # -- compose ------------------------------------------------------------------------
 
     def services(self) -> list[compose.Service]:
-        return compose.services(self.view(self.compose_file))
+        """The Compose services, their values interpolated from ``.env`` as Compose would."""
+        env = {name: value for name, (_line, value) in self.env.items()}
+        return [compose.with_env(s, env) for s in compose.services(self.view(self.compose_file))]
+
+    def find(self, role: compose.Role) -> list[compose.Service]:
+        return [s for s in self.services() if compose.plays(s, role)]
 
     def server(self) -> compose.Service:
         for role in SERVER_ROLES:
-            found = compose.find(self.view(self.compose_file), role)
+            found = self.find(role)
             if len(found) == 1:
                 return found[0]
+        named = [s for s in self.services() if s.name in ("fluxer_server", "fluxer-server")]
+        if len(named) == 1:
+            return named[0]
         raise _Unavailable(PROBLEM, f"{self.compose_file}: no Fluxer server service (one running the "
                                     "fluxer-server image, or built from fluxer_server/Dockerfile)")
 
@@ -435,7 +443,7 @@ def nats(d: Deployment, f: Finding) -> None:
 
 @check("doctor-livekit-ports", (), "{compose}", LIVEKIT)
 def livekit_ports(d: Deployment, f: Finding) -> None:
-    found = compose.find(d.view(d.compose_file), LIVEKIT_ROLE)
+    found = d.find(LIVEKIT_ROLE)
     if len(found) != 1:
         what = "no LiveKit service" if not found else f"{len(found)} LiveKit services"
         f.problems.append(f"{d.compose_file}: {what} (image livekit/livekit-server)")

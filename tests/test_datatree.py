@@ -107,3 +107,11 @@ def test_compose_ports_and_mounts() -> None:
     assert [(m.source, m.target, m.read_only, m.named) for m in mounts] == [
         ("./config", "/etc/lk", True, False), ("data", "/data", False, True),
     ]
+
+
+def test_compose_interpolation_reads_env_like_compose() -> None:
+    env = {"IMAGE": "fluxer-server:local", "EMPTY": ""}
+    assert compose.interpolate(
+        ["${IMAGE}", "${MISSING:-d}", "${EMPTY:-d}", "${EMPTY-d}", "$IMAGE", "$$HOME", "${IMAGE:+set}", "${X:?err}"],
+        env,
+    ) == ["fluxer-server:local", "d", "d", "", "fluxer-server:local", "$HOME", "set", ""]
