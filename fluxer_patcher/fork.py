@@ -150,6 +150,9 @@ def build_branch(
 ) -> BranchOutcome:
     """Build branch ``name`` = upstream + the series; raises BranchRefused or GitError."""
     ref = git.check_branch_name(name)
+    named = git.run("rev-parse", "--symbolic-full-name", onto, check=False).stdout.decode().strip()
+    if named == ref:
+        raise BranchRefused(f"--branch {name} is the branch --onto reads; give the fixed branch its own name")
     where = git.checked_out_in(ref)
     if where:
         raise BranchRefused(

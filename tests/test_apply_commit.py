@@ -82,3 +82,14 @@ def test_fluxer_tree_in_a_subdirectory_of_the_repository(tmp_path: Path) -> None
     assert git(outer, "status", "--porcelain") == ""
     files = git(outer, "diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD^", "HEAD")
     assert files == "vendor/fluxer/packages/api/src/models/User.tsx"
+
+
+def test_detached_head_gets_the_commits(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    start = git(repo, "rev-parse", "HEAD")
+    git(repo, "switch", "-q", "--detach")
+    result = run_cli("apply", repo, "--commit")
+    assert result.code == 0, result.err
+    assert "on detached HEAD" in result.out
+    assert _ids(repo, f"{start}..HEAD") == IDS
+    assert git(repo, "rev-parse", "main") == start

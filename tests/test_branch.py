@@ -221,6 +221,7 @@ def test_push_with_lease(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (("--repo", "{tmp}", "--onto", "main", "--branch", "x"), "not a git repository"),
         (("--repo", "{repo}", "--onto", "no-such-rev", "--branch", "x"), "unknown revision"),
         (("--repo", "{repo}", "--onto", "main", "--branch", "bad..name"), "not a valid branch name"),
+        (("--repo", "{repo}", "--onto", "main", "--branch", "main"), "is the branch --onto reads"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
