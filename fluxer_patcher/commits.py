@@ -49,8 +49,15 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+_HOLD = "\x00"
+
+
 def _paragraph(text: str) -> str:
-    return textwrap.fill(text, _WIDTH, break_long_words=False, break_on_hyphens=False)
+    """``text`` wrapped at 72 columns, never inside a `code span`."""
+    parts = text.split("`")
+    held = "`".join(p.replace(" ", _HOLD) if i % 2 else p for i, p in enumerate(parts))
+    wrapped = textwrap.fill(held, _WIDTH, break_long_words=False, break_on_hyphens=False)
+    return wrapped.replace(_HOLD, " ")
 
 
 def body(patch: Patch) -> str:
