@@ -124,23 +124,92 @@ def _local_changes(path: Path, patches: list[Any]) -> list[str]:
     return gitstate.local_changes(path, files)
 
 
+def _identity_options(func: F) -> F:
+    func = click.option(
+        "--committer", default=None, metavar="'NAME <EMAIL>'",
+        help="Committer of the fix commits (default: $GIT_COMMITTER_NAME/EMAIL, else fluxer-patch).",
+    )(func)
+    return click.option(
+        "--author", default=None, metavar="'NAME <EMAIL>'",
+        help="Author of the fix commits (default: $GIT_AUTHOR_NAME/EMAIL, else fluxer-patch).",
+    )(func)
+
+
+def _identity(date: str, author: str | None, committer: str | None) -> Any:
+    """The commit identity dated ``date`` (an upstream commit's date, for reproducible ids)."""
+    from fluxer_patcher import commits
+
+    try:
+        return commits.identity(date, author, committer)
+    except ValueError as exc:
+        raise click.UsageError(f"--author/--committer: {exc}") from None
+
+
+def _revision_series(
+    repo_path: Path, rev: str, only: tuple[str, ...], skip: tuple[str, ...], catalogue_dir: Path | None
+) -> Any:
+    """Open the repository, resolve REV and run the selected fixes on its objects."""
+    from fluxer_patcher import series
+    from fluxer_patcher.catalogue import CatalogueError
+    from fluxer_patcher.source import any_exists
+    from fluxer_patcher.source_git import GitRevision, RevisionError, open_repo
+    from fluxer_patcher.workspace import NotUtf8
+
+    catalogue = _load_catalogue(catalogue_dir)
+    try:
+        patches = catalogue.select(only, skip)
+    except CatalogueError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        revision = GitRevision(open_repo(repo_path), rev)
+    except RevisionError as exc:
+        raise InputProblem(str(exc)) from None
+    if not any_exists(revision, catalogue.all_files()):
+        example = catalogue.all_files()[0] if catalogue.all_files() else "?"
+        raise InputProblem(
+            f"{revision.label}: not a Fluxer tree (none of the files the fixes target exist, e.g. {example})"
+        )
+    try:
+        return series.compute(revision, patches)
+    except NotUtf8 as exc:
+        raise InputProblem(str(exc)) from None
+
+
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Print the unified diff of every fix; write nothing.")
+@click.option(
+    "--commit", is_flag=True,
+    help="Then make one commit per applied fix on the current branch (PATH must be in a git worktree, "
+    "and the files the fixes change must have no local changes).",
+)
+@_identity_options
 @_selection_options
 @_format_option
 @_catalogue_option
 def apply(
-    path: Path, dry_run: bool, only: tuple[str, ...], skip: tuple[str, ...], fmt: str, catalogue: Path | None
+    path: Path,
+    dry_run: bool,
+    commit: bool,
+    author: str | None,
+    committer: str | None,
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    fmt: str,
+    catalogue: Path | None,
 ) -> int:
     """Apply every fix to the Fluxer checkout at PATH.
 
     Edits are computed in memory first; if any fix ends in error, no file is written.
-    With --dry-run the diff goes to stdout (the text report to stderr)."""
+    With --dry-run the diff goes to stdout (the text report to stderr).
+    With --commit each applied fix becomes its own commit (message and trailers as `branch` writes them)."""
     from fluxer_patcher.diffs import unified_all
     from fluxer_patcher.report import Report, emit
     from fluxer_patcher.writer import WriteError, write_changes
 
+    if commit and dry_run:
+        raise click.UsageError("--commit and --dry-run exclude each other")
+    checkout = _open_checkout(path) if commit else None
     tree, patches, engine, results = _run(path, only, skip, catalogue)
     local = _local_changes(path, patches)
     changes = engine.workspace.changes()
@@ -156,15 +225,69 @@ def apply(
     if errors:
         report.aborted = bool(changes)
     elif changes:
+        built = _commit_objects(checkout, tree, results, local, author, committer) if checkout else []
         try:
             write_changes(tree, changes)
         except WriteError as exc:
             raise InputProblem(str(exc)) from None
         report.written = True
+        if checkout is not None:
+            _commit_advance(checkout, tree, built, changes)
+            report.notes.extend(_commit_lines(checkout, built))
+            report.extra["commits"] = [{"id": c.patch_id, "sha": c.sha} for c in built]
     else:
         report.written = True
     emit(report, fmt)
     return report.exit_code()
+
+
+def _open_checkout(path: Path) -> Any:
+    from fluxer_patcher.gitwrite import GitError
+    from fluxer_patcher.inplace import NotAWorktree, open_checkout
+
+    _open_tree(path)
+    try:
+        return open_checkout(path)
+    except (NotAWorktree, GitError) as exc:
+        raise InputProblem(str(exc)) from None
+
+
+def _commit_objects(
+    checkout: Any, tree: Any, results: list[Any], local: list[str], author: str | None, committer: str | None
+) -> list[Any]:
+    """The fix commits as objects (HEAD not moved), refusing targets with local changes."""
+    from fluxer_patcher import inplace
+    from fluxer_patcher.gitwrite import GitError
+
+    changed = {c.path for r in results for c in r.changes}
+    dirty = [p for p in local if p in changed]
+    if dirty:
+        raise InputProblem(
+            f"{', '.join(dirty)}: local changes; --commit would mix them into the fix commits "
+            "(commit or stash them first, or run without --commit); nothing written"
+        )
+    try:
+        identity = _identity(checkout.git.commit_date(checkout.head), author, committer)
+        return inplace.build(checkout, tree, results, identity)
+    except GitError as exc:
+        raise InputProblem(f"{exc}; nothing written") from None
+
+
+def _commit_advance(checkout: Any, tree: Any, built: list[Any], changes: list[Any]) -> None:
+    from fluxer_patcher import inplace
+    from fluxer_patcher.gitwrite import GitError
+
+    try:
+        paths = list(inplace.repo_paths(tree, checkout, [c.path for c in changes]).values())
+        inplace.advance(checkout, built, paths)
+    except GitError as exc:
+        raise InputProblem(str(exc)) from None
+
+
+def _commit_lines(checkout: Any, built: list[Any]) -> list[str]:
+    where = checkout.branch.removeprefix("refs/heads/") if checkout.branch else "detached HEAD"
+    lines = [f"committed {len(built)} fix{'es' if len(built) != 1 else ''} on {where}:"]
+    return lines + [f"  {c.sha[:12]}  {c.subject}" for c in built]
 
 
 @cli.command()
@@ -206,6 +329,123 @@ def list_(fmt: str, catalogue: Path | None) -> int:
         files = ", ".join(p.files).ljust(width_f)
         click.echo(f"{p.id.ljust(width_id)}  {p.gotcha_label.ljust(width_g)}  {files}  {p.title}")
     return 0
+
+
+@cli.command("branch")
+@click.option("--repo", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="The git repository (a clone or a bare mirror of Fluxer).")
+@click.option("--onto", required=True, metavar="REV", help="The upstream revision the branch starts from.")
+@click.option("--branch", "name", required=True, metavar="NAME", help="The branch to create or rebuild.")
+@click.option("--push", "remote", default=None, metavar="REMOTE",
+              help="Then push the branch to REMOTE with --force-with-lease against the value read from it.")
+@click.option("--strict", is_flag=True, help="Do not create or move the branch when a fix drifted.")
+@click.option("--force", is_flag=True, help="Replace the branch even if it holds commits fluxer-patch did not make.")
+@_identity_options
+@_selection_options
+@_format_option
+@_catalogue_option
+def branch_(
+    repo: Path,
+    onto: str,
+    name: str,
+    remote: str | None,
+    strict: bool,
+    force: bool,
+    author: str | None,
+    committer: str | None,
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    fmt: str,
+    catalogue: Path | None,
+) -> int:
+    """Build branch NAME = REV plus one commit per fix that applies, in catalogue order.
+
+    Built from git objects: the working tree, the index and HEAD are never touched.  The same
+    REV and fixes give the same commit ids; a rerun with nothing new updates nothing."""
+    from fluxer_patcher import fork
+    from fluxer_patcher.gitwrite import GitError, Plumbing
+    from fluxer_patcher.report import Report, emit
+
+    series = _revision_series(repo, onto, only, skip, catalogue)
+    report = Report(series.revision.label, list(series.results), written=True)
+    if series.errors:
+        report.written = False
+        report.notes.append(f"branch {name} not built: a fix ended in error")
+        emit(report, fmt)
+        return report.exit_code()
+    git = Plumbing(series.revision.repo.git_dir)
+    try:
+        identity = _identity(git.commit_date(series.upstream), author, committer)
+        outcome = fork.build_branch(
+            git, series, onto, name, identity, force=force, move=not (strict and series.drifted), remote=remote
+        )
+    except (fork.BranchRefused, GitError) as exc:
+        raise InputProblem(str(exc)) from None
+    report.written = outcome.updated or outcome.old == outcome.tip
+    report.notes.extend(outcome.lines())
+    report.extra["branch"] = outcome.to_dict()
+    emit(report, fmt)
+    return report.exit_code()
+
+
+@cli.command("export")
+@click.option("--repo", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="The git repository (a clone or a bare mirror of Fluxer).")
+@click.option("--rev", required=True, metavar="REV", help="The upstream revision the patches apply on.")
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.option("--format", "patch_format", type=click.Choice(["git", "quilt"]), default="git", show_default=True,
+              help="git: format-patch mails for `git am`; quilt: a series with DEP-3 headers.")
+@click.option("--report", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format.")
+@click.option("--strict", is_flag=True, help="Write nothing when a fix drifted.")
+@click.option("--force", is_flag=True, help="Write into a non-empty OUTDIR, replacing an earlier export there.")
+@_identity_options
+@_selection_options
+@_catalogue_option
+def export_(
+    repo: Path,
+    rev: str,
+    outdir: Path,
+    patch_format: str,
+    fmt: str,
+    strict: bool,
+    force: bool,
+    author: str | None,
+    committer: str | None,
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    catalogue: Path | None,
+) -> int:
+    """Write the fixes that apply on REV as numbered patch files in OUTDIR.
+
+    Every patch is parsed back and applied on REV before anything is written."""
+    from fluxer_patcher import export
+    from fluxer_patcher.gitwrite import GitError, Plumbing
+    from fluxer_patcher.report import Report, emit
+
+    series = _revision_series(repo, rev, only, skip, catalogue)
+    report = Report(series.revision.label, list(series.results), written=False)
+    if series.errors or (strict and series.drifted):
+        why = "a fix ended in error" if series.errors else "--strict and a fix drifted"
+        report.notes.append(f"nothing exported: {why}")
+        emit(report, fmt)
+        return report.exit_code()
+    git = Plumbing(series.revision.repo.git_dir)
+    try:
+        identity = _identity(git.commit_date(series.upstream), author, committer)
+        files = export.export(series, git, identity, patch_format, outdir, force)
+    except (export.ExportError, GitError) as exc:
+        raise InputProblem(str(exc)) from None
+    report.written = True
+    patches = [f for f in files if f.step is not None]
+    report.notes.append(
+        f"exported {len(patches)} patch{'es' if len(patches) != 1 else ''} ({patch_format}) on "
+        f"{series.upstream[:12]} to {outdir}; each parsed back and applied on {rev} before writing"
+    )
+    report.notes.extend(f"  {f.name}" for f in files)
+    report.extra["export"] = {"format": patch_format, "outdir": str(outdir), "files": [f.name for f in files]}
+    emit(report, fmt)
+    return report.exit_code()
 
 
 def main() -> None:

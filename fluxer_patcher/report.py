@@ -25,6 +25,8 @@ class Report:
     local_changes: list[str] = field(default_factory=list)
     include_diff: bool = False
     aborted: bool = False  # apply computed changes but wrote none because a fix ended in error
+    extra: dict[str, Any] = field(default_factory=dict)  # more top-level JSON keys (e.g. "branch")
+    notes: list[str] = field(default_factory=list)  # more lines after the text table
 
     def rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -64,6 +66,7 @@ def to_json(report: Report) -> str:
     }
     if report.local_changes:
         doc["local_changes"] = report.local_changes
+    doc.update(report.extra)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -108,6 +111,9 @@ def to_text(report: Report, colour: bool = False) -> str:
     lines.append(f"{len(rows)} fix{'es' if len(rows) != 1 else ''}: {counted or 'none selected'}")
     if report.local_changes:
         lines.append(f"note: these target files had local changes before this run: {', '.join(report.local_changes)}")
+    if report.notes:
+        lines.append("")
+        lines.extend(report.notes)
     lines.extend(_next_steps(report))
     return "\n".join(lines) + "\n"
 

@@ -85,6 +85,10 @@ class GitRevision:
                 return self._entry(rest, depth + 1)
         return "/".join(parts), obj
 
+    def resolve(self, path: str) -> str:
+        """The path of the file ``path`` names once symlinks inside the tree are followed."""
+        return self._entry(path)[0]
+
     def read(self, path: str) -> bytes:
         _, obj = self._entry(path)
         if obj.type != "blob":
