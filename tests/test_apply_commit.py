@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from gitrepo import FIXTURES, Snapshot, git, make_repo, run_cli
-from gitrepo import hermetic_git as hermetic_git
 
 from fluxer_patcher.catalogue import load
+from tests.gitrepo import FIXTURES, Snapshot, git, make_repo, run_cli
+from tests.gitrepo import hermetic_git as hermetic_git
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")
 IDS = load().ids()

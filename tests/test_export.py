@@ -8,13 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from gitrepo import git, make_repo, run_cli
-from gitrepo import hermetic_git as hermetic_git
 
 from fluxer_patcher import commits, export, series
 from fluxer_patcher.catalogue import load
 from fluxer_patcher.gitwrite import Plumbing
 from fluxer_patcher.source_git import GitRevision, open_repo
+from tests.gitrepo import git, make_repo, run_cli
+from tests.gitrepo import hermetic_git as hermetic_git
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")
 CATALOGUE = load()
