@@ -128,20 +128,30 @@ def moved(source: Source, step: Step) -> str:
     """Where the file of ``step`` may have gone, with the evidence."""
     assert isinstance(source, Searchable)
     name = posixpath.basename(step.file)
-    same_name = [p for p in source.paths() if posixpath.basename(p) == name and p != step.file]
-    candidates = list(dict.fromkeys([*same_name, *_grep_candidates(source, step)]))[:MAX_CANDIDATES]
+    stem = posixpath.splitext(name)[0]
+    suffixes = {g[1:] for g in GLOBS.get(step.language or "", ()) if g.startswith("*.")}
+    same_name, like_name = [], []
+    for path in source.paths():
+        base, ext = posixpath.splitext(posixpath.basename(path))
+        if path == step.file:
+            continue
+        if base + ext == name:
+            same_name.append(path)
+        elif base == stem and ext in suffixes:
+            like_name.append(path)
+    candidates = list(dict.fromkeys([*same_name, *like_name, *_grep_candidates(source, step)]))[:MAX_CANDIDATES]
     evidence = {p: _query_evidence(source, step, p) for p in candidates}
     matching = [p for p in candidates if evidence[p]]
 
     def why(path: str) -> str:
-        parts = ["same file name"] if path in same_name else []
+        parts = ["same file name"] if path in same_name else ["same name, other extension"] if path in like_name else []
         if evidence[path]:
             parts.append(f"the fix's query matches at {evidence[path]}")
         elif step.query is not None:
             parts.append("the fix's query does not match there")
         return "; ".join(parts)
 
-    ranked = sorted(matching, key=lambda p: p not in same_name) or same_name
+    ranked = sorted(matching, key=lambda p: (p not in same_name, p not in like_name)) or same_name or like_name
     if not ranked:
         searched = f" or a file where {step.query.name} matches" if step.query is not None else ""
         return f"no other file named {name}{searched} in this tree (removed upstream?)"
@@ -153,6 +163,13 @@ def moved(source: Source, step: Step) -> str:
 
 
 # -- query matched nothing --------------------------------------------------------------
+
+
+def _similar(name: str, known: dict[str, int]) -> list[str]:
+    """Names like ``name``; a dotted name keeps its prefix (``Routes.X`` ~ ``Routes.Y``, not ``Config.X``)."""
+    prefix, _, last = name.rpartition(".")
+    pool = {t.rpartition(".")[2]: t for t in known if t != name and t.rpartition(".")[0] == prefix}
+    return [pool[m] for m in difflib.get_close_matches(last, list(pool), n=2, cutoff=0.75)]
 
 
 def renamed(source: Source, step: Step) -> str:
@@ -186,7 +203,7 @@ def renamed(source: Source, step: Step) -> str:
             if literal in known:
                 hints.append(f"`{literal}` is still at {doc.loc(known[literal])}, in another shape")
                 continue
-            close = difflib.get_close_matches(literal, [t for t in known if t != literal], n=2, cutoff=0.75)
+            close = _similar(literal, known)
             if close:
                 where = ", ".join(f"`{c}` at {doc.loc(known[c])}" for c in close)
                 hints.append(f"`{literal}` is gone; similar here: {where} (renamed?)")

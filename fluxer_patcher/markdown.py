@@ -31,11 +31,11 @@ def _commit(commit: Commit) -> str:
     return f"{code(commit.short)} {commit.date[:10]}"
 
 
-def _action(patch: Patch, reason: str, rev: str) -> str:
+def _action(patch: Patch, reason: str, rev: str | None) -> str:
     manifest = f"patches/{patch.manifest.name}"
     queries = sorted({f"queries/{s.query.parent.name}/{s.query.name}" for s in patch.steps if s.query is not None})
     query = f" and {', '.join(code(q) for q in queries)}" if queries else ""
-    check = f"`fluxer-patch check --rev {rev}`"
+    check = f"`fluxer-patch check --rev {rev}`" if rev else "`fluxer-patch check` again"
     if "moved to " in reason or "moved? candidates" in reason:
         return (
             f"If the file moved as suggested, point the step's `file` in {code(manifest)} at its new path, "
@@ -65,7 +65,7 @@ def check_markdown(report: Report) -> str:
     stuck = [r for r in report.results if r.status(report.written) in ("drifted", "error")]
     if stuck:
         lines += ["", "### What to do", ""]
-        lines += [f"- {code(r.patch.id)}: {_action(r.patch, r.reason, 'REV')}" for r in stuck]
+        lines += [f"- {code(r.patch.id)}: {_action(r.patch, r.reason, None)}" for r in stuck]
         lines += ["", f"Guide: {GUIDE_URL}"]
     return "\n".join(lines) + "\n"
 
@@ -87,7 +87,7 @@ def drift_markdown(drift: Drift) -> str:
         f"## fluxer-patch drift report: upstream {code(rev)}",
         "",
         f"Upstream {_commit(drift.rev)} “{cell(drift.rev.subject)}”, checked against every fix, "
-        f"walking {drift.commits} first-parent commits since {base}.",
+        f"walking {drift.commits} first-parent commit{'s' if drift.commits != 1 else ''} since {base}.",
         "",
         f"**{len(drifted)} of {len(drift.fixes)} fixes no longer apply.**"
         if drifted
