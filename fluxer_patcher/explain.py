@@ -55,11 +55,9 @@ class Searchable(Protocol):
 @cache
 def pattern_literals(language: str, path: Path) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
     """Per pattern of a query: its capture names and the names its predicates pin (``#eq?``, ``#inside?``)."""
-    query = queries.compile_query(language, path)
-    raw = path.read_bytes()
+    queries.compile_query(language, path)  # a malformed query fails here, as in the engine
     out = []
-    for i in range(query.pattern_count):
-        text = raw[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)].decode("utf-8")
+    for _line, text in queries._patterns(path.read_text(encoding="utf-8")):
         literals = tuple(_STRING.findall(m.group(1))[-1] for m in _PREDICATE.finditer(text))
         out.append((frozenset(_CAPTURE.findall(text)), literals))
     return tuple(out)
@@ -92,8 +90,8 @@ def _hints(source: Source, patch: Patch) -> list[str]:
 
 def _matches(step: Step, doc: Document) -> list[queries.Match]:
     assert step.query is not None and step.language is not None
-    query = queries.compile_query(step.language, step.query)
-    targets, _ = queries.split(queries.run(query, doc.root))
+    query_file = queries.compile_query(step.language, step.query)
+    targets = queries.targets(queries.run(query_file.query, doc.root))
     for capture, values in step.where.items():
         targets = [m for m in targets if (n := m.node(capture)) is not None and doc.text(n) in values]
     return targets
@@ -180,10 +178,10 @@ def renamed(source: Source, step: Step) -> str:
         doc = Document(step.file, source.read(step.file), step.language)
     except (SourceError, UnicodeDecodeError):
         return ""
-    query = queries.compile_query(step.language, step.query)
-    targets, landmarks = queries.split(queries.run(query, doc.root))
-    if targets:
+    query_file = queries.compile_query(step.language, step.query)
+    if queries.targets(queries.run(query_file.query, doc.root)):
         return ""
+    landmarks = queries.landmarks(query_file, doc.root)
     text = doc.data.decode("utf-8", "replace")
     tokens: dict[bool, dict[str, int]] = {}
     hints = []

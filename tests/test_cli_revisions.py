@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from git_history import FIXTURES, History
 
 from fluxer_patcher.cli import cli
+from tests.git_history import FIXTURES, History
 
 
 @dataclass

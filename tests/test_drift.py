@@ -7,7 +7,6 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
-from git_history import FIXTURES, History
 
 from fluxer_patcher import engine, languages
 from fluxer_patcher.catalogue import load
@@ -16,6 +15,7 @@ from fluxer_patcher.engine import Engine
 from fluxer_patcher.history import first_parent_range
 from fluxer_patcher.source import WorkTree
 from fluxer_patcher.source_git import open_repo
+from tests.git_history import FIXTURES, History
 
 CATALOGUE = load()
 USER = "packages/api/src/models/User.tsx"

@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from git_history import History
 
 from fluxer_patcher.source import FileMissing, OutsideTree, SourceError
 from fluxer_patcher.source_git import GitRevision, ObjectCache, RevisionError, open_repo
+from tests.git_history import History
 
 
 @pytest.fixture(scope="module")
