@@ -67,12 +67,20 @@ class _Overlay:
             return None
         return self.revision.version(path)
 
-    def identity(self, path: str) -> str | None:
-        if path in self.staged:
-            return "staged " + self.staged[path][1]
-        if path not in self._ids:
-            self._ids[path] = self.revision.object_id(path)
-        return self._ids[path]
+    def identity(self, key: str) -> str | None:
+        """What an input is at this revision: an object id, staged text, or a directory's names.
+
+        ``key`` is a path, or a directory path ending in ``/`` when only its listing was read
+        (so adding a file under ``packages/x/`` does not re-run a fix that listed ``packages``)."""
+        if key in self.staged:
+            return "staged " + self.staged[key][1]
+        if key not in self._ids:
+            if key.endswith("/"):
+                names = "\n".join(self.revision.list_dir(key.rstrip("/")))
+                self._ids[key] = "names " + hashlib.sha1(names.encode("utf-8")).hexdigest()
+            else:
+                self._ids[key] = self.revision.object_id(key)
+        return self._ids[key]
 
     def stage(self, path: str, data: bytes, digest: str) -> None:
         self.staged[path] = (data, digest)
@@ -98,7 +106,7 @@ class _Recorder:
         return self.overlay.is_file(path)
 
     def list_dir(self, path: str) -> list[str]:
-        self.paths[path] = None
+        self.paths[path.rstrip("/") + "/"] = None
         return self.overlay.list_dir(path)
 
     def mode(self, path: str) -> int | None:
@@ -189,7 +197,7 @@ class Transition:
 
 
 @dataclass(frozen=True)
-class Step:
+class Touched:
     """A commit that changed one of a fix's inputs, and the fix's status there."""
 
     commit: Commit
@@ -203,7 +211,7 @@ class FixHistory:
     reason: str = ""
     baseline: str | None = None  # at the base commit
     transitions: list[Transition] = field(default_factory=list)
-    touched: list[Step] = field(default_factory=list)
+    touched: list[Touched] = field(default_factory=list)
 
     @property
     def breaking(self) -> Transition | None:
@@ -276,7 +284,7 @@ def walk(
             changed = _changed(before, seen)
             if before is not None and not changed:
                 continue
-            fix.touched.append(Step(commit, seen.status))
+            fix.touched.append(Touched(commit, seen.status))
             if before is None or before.status != seen.status:
                 reason = explaining.reason(revision, fix.patch, seen.outcome, seen.reason) if explain else seen.reason
                 fix.transitions.append(

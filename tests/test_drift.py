@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from fluxer_patcher import engine, languages
-from fluxer_patcher.catalogue import load
+from fluxer_patcher.catalogue import Expect, Patch, Step, load
 from fluxer_patcher.drift import ResultCache, status_word, walk
+from fluxer_patcher.edits import REGISTRY, Drift, EditContext, Outcome, Present, Spec
 from fluxer_patcher.engine import Engine
 from fluxer_patcher.history import first_parent_range
 from fluxer_patcher.source import WorkTree
@@ -219,3 +220,33 @@ def test_walking_leaves_the_repository_untouched(upstream: Upstream, tmp_path: P
     _walk(upstream, "base", upstream.order[-1])
     assert upstream.history.git("status", "--porcelain", "--ignored") == before
     assert upstream.history.git("rev-parse", "HEAD") == head
+
+
+def _needs_package_b(ctx: EditContext) -> Outcome:
+    """Test-only: drifted until packages/ has a `b` directory (reads a listing, not files)."""
+    return Present() if "b" in ctx.source.list_dir("packages") else Drift("packages/b missing")
+
+
+def test_a_listed_directory_reruns_a_fix_only_when_its_names_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(REGISTRY, "test-needs-package-b", Spec("test-needs-package-b", _needs_package_b, ()))
+    step = Step("package.json", None, "test-needs-package-b", None, "packages/b", Expect(1), {}, None, {})
+    patch = Patch("lists-packages", (0,), "t", "s", "f", "g", "b", Path("x.toml"), (step,))
+    h = History(tmp_path / "repo")
+    (h.path / "packages" / "a").mkdir(parents=True)
+    (h.path / "package.json").write_text("{}\n")
+    (h.path / "packages" / "a" / "x.ts").write_text("1\n")
+    base = h.commit("base")
+    (h.path / "packages" / "a" / "x.ts").write_text("2\n")
+    h.commit("a file under packages/a changes: same names in packages/")
+    (h.path / "packages" / "b").mkdir()
+    (h.path / "packages" / "b" / "y.ts").write_text("3\n")
+    added = h.commit("packages/b appears")
+    repo = open_repo(h.path)
+    result = walk(repo, [patch], first_parent_range(repo, added, since=base))
+    [fix] = result.fixes
+    assert result.runs == 2
+    assert [(t.commit.sha, t.before, t.after, t.files) for t in fix.transitions] == [
+        (added, "drifted", "already-applied", ("packages/",))
+    ]
