@@ -215,7 +215,8 @@ class FixHistory:
 
     @property
     def breaking(self) -> Transition | None:
-        """The transition into the current status, when it is a drift and happened in the range."""
+        """The transition into the current status, when it happened in the range (the breaking
+        commit of a drifted fix)."""
         if self.transitions and self.transitions[-1].after == self.status:
             return self.transitions[-1]
         return None
@@ -265,15 +266,16 @@ def walk(
 
     objects = ObjectCache(repo)
     cache = cache or ResultCache()
+    runs_before = cache.runs
     fixes = [FixHistory(p) for p in patches]
     previous: list[Observation | None] = [None] * len(patches)
+    revision: GitRevision | None = None
     if span.base is not None:
-        base_rev = GitRevision(repo, span.base, objects)
-        for i, seen in enumerate(observe_all(patches, base_rev, cache)):
+        revision = GitRevision(repo, span.base, objects)
+        for i, seen in enumerate(observe_all(patches, revision, cache)):
             fixes[i].baseline = fixes[i].status = seen.status
             fixes[i].reason = seen.reason
             previous[i] = seen
-    revision = base_rev if span.base is not None else None
     for index, commit in enumerate(span.commits):
         revision = GitRevision(repo, commit.sha, objects)
         for i, seen in enumerate(observe_all(patches, revision, cache)):
@@ -298,7 +300,7 @@ def walk(
     head = span.commits[-1] if span.commits else describe(repo, span.rev)
     base = describe(repo, span.base) if span.base is not None else None
     label = revision.label.rsplit("@", 1)[0] if revision is not None else str(repo.git_dir)
-    return Drift(label, head, base, len(span.commits), fixes, cache.runs)
+    return Drift(label, head, base, len(span.commits), fixes, cache.runs - runs_before)
 
 
 def check_revision(patches: Sequence[Patch], revision: GitRevision, explain: bool = True) -> list[PatchResult]:

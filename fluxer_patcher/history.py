@@ -90,8 +90,8 @@ def fetch(repo: git.Repo, remote: str) -> None:
     try:
         repo.git.fetch("--quiet", remote)
     except git.GitCommandError as exc:
-        lines = [line.strip() for line in str(exc.stderr or "").splitlines() if line.strip()]
-        detail = lines[-1].strip("'") if lines else f"exit status {exc.status}"
-        if detail.startswith("stderr: "):
-            detail = detail[len("stderr: ") :]
+        lines = [line.strip().removeprefix("stderr:").strip(" '") for line in str(exc.stderr or "").splitlines()]
+        lines = [line for line in lines if line]
+        fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+        detail = (fatal or lines or [f"exit status {exc.status}"])[0].removeprefix("fatal: ")
         raise RevisionError(f"git fetch {remote} failed: {detail}") from None

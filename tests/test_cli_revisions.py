@@ -108,7 +108,11 @@ def test_check_path_markdown(repo: Repo) -> None:
         (("check", "--rev", "HEAD", "--repo", "{repo}", "--fetch", "nope"), "nope: no such remote"),
         (
             ("check", "--rev", "HEAD", "--repo", "{repo}", "--fetch", "/nonexistent/x.git"),
-            "git fetch /nonexistent/x.git failed",
+            "git fetch /nonexistent/x.git failed: '/nonexistent/x.git' does not appear to be a git repository",
+        ),
+        (
+            ("check", "--rev", "HEAD", "--repo", "{repo}", "--fetch", "https://127.0.0.1:9/x.git"),
+            "git fetch https://127.0.0.1:9/x.git failed: unable to access",
         ),
         (("drift", "--repo", "{repo}"), "give one of --since REV or --last N"),
         (("drift", "--repo", "{repo}", "--since", "HEAD~1", "--last", "2"), "give one of --since REV or --last N"),
