@@ -193,8 +193,12 @@ class GitRevision:
 
     def paths(self) -> list[str]:
         """Every file path of the revision."""
+        return list(self._paths)
+
+    @cached_property
+    def _paths(self) -> tuple[str, ...]:
         out: str = self.repo.git.ls_tree("-r", "-z", "--name-only", "--full-tree", self.sha)
-        return [p for p in out.split("\0") if p]
+        return tuple(p for p in out.split("\0") if p)
 
     def grep(self, literals: Sequence[str], globs: Sequence[str]) -> list[str]:
         """Files matching ``globs`` that contain every one of ``literals``."""
