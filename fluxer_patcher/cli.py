@@ -59,6 +59,13 @@ def _format_option(func: F) -> F:
     )(func)
 
 
+def _report_format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+        help="Report format (markdown: fit for an issue body).",
+    )(func)
+
+
 def _catalogue_option(func: F) -> F:
     return click.option(
         "--catalogue", type=click.Path(path_type=Path), default=None, metavar="DIR",
@@ -93,22 +100,32 @@ def _open_tree(path: Path) -> Any:
     return WorkTree(path)
 
 
+def _select(catalogue_dir: Path | None, only: tuple[str, ...], skip: tuple[str, ...]) -> tuple[Any, list[Any]]:
+    from fluxer_patcher.catalogue import CatalogueError
+
+    catalogue = _load_catalogue(catalogue_dir)
+    try:
+        return catalogue, catalogue.select(only, skip)
+    except CatalogueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _require_fluxer_tree(tree: Any, catalogue: Any, what: str) -> None:
+    from fluxer_patcher.source import any_exists
+
+    if not any_exists(tree, catalogue.all_files()):
+        example = catalogue.all_files()[0] if catalogue.all_files() else "?"
+        raise InputProblem(f"{what}: not a Fluxer checkout (none of the files the fixes target exist, e.g. {example})")
+
+
 def _run(path: Path, only: tuple[str, ...], skip: tuple[str, ...], catalogue_dir: Path | None) -> Any:
     """Select fixes, check that PATH is a Fluxer tree and run the engine in memory."""
-    from fluxer_patcher.catalogue import CatalogueError
     from fluxer_patcher.engine import Engine
-    from fluxer_patcher.source import any_exists
     from fluxer_patcher.workspace import NotUtf8
 
     tree = _open_tree(path)
-    catalogue = _load_catalogue(catalogue_dir)
-    try:
-        patches = catalogue.select(only, skip)
-    except CatalogueError as exc:
-        raise click.UsageError(str(exc)) from None
-    if not any_exists(tree, catalogue.all_files()):
-        example = catalogue.all_files()[0] if catalogue.all_files() else "?"
-        raise InputProblem(f"{path}: not a Fluxer checkout (none of the files the fixes target exist, e.g. {example})")
+    catalogue, patches = _select(catalogue_dir, only, skip)
+    _require_fluxer_tree(tree, catalogue, str(path))
     engine = Engine(tree)
     try:
         results = engine.run(patches)
@@ -290,19 +307,132 @@ def _commit_lines(checkout: Any, built: list[Any]) -> list[str]:
     return lines + [f"  {c.sha[:12]}  {c.subject}" for c in built]
 
 
+def _repo_option(func: F) -> F:
+    return click.option(
+        "--repo", type=click.Path(path_type=Path), default=None, metavar="PATH",
+        help="Git repository to read revisions from (default: .).",
+    )(func)
+
+
+def _fetch_option(func: F) -> F:
+    return click.option(
+        "--fetch", "remote", default=None, metavar="REMOTE", help="Run `git fetch REMOTE` first (a remote or a URL).",
+    )(func)
+
+
+def _open_repo(repo_path: Path | None, remote: str | None) -> Any:
+    from fluxer_patcher.history import fetch
+    from fluxer_patcher.source_git import RevisionError, open_repo
+
+    try:
+        repo = open_repo(repo_path or Path("."))
+        if remote:
+            fetch(repo, remote)
+    except RevisionError as exc:
+        raise InputProblem(str(exc)) from None
+    return repo
+
+
+def _revision_results(
+    repo_path: Path | None, rev: str, remote: str | None, patches: list[Any], catalogue: Any
+) -> tuple[str, list[Any]]:
+    """``check`` on a git revision: objects only, no checkout."""
+    from fluxer_patcher.drift import check_revision
+    from fluxer_patcher.source_git import GitRevision, RevisionError
+    from fluxer_patcher.workspace import NotUtf8
+
+    repo = _open_repo(repo_path, remote)
+    try:
+        revision = GitRevision(repo, rev)
+    except RevisionError as exc:
+        raise InputProblem(str(exc)) from None
+    _require_fluxer_tree(revision, catalogue, revision.label)
+    try:
+        return revision.label, check_revision(patches, revision)
+    except NotUtf8 as exc:
+        raise InputProblem(str(exc)) from None
+
+
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+@_repo_option
+@click.option("--rev", default=None, metavar="REV", help="Check this git revision, read from objects (no checkout).")
+@_fetch_option
 @_selection_options
-@_format_option
+@_report_format_option
 @_catalogue_option
-def check(path: Path, only: tuple[str, ...], skip: tuple[str, ...], fmt: str, catalogue: Path | None) -> int:
-    """Report, without writing, whether each fix is pending, already-applied, drifted or error."""
+def check(
+    path: Path | None,
+    repo: Path | None,
+    rev: str | None,
+    remote: str | None,
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    fmt: str,
+    catalogue: Path | None,
+) -> int:
+    """Report, without writing, whether each fix is pending, already-applied, drifted or error.
+
+    PATH is a Fluxer checkout; with --repo/--rev instead, the tree of a git revision is read
+    straight from the repository's objects (no checkout, nothing changed)."""
     from fluxer_patcher.report import Report, emit
 
-    _tree, patches, _engine, results = _run(path, only, skip, catalogue)
-    report = Report(str(path), results, written=False, local_changes=_local_changes(path, patches))
+    revision_mode = repo is not None or rev is not None or remote is not None
+    if path is not None and revision_mode:
+        raise click.UsageError("give PATH or --repo/--rev, not both")
+    if path is None and not revision_mode:
+        raise click.UsageError("missing PATH (or --rev REV to check a git revision)")
+    if path is None:
+        cat, patches = _select(catalogue, only, skip)
+        target, results = _revision_results(repo, rev or "HEAD", remote, patches, cat)
+        report = Report(target, results, written=False)
+    else:
+        _tree, patches, _engine, results = _run(path, only, skip, catalogue)
+        report = Report(str(path), results, written=False, local_changes=_local_changes(path, patches))
     emit(report, fmt)
     return report.exit_code()
+
+
+@cli.command()
+@_repo_option
+@click.option("--rev", default="HEAD", show_default=True, metavar="REV", help="Newest revision of the walk.")
+@click.option("--since", default=None, metavar="REV", help="Walk from this revision (exclusive).")
+@click.option("--last", type=click.IntRange(min=1), default=None, metavar="N", help="Walk the last N commits.")
+@_fetch_option
+@_selection_options
+@_report_format_option
+@_catalogue_option
+def drift(
+    repo: Path | None,
+    rev: str,
+    since: str | None,
+    last: int | None,
+    remote: str | None,
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    fmt: str,
+    catalogue: Path | None,
+) -> int:
+    """Each fix's status along the first-parent history up to REV, and the commits that changed it.
+
+    Fixes run again only at commits that change what they read; results are cached by git
+    object id. Exit 1 when a fix is drifted at REV."""
+    from fluxer_patcher.drift import walk
+    from fluxer_patcher.drift_report import emit
+    from fluxer_patcher.history import first_parent_range
+    from fluxer_patcher.source_git import RevisionError
+
+    if (since is None) == (last is None):
+        raise click.UsageError("give one of --since REV or --last N")
+    _cat, patches = _select(catalogue, only, skip)
+    git_repo = _open_repo(repo, remote)
+    try:
+        span = first_parent_range(git_repo, rev, since=since, last=last)
+        result = walk(git_repo, patches, span)
+    except RevisionError as exc:
+        raise InputProblem(str(exc)) from None
+    emit(result, fmt)
+    return result.exit_code()
 
 
 @cli.command("list")

@@ -1,4 +1,4 @@
-"""Rendering run results: a terminal table or the stable JSON document."""
+"""Rendering run results: a terminal table or the stable JSON document (Markdown: markdown.py)."""
 
 from __future__ import annotations
 
@@ -144,5 +144,9 @@ def emit(report: Report, fmt: str, stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
     if fmt == "json":
         stream.write(to_json(report))
+    elif fmt == "markdown":
+        from fluxer_patcher.markdown import check_markdown
+
+        stream.write(check_markdown(report))
     else:
         stream.write(to_text(report, colour=use_colour(stream)))
