@@ -614,3 +614,21 @@ def to_text(findings: list[Finding], colour: bool = False) -> str:
                   f"  guide: {GUIDE_URL}"]
     lines += ["", "advice: " + CLOUDFLARE_ADVICE[0], *(f"  - {line}" for line in CLOUDFLARE_ADVICE[1:])]
     return "\n".join(lines) + "\n"
+
+
+def to_markdown(target: str, findings: list[Finding]) -> str:
+    from fluxer_patcher.catalogue import GUIDE_URL
+    from fluxer_patcher.markdown import _MARK, cell, code
+
+    rows = [f.row() for f in findings]
+    lines = [f"## fluxer-patch doctor: {code(target)}", ""]
+    lines += ["| Check | Gotcha | Status | Reason |", "|---|---|---|---|"]
+    for row in rows:
+        gotchas = ", ".join(str(g) for g in row["gotchas"])
+        lines.append(f"| {code(row['id'])} | {gotchas} | {_MARK[row['status']]} | {cell(row['reason'])} |")
+    counts = summary(findings)
+    counted = ", ".join(f"{n} {word}" for word, n in counts.items() if n)
+    lines += ["", f"{len(rows)} checks: {counted}.", "", f"Guide: {GUIDE_URL}", ""]
+    lines += [f"> **Advice** — {CLOUDFLARE_ADVICE[0]}", ">"]
+    lines += [f"> - {line}" for line in CLOUDFLARE_ADVICE[1:]]
+    return "\n".join(lines) + "\n"

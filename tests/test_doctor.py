@@ -185,3 +185,15 @@ def test_patched_templates_make_a_deployment_that_passes_the_gotcha_checks(fixtu
     # what the templates leave to the self-hoster: secrets to generate, LiveKit's port range
     assert rows["doctor-placeholders"]["status"] == "drifted"
     assert "50000-60000/udp" in str(rows["doctor-livekit-ports"]["reason"])
+
+
+def test_markdown_report(deployment, run_cli) -> None:
+    root = deployment("problems", 0o644)
+    result = run_cli("doctor", str(root), "--format", "markdown")
+    assert result.exit_code == 1
+    md = result.stdout
+    assert md.startswith("## fluxer-patch doctor: ")
+    assert "| `doctor-static-dir` | 5 | ⚠️ drifted | config/config.json: services.server.static_dir is not set" in md
+    assert md.count("gotcha 13 (Cloudflare)") == 1
+    for secret in SECRETS:
+        assert secret not in md
