@@ -15,8 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fluxer_patcher import compose
 from fluxer_patcher.datatree import DataError, DataView, Entry, flat_text, is_mapping, same_data, unwrap
@@ -34,15 +33,8 @@ from fluxer_patcher.edits import (
 )
 from fluxer_patcher.source import FileMissing, SourceError
 from fluxer_patcher.structure import SnippetError
-from fluxer_patcher.yamltext import (
-    Style,
-    after_line,
-    aliases,
-    blank_separated,
-    column_prefix,
-    key_column,
-    parse_snippet,
-)
+from fluxer_patcher.yamlmerge import NotEditable, YamlMerge, yaml_scalar
+from fluxer_patcher.yamltext import Style, after_line, aliases, blank_separated, key_column, parse_snippet
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -51,10 +43,6 @@ DATA = frozenset({"json", "yaml"})
 YAML = frozenset({"yaml"})
 _ROLE_REF = re.compile(r"\{\{service:([\w-]+)\}\}")
 _CAPTURE_REF = re.compile(r"\{\{(\w+)\}\}")
-
-
-class _Stop(Exception):
-    """Ends a primitive early with a drift reason."""
 
 
 def _text(ctx: EditContext, name: str) -> str:
@@ -66,12 +54,12 @@ def _text(ctx: EditContext, name: str) -> str:
         nodes = ctx.match.captures.get(capture, [])
         if len(nodes) > 1:
             where = ", ".join(ctx.doc.loc(n) for n in nodes)
-            raise _Stop(f"{{{{{capture}}}}} is ambiguous: {len(nodes)} candidates at {where}; "
+            raise NotEditable(f"{{{{{capture}}}}} is ambiguous: {len(nodes)} candidates at {where}; "
                         f"expected one for {ctx.looking_for or 'the fix'}")
     try:
         text = ctx.text(name)
     except MissingCapture as missing:
-        raise _Stop(
+        raise NotEditable(
             f"{ctx.doc.loc(ctx.target)}: found the target but not its {missing.args[0]!r} part; "
             f"expected {ctx.looking_for or 'a known shape'}"
         ) from None
@@ -101,12 +89,12 @@ def _compose_view(ctx: EditContext) -> DataView:
     try:
         data = ctx.source.read(path)
     except FileMissing:
-        raise _Stop(f"{path}: not found; it names the services this fix points at") from None
+        raise NotEditable(f"{path}: not found; it names the services this fix points at") from None
     except SourceError as exc:
-        raise _Stop(str(exc)) from None
+        raise NotEditable(str(exc)) from None
     doc = Document(path, data, "yaml")
     if doc.root.has_error:
-        raise _Stop(f"{path}: YAML syntax errors at {', '.join(doc.syntax_errors())}")
+        raise NotEditable(f"{path}: YAML syntax errors at {', '.join(doc.syntax_errors())}")
     return DataView(doc)
 
 
@@ -124,16 +112,16 @@ def _service_name(ctx: EditContext, ref: str) -> str:
     if len(found) == 1:
         return found[0].name
     if not found:
-        raise _Stop(f"{view.doc.path}: no service plays the {ref} role ({compose.describe(role)})")
+        raise NotEditable(f"{view.doc.path}: no service plays the {ref} role ({compose.describe(role)})")
     where = ", ".join(f"{s.name} at {view.doc.loc(s.node)}" for s in found)
-    raise _Stop(f"{view.doc.path}: {len(found)} services play the {ref} role: {where}")
+    raise NotEditable(f"{view.doc.path}: {len(found)} services play the {ref} role: {where}")
 
 
 def _mapping_target(ctx: EditContext, view: DataView) -> Node:
     target = unwrap(ctx.target)
     if target is None or not is_mapping(target):
         kind = target.type if target is not None else "nothing"
-        raise _Stop(f"{ctx.doc.loc(ctx.target)}: expected a mapping, found {kind}")
+        raise NotEditable(f"{ctx.doc.loc(ctx.target)}: expected a mapping, found {kind}")
     return target
 
 
@@ -143,7 +131,7 @@ def _guarded(run: Primitive) -> Primitive:
     def wrapper(ctx: EditContext) -> Outcome:
         try:
             outcome = run(ctx)
-        except _Stop as stop:
+        except NotEditable as stop:
             return Drift(str(stop))
         except DataError as exc:
             return Drift(str(exc))
@@ -154,184 +142,7 @@ def _guarded(run: Primitive) -> Primitive:
     return wrapper
 
 
-# -- scalars --------------------------------------------------------------------------
-
-
-def _plain_safe(text: str, value: Any) -> bool:
-    doc = Document("<scalar>", f"k: {text}\n".encode(), "yaml")
-    if doc.root.has_error:
-        return False
-    view = DataView(doc)
-    node = view.get(view.root, "k")
-    return node is not None and unwrap(node) is not None and same_data(view.value(node), value)
-
-
-def yaml_scalar(value: Any, style: str, fallback_quote: str = "'") -> str:
-    """``value`` as a YAML scalar in ``style`` (plain, single or double) when it can be."""
-    if not isinstance(value, str):
-        return json.dumps(value) if value is not None else "null"
-    if style == "plain" and _plain_safe(value, value):
-        return value
-    if style == "double" or (style == "plain" and fallback_quote == '"'):
-        return json.dumps(value, ensure_ascii=False)
-    return "'" + value.replace("'", "''") + "'"
-
-
-_STYLES = {"plain_scalar": "plain", "single_quote_scalar": "single", "double_quote_scalar": "double"}
-
-
-# -- the merge of a snippet into a YAML mapping -------------------------------------------
-
-
-@dataclass
-class _YamlMerge:
-    view: DataView
-    snippet: DataView
-    style: Style
-    keep_conflicts: bool
-    edits: list[Edit] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    # set-member's rule for the top-level key: replace a scalar matching it, accept another
-    replace: re.Pattern[str] | None = None
-    accept: re.Pattern[str] | None = None
-
-    @property
-    def doc(self) -> Document:
-        return self.view.doc
-
-    def conflict(self, path: str, node: Node) -> None:
-        if self.keep_conflicts:
-            self.notes.append(f"{path} at {self.doc.loc(node)} differs from the fix's; left as is")
-            return
-        raise _Stop(f"{self.doc.loc(node)}: {path} has another value than the fix's; left as is")
-
-    def mapping(self, target: Node, wanted: Node, path: str, after: str | None = None) -> None:
-        entries = self.view.entries(target)
-        missing: list[Entry] = []
-        for want in self.snippet.entries(wanted):
-            have = self.view.entry(target, want.key)
-            if have is None:
-                missing.append(want)
-            else:
-                self.member(have, want, f"{path}{want.key}", top=not path)
-        if missing:
-            self.insert_entries(target, entries, missing, path, after)
-
-    def member(self, have: Entry, want: Entry, path: str, top: bool) -> None:
-        wanted_value = self.snippet.value(want.value)
-        have_node = unwrap(have.value)
-        if have_node is None and wanted_value is not None:
-            self.fill_empty(have, want)
-            return
-        if same_data(self.view.value(have.value), wanted_value):
-            return
-        if have_node is not None and have_node.type == "alias":
-            self.conflict(path, have.key_node)
-            return
-        want_node = unwrap(want.value)
-        if have_node is not None and want_node is not None:
-            if is_mapping(have_node) and is_mapping(want_node):
-                self.mapping(have_node, want_node, path + ".")
-                return
-            if have_node.type in ("block_sequence", "flow_sequence") and want_node.type in (
-                "block_sequence",
-                "flow_sequence",
-            ):
-                self.sequence(have_node, want_node, path)
-                return
-            if top and have_node.type in _STYLES:
-                current = flat_text(self.view.value(have_node))
-                if self.replace is not None and self.replace.search(current):
-                    rendered = yaml_scalar(wanted_value, _STYLES[have_node.type], self.style.quote or "'")
-                    self.edits.append(Edit(have_node.start_byte, have_node.end_byte, rendered.encode()))
-                    return
-                if self.accept is not None and self.accept.search(current):
-                    return
-        self.conflict(path, have.key_node)
-
-    def fill_empty(self, have: Entry, want: Entry) -> None:
-        """``key:`` with no value gets the wanted value."""
-        want_node = unwrap(want.value)
-        assert want_node is not None and want.value is not None
-        end = have.pair.end_byte
-        inline = self.style.inline(self.snippet, want.value)
-        if inline is not None and want_node.type not in ("block_mapping", "block_sequence"):
-            self.edits.append(Edit(end, end, (" " + inline).encode()))
-            return
-        prefix = column_prefix(self.doc, have.pair)
-        if prefix is None:
-            raise _Stop(f"{self.doc.loc(have.pair)}: {have.key} does not start its line; not edited")
-        indent = prefix + " " * self.style.step
-        body = self.style.block(self.snippet, want.value, indent)
-        pos = self.doc.line_end(end)
-        self.edits.append(Edit(pos, pos, (self.style.newline + indent + body).encode()))
-
-    def insert_entries(self, target: Node, entries: list[Entry], missing: list[Entry], path: str,
-                       after: str | None) -> None:
-        nl = self.style.newline
-        if target.type == "flow_mapping":
-            parts = [self.style.inline(self.snippet, m.pair) for m in missing]
-            if any(p is None for p in parts) or not self.doc.same_line(target.start_byte, target.end_byte):
-                raise _Stop(f"{self.doc.loc(target)}: {path or 'the mapping'} is a multi-line flow mapping; not edited")
-            text = ", ".join(p for p in parts if p is not None)
-            if entries:
-                pos = entries[-1].pair.end_byte
-                self.edits.append(Edit(pos, pos, (", " + text).encode()))
-            else:
-                self.edits.append(Edit(target.start_byte + 1, target.start_byte + 1, text.encode()))
-            return
-        prefix = key_column(self.view, entries)
-        if prefix is None:
-            raise _Stop(f"{self.doc.loc(target)}: the keys of {path or 'the mapping'} do not line up; not edited")
-        anchor = entries[-1]
-        if after is not None:
-            anchor = self.view.entry(target, after) or anchor
-        gap = nl if blank_separated(self.view, [e.pair for e in entries]) else ""
-        text = "".join(nl + gap + prefix + self.style.block(self.snippet, m.pair, prefix) for m in missing)
-        pos = after_line(self.doc, anchor.pair)
-        self.edits.append(Edit(pos, pos, text.encode()))
-
-    def sequence(self, target: Node, wanted: Node, path: str) -> None:
-        present = [self.view.value(i) for i in self.view.items(target)]
-        missing = [
-            i for i in self.snippet.items(wanted) if not any(same_data(self.snippet.value(i), p) for p in present)
-        ]
-        if not missing:
-            return
-        items = self.view.items(target)
-        nl = self.style.newline
-        if target.type == "flow_sequence":
-            parts = [self.style.inline(self.snippet, _item_content(i)) for i in missing]
-            if any(p is None for p in parts):
-                raise _Stop(f"{self.doc.loc(target)}: {path} would need multi-line items in a flow sequence")
-            text = ", ".join(p for p in parts if p is not None)
-            if not items:
-                self.edits.append(Edit(target.start_byte + 1, target.start_byte + 1, text.encode()))
-            elif self.doc.same_line(items[-1].start_byte, target.end_byte):
-                self.edits.append(Edit(items[-1].end_byte, items[-1].end_byte, (", " + text).encode()))
-            else:
-                indent = self.doc.indent_at(items[-1].start_byte).decode()
-                self.edits.append(Edit(items[-1].end_byte, items[-1].end_byte, ("," + nl + indent + text).encode()))
-            return
-        last = items[-1]
-        prefix = column_prefix(self.doc, last)
-        if prefix is None:
-            raise _Stop(f"{self.doc.loc(last)}: the items of {path} do not start their lines; not edited")
-        gap = nl if blank_separated(self.view, items) else ""
-        text = "".join(
-            nl + gap + prefix + "- " + self.style.block(self.snippet, _item_content(i), prefix + "  ") for i in missing
-        )
-        pos = after_line(self.doc, last)
-        self.edits.append(Edit(pos, pos, text.encode()))
-
-
-def _item_content(item: Node) -> Node:
-    if item.type != "block_sequence_item":
-        return item
-    return next((c for c in item.named_children if c.type != "comment"), item)
-
-
-def _outcome(merge: _YamlMerge) -> Outcome:
+def _outcome(merge: YamlMerge) -> Outcome:
     note = "; ".join(merge.notes)
     return Apply(tuple(merge.edits), note) if merge.edits else Present(note)
 
@@ -360,7 +171,7 @@ def merge_mapping(ctx: EditContext) -> Outcome:
     if wanted is None or not is_mapping(wanted):
         raise SnippetError("`value` must be a YAML mapping")
     keep = _conflict_policy(ctx)
-    merge = _YamlMerge(view, snippet, Style(ctx.doc), keep)
+    merge = YamlMerge(view, snippet, Style(ctx.doc), keep)
     after = ctx.params.get("after")
     merge.mapping(target, wanted, "", str(after) if after is not None else None)
     return _outcome(merge)
@@ -399,7 +210,7 @@ def set_member(ctx: EditContext) -> Outcome:
         snippet = parse_snippet(f"{yaml_scalar(key, 'plain')}: {value_text}\n")
         wanted = unwrap(snippet.root)
         assert wanted is not None
-        merge = _YamlMerge(view, snippet, Style(ctx.doc), False, replace=replace, accept=accept)
+        merge = YamlMerge(view, snippet, Style(ctx.doc), False, replace=replace, accept=accept)
         merge.mapping(target, wanted, "", str(after) if after is not None else None)
         return _outcome(merge)
     return _set_json_member(ctx, view, target, key, value_text, replace, accept, after)
@@ -535,7 +346,7 @@ def _declare_volumes(view: DataView, root: Node, body: DataView, body_root: Node
     if volumes is None or unwrap(volumes) is None:
         entry = view.entry(root, "volumes")
         if entry is not None:
-            raise _Stop(f"{view.doc.loc(entry.pair)}: top-level `volumes` is empty; not edited")
+            raise NotEditable(f"{view.doc.loc(entry.pair)}: top-level `volumes` is empty; not edited")
         prefix = key_column(view, view.entries(root)) or ""
         inner = prefix + " " * style.step
         text = nl + nl + prefix + "volumes:" + "".join(nl + inner + n + ":" for n in named)
@@ -544,14 +355,14 @@ def _declare_volumes(view: DataView, root: Node, body: DataView, body_root: Node
         return [Edit(pos, pos, text.encode())]
     node = unwrap(volumes)
     if node is None or node.type != "block_mapping":
-        raise _Stop(f"{view.doc.loc(volumes)}: top-level `volumes` is not a block mapping; not edited")
+        raise NotEditable(f"{view.doc.loc(volumes)}: top-level `volumes` is not a block mapping; not edited")
     entries = view.entries(node)
     missing = [n for n in named if view.entry(node, n) is None]
     if not missing:
         return []
     column = key_column(view, entries)
     if column is None:
-        raise _Stop(f"{view.doc.loc(node)}: the volumes do not line up; not edited")
+        raise NotEditable(f"{view.doc.loc(node)}: the volumes do not line up; not edited")
     pos = after_line(view.doc, entries[-1].pair)
     notes.append(f"declared volume {', '.join(missing)}")
     return [Edit(pos, pos, "".join(nl + column + n + ":" for n in missing).encode())]
