@@ -148,6 +148,10 @@ def with_env(service: Service, env: Mapping[str, str]) -> Service:
     return Service(service.name, service.entry, interpolate(service.data, env))
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 # -- volumes --------------------------------------------------------------------------
 
 _NAMED_VOLUME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -163,7 +167,7 @@ class Mount:
 
 def mounts(service: Service) -> list[Mount]:
     out = []
-    for item in service.data.get("volumes") or []:
+    for item in _list(service.data.get("volumes")):
         if isinstance(item, str):
             parts = item.split(":")
             if len(parts) == 1:
@@ -211,7 +215,7 @@ def _default(expr: str) -> str:
 def published(service: Service) -> list[Published]:
     """The container ports the service publishes on the host, with their protocol."""
     out = []
-    for item in service.data.get("ports") or []:
+    for item in _list(service.data.get("ports")):
         if isinstance(item, (int, str)):
             text = str(item)
             spec, _, protocol = text.partition("/")

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fluxer_patcher import compose
-from fluxer_patcher.datatree import DataView, flat_text, is_mapping, unwrap
+from fluxer_patcher.datatree import DataError, DataView, flat_text, is_mapping, unwrap
 from fluxer_patcher.document import Document
 
 CONFIG = "config/config.json"
@@ -375,10 +375,18 @@ def livekit_webhook(d: Deployment, f: Finding) -> None:
         f.problems.extend(_webhook_url_problems(d, str(url)))
 
 
+def _url(text: str) -> tuple[str, int | None, str]:
+    """Host, port and path of a URL; empty parts when it does not parse."""
+    try:
+        parts = urlsplit(text)
+        return parts.hostname or "", parts.port, parts.path
+    except ValueError:
+        return "", None, ""
+
+
 def _webhook_url_problems(d: Deployment, url: str) -> list[str]:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.path.rstrip("/") != WEBHOOK_PATH:
+    host, _port, path = _url(url)
+    if path.rstrip("/") != WEBHOOK_PATH:
         return [f"{LIVEKIT}: a webhook URL (host {host or '?'}) does not end in {WEBHOOK_PATH}"]
     try:
         server = d.server()
@@ -392,15 +400,13 @@ def _webhook_url_problems(d: Deployment, url: str) -> list[str]:
 
 @check("doctor-voice-credentials", (6,), CONFIG, LIVEKIT)
 def voice_credentials(d: Deployment, f: Finding) -> None:
-    config = d.data(CONFIG)
-    voice = (config.get("integrations") or {}).get("voice") if isinstance(config, dict) else None
-    if not isinstance(voice, dict) or voice.get("enabled") is not True:
+    voice = _section(_section(d.data(CONFIG), "integrations"), "voice")
+    if voice.get("enabled") is not True:
         f.notes.append("voice is not enabled in config.json")
         return
-    keys = d.data(LIVEKIT).get("keys") if isinstance(d.data(LIVEKIT), dict) else None
-    keys = keys if isinstance(keys, dict) else {}
+    keys = _section(d.data(LIVEKIT), "keys")
     api_key, api_secret = voice.get("api_key"), voice.get("api_secret")
-    if api_key not in keys:
+    if not isinstance(api_key, str) or api_key not in keys:
         f.problems.append(f"{CONFIG}: integrations.voice.api_key is not a key of {LIVEKIT}")
     elif keys[api_key] != api_secret:
         f.problems.append(f"{CONFIG}: integrations.voice.api_secret is not the secret {LIVEKIT} has for that key")
@@ -412,15 +418,17 @@ def nats(d: Deployment, f: Finding) -> None:
     section = view.get(view.root, "services", "nats")
     server = d.server()
     depends = server.data.get("depends_on")
-    waits_for = set(depends) if isinstance(depends, (dict, list)) else set()
+    waits_for = {str(name) for name in depends if isinstance(name, (str, int))} if isinstance(
+        depends, (dict, list)
+    ) else set()
     for key, jetstream in (("core_url", False), ("jetstream_url", True)):
         node = view.get(section, key) if section is not None else None
         if node is None:
             f.problems.append(f"{CONFIG}: services.nats.{key} is not set; the server needs NATS and crashes "
                               "with CONNECTION_REFUSED")
             continue
-        parts = urlsplit(flat_text(view.value(node)))
-        host, port = parts.hostname or "", parts.port or 4222
+        host, maybe_port, _path = _url(flat_text(view.value(node)))
+        port = maybe_port or 4222
         where = _loc(d, CONFIG, node)
         service = d.by_host(host)
         if service is None:
@@ -574,6 +582,10 @@ def run(deployment: Deployment) -> list[Finding]:
             finding.problems = [missing.reason]
             finding.notes = []
             finding.status = missing.status
+        except DataError as exc:  # a shape no check expects: say where, do not guess
+            finding.problems = [f"cannot check: {exc}"]
+            finding.notes = []
+            finding.status = ERROR
         findings.append(finding)
     return findings
 

@@ -197,3 +197,27 @@ def test_markdown_report(deployment, run_cli) -> None:
     assert md.count("gotcha 13 (Cloudflare)") == 1
     for secret in SECRETS:
         assert secret not in md
+
+
+@pytest.mark.parametrize(
+    ("config", "livekit", "compose_text"),
+    [
+        ("[]", "just text\n", "services: []\n"),
+        ('{"services": 5, "database": {"sqlite_path": 7}, "integrations": true}', "keys: 5\nwebhook: 3\n",
+         "services:\n  x: 5\n  lk:\n    image: livekit/livekit-server\n    ports: 5\n    volumes: 3\n"),
+        ('{"services": {"nats": {"core_url": "nats://h:abc", "jetstream_url": "nats://[::1"}}}',
+         "keys:\n  a: b\nwebhook:\n  api_key: a\n  urls: ['http://[x', 5, {a: 1}]\nrtc: {tcp_port: abc}\n",
+         "x: &a {image: nats:2}\nservices:\n  fluxer-server: {image: fluxer-server, depends_on: [[1]]}\n"
+         "  h: *a\n  lk: {<<: *a, image: livekit/livekit-server, ports: [{target: x, published: 1}, 7881]}\n"),
+    ],
+)
+def test_odd_shapes_are_findings_not_crashes(tmp_path: Path, run_cli, config: str, livekit: str,
+                                             compose_text: str) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.json").write_text(config)
+    (tmp_path / "config/livekit.yaml").write_text(livekit)
+    (tmp_path / "compose.yaml").write_text(compose_text)
+    result = run_cli("doctor", str(tmp_path), "--format", "json")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (1, 2)
+    assert [row["id"] for row in json.loads(result.stdout)["patches"]] == CHECK_IDS
