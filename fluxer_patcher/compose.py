@@ -7,6 +7,8 @@ all of which must match the value found there (sequences are joined by spaces, a
 value reads as the empty string)::
 
     {image = "^nats:", command = "(^|\\s)(--jetstream|-js)(\\s|$)"}
+
+A list of such tables means any one of them; the path ``@name`` matches the service's name.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
 Role = Mapping[str, str]
+NAME = "@name"  # the role path that matches the service's name
 
 
 class RoleError(ValueError):
@@ -42,23 +45,33 @@ class Service:
         return self.entry.key_node
 
 
-def check_role(role: object, what: str = "role") -> dict[str, re.Pattern[str]]:
-    """A role table compiled, or :class:`RoleError` naming the problem."""
-    if not isinstance(role, Mapping) or not role:
-        raise RoleError(f"{what} must be a non-empty table of path = regex")
-    out: dict[str, re.Pattern[str]] = {}
-    for path, pattern in role.items():
-        if not isinstance(path, str) or not isinstance(pattern, str):
-            raise RoleError(f"{what}: {path!r} must map to a regex string")
-        try:
-            out[path] = re.compile(pattern)
-        except re.error as exc:
-            raise RoleError(f"{what}: bad regex for {path!r}: {exc}") from None
+def check_role(role: object, what: str = "role") -> list[dict[str, re.Pattern[str]]]:
+    """A role compiled: a table, or a list of tables any one of which may match.
+
+    :class:`RoleError` names the problem when it is malformed."""
+    tables = role if isinstance(role, list) else [role]
+    if not tables:
+        raise RoleError(f"{what} must be a non-empty table of path = regex, or a list of them")
+    out = []
+    for table in tables:
+        if not isinstance(table, Mapping) or not table:
+            raise RoleError(f"{what} must be a non-empty table of path = regex, or a list of them")
+        compiled: dict[str, re.Pattern[str]] = {}
+        for path, pattern in table.items():
+            if not isinstance(path, str) or not isinstance(pattern, str):
+                raise RoleError(f"{what}: {path!r} must map to a regex string")
+            try:
+                compiled[path] = re.compile(pattern)
+            except re.error as exc:
+                raise RoleError(f"{what}: bad regex for {path!r}: {exc}") from None
+        out.append(compiled)
     return out
 
 
-def describe(role: Role) -> str:
-    return " and ".join(f"{path} ~ /{pattern}/" for path, pattern in role.items())
+def describe(role: object) -> str:
+    return " or ".join(
+        " and ".join(f"{path} ~ /{pattern.pattern}/" for path, pattern in t.items()) for t in check_role(role)
+    )
 
 
 def dig(data: Any, path: str) -> Any:
@@ -88,12 +101,15 @@ def services(view: DataView) -> list[Service]:
     return out
 
 
-def plays(service: Service, role: Role) -> bool:
-    compiled = check_role(role)
-    return all(p.search(flat_text(dig(service.data, path))) for path, p in compiled.items())
+def plays(service: Service, role: object) -> bool:
+    """Whether the service matches the role; the path ``@name`` is the service's own name."""
+    return any(
+        all(p.search(service.name if path == NAME else flat_text(dig(service.data, path))) for path, p in t.items())
+        for t in check_role(role)
+    )
 
 
-def find(view: DataView, role: Role) -> list[Service]:
+def find(view: DataView, role: object) -> list[Service]:
     return [s for s in services(view) if plays(s, role)]
 
 

@@ -115,3 +115,14 @@ def test_compose_interpolation_reads_env_like_compose() -> None:
         ["${IMAGE}", "${MISSING:-d}", "${EMPTY:-d}", "${EMPTY-d}", "$IMAGE", "$$HOME", "${IMAGE:+set}", "${X:?err}"],
         env,
     ) == ["fluxer-server:local", "d", "d", "", "fluxer-server:local", "$HOME", "set", ""]
+
+
+def test_compose_role_alternatives_and_the_service_name() -> None:
+    v = view("services:\n  fluxer_server:\n    restart: always\n  app:\n    image: fluxer-server:local\n")
+    by_name = [{"@name": "^fluxer[-_]server$"}]
+    assert [s.name for s in compose.find(v, by_name)] == ["fluxer_server"]
+    either = [{"@name": "^fluxer[-_]server$"}, {"image": "fluxer[-_]server"}]
+    assert [s.name for s in compose.find(v, either)] == ["fluxer_server", "app"]
+    assert compose.describe(either) == "@name ~ /^fluxer[-_]server$/ or image ~ /fluxer[-_]server/"
+    with pytest.raises(compose.RoleError):
+        compose.check_role([])

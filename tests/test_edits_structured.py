@@ -366,3 +366,26 @@ def test_livekit_fix_keeps_the_rest_of_the_file() -> None:
     result = engine.run_patch(_fix("livekit-webhook-api-key"))
     after = result.changes[0].after.decode()
     assert after == before + '\nwebhook:\n  api_key: "k1"\n  urls:\n    - http://fluxer-server:8080/api/webhooks/livekit\n'
+
+
+def test_add_compose_service_fills_an_empty_volumes_key(run) -> None:
+    service = {**SERVICE, "value": "image: queue:1\nvolumes:\n  - q_data:/data\n"}
+    _o, text, _ = run("services:\n  web:\n    image: x\nvolumes:\n", YAML_TOP, "add-compose-service", service)
+    assert text == (
+        "services:\n  web:\n    image: x\n  q:\n    image: queue:1\n    volumes:\n      - q_data:/data\n"
+        "volumes:\n  q_data:\n"
+    )
+
+
+def test_a_fix_reading_compose_is_stable_when_a_later_fix_changes_compose() -> None:
+    """The webhook fix finds the server by name or image, so giving it an image later
+    (compose-build-server) cannot make the webhook fix apply on a second run."""
+    files = {
+        "config/livekit.example.yaml": "keys:\n  k: s\n",
+        "compose.yaml": "services:\n  fluxer_server:\n    restart: unless-stopped\n",
+    }
+    engine = Engine(MemoryTree(files))
+    first = engine.run([_fix("livekit-webhook-api-key"), _fix("compose-build-server")])
+    assert [r.outcome for r in first] == ["changed", "changed"], [r.reason for r in first]
+    again = Engine(engine.workspace).run([_fix("livekit-webhook-api-key"), _fix("compose-build-server")])
+    assert [r.outcome for r in again] == ["already-applied", "already-applied"]

@@ -291,7 +291,6 @@ def add_compose_service(ctx: EditContext) -> Outcome:
         compose.check_role(role)
     except compose.RoleError as exc:
         raise SnippetError(str(exc)) from None
-    assert isinstance(role, Mapping)
     name = _text(ctx, "name")
     found = compose.find(view, role)
     if found:
@@ -345,9 +344,13 @@ def _declare_volumes(view: DataView, root: Node, body: DataView, body_root: Node
     nl = style.newline
     if volumes is None or unwrap(volumes) is None:
         entry = view.entry(root, "volumes")
-        if entry is not None:
-            raise NotEditable(f"{view.doc.loc(entry.pair)}: top-level `volumes` is empty; not edited")
         prefix = key_column(view, view.entries(root)) or ""
+        if entry is not None:  # `volumes:` with nothing under it
+            if entry.value is not None:
+                raise NotEditable(f"{view.doc.loc(entry.pair)}: top-level `volumes` is not a mapping; not edited")
+            inner = prefix + " " * style.step
+            pos = view.doc.line_end(entry.pair.end_byte)
+            return [Edit(pos, pos, "".join(nl + inner + n + ":" for n in named).encode())]
         inner = prefix + " " * style.step
         text = nl + nl + prefix + "volumes:" + "".join(nl + inner + n + ":" for n in named)
         last = view.entries(root)[-1]
