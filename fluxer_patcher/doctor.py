@@ -474,10 +474,15 @@ def livekit_ports(d: Deployment, f: Finding) -> None:
         (a, b, proto) for a, b, proto in wanted
         if not all(any(p.covers(port, proto) for p in ports) for port in range(a, b + 1))
     ]
+    default_range = not rtc.get("udp_port") and "port_range_start" not in rtc and "port_range_end" not in rtc
     for a, b, proto in missing:
         span = str(a) if a == b else f"{a}-{b}"
-        f.problems.append(f"{_loc(d, d.compose_file, service.node)}: {service.name} does not publish {span}/{proto}; "
-                          f"publish '{span}:{span}/{proto}'")
+        problem = (f"{_loc(d, d.compose_file, service.node)}: {service.name} does not publish {span}/{proto}; "
+                   f"publish '{span}:{span}/{proto}'")
+        if default_range and (a, b, proto) == wanted[-1]:
+            problem += (f" or set rtc.port_range_start/port_range_end in {LIVEKIT} to the range it publishes "
+                        "(the guide: 50000-50100); without them LiveKit uses 50000-60000")
+        f.problems.append(problem)
 
 
 def _section(data: Any, key: str) -> dict[str, Any]:
