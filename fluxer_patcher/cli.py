@@ -127,11 +127,17 @@ def _local_changes(path: Path, patches: list[Any]) -> list[str]:
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Print the unified diff of every fix; write nothing.")
+@click.option(
+    "--base-domain", metavar="DOMAIN", default=None,
+    help="Your Fluxer domain, filled into the `docker build` command the report suggests "
+    "(the Dockerfile keeps its ARG default).",
+)
 @_selection_options
 @_format_option
 @_catalogue_option
 def apply(
-    path: Path, dry_run: bool, only: tuple[str, ...], skip: tuple[str, ...], fmt: str, catalogue: Path | None
+    path: Path, dry_run: bool, base_domain: str | None, only: tuple[str, ...], skip: tuple[str, ...], fmt: str,
+    catalogue: Path | None,
 ) -> int:
     """Apply every fix to the Fluxer checkout at PATH.
 
@@ -141,11 +147,20 @@ def apply(
     from fluxer_patcher.report import Report, emit
     from fluxer_patcher.writer import WriteError, write_changes
 
+    values = {}
+    if base_domain is not None:
+        from fluxer_patcher.nextsteps import valid_domain
+
+        if not valid_domain(base_domain):
+            raise InputProblem(f"--base-domain {base_domain!r}: expected a host name such as chat.example.org")
+        values["base_domain"] = base_domain
     tree, patches, engine, results = _run(path, only, skip, catalogue)
     local = _local_changes(path, patches)
     changes = engine.workspace.changes()
     errors = any(r.outcome == "error" for r in results)
-    report = Report(str(path), results, written=False, local_changes=local, include_diff=dry_run and fmt == "json")
+    report = Report(
+        str(path), results, written=False, local_changes=local, include_diff=dry_run and fmt == "json", values=values
+    )
     if dry_run:
         if fmt == "text":
             sys.stdout.write(unified_all(changes))

@@ -128,10 +128,10 @@ class Document:
     def new_errors(self, before: Document) -> list[Node]:
         """Error nodes of this text that ``before`` does not have (compared by kind and text,
         since an edit moves them): what an edit broke, for grammars that reject valid files."""
-        old = Counter((n.type, n.is_missing, self_text(before, n)) for n in before.error_nodes())
+        old = Counter((n.type, n.is_missing, _node_text(before, n)) for n in before.error_nodes())
         fresh: list[Node] = []
         for node in self.error_nodes():
-            key = (node.type, node.is_missing, self_text(self, node))
+            key = (node.type, node.is_missing, _node_text(self, node))
             if old[key]:
                 old[key] -= 1
             else:
@@ -139,7 +139,7 @@ class Document:
         return fresh
 
 
-def self_text(doc: Document, node: Node) -> str:
+def _node_text(doc: Document, node: Node) -> str:
     return doc.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 

@@ -25,6 +25,12 @@ class Report:
     local_changes: list[str] = field(default_factory=list)
     include_diff: bool = False
     aborted: bool = False  # apply computed changes but wrote none because a fix ended in error
+    values: dict[str, str] = field(default_factory=dict)  # fills manifests' next_steps ({base_domain})
+
+    def next_steps(self) -> list[str]:
+        from fluxer_patcher import nextsteps
+
+        return nextsteps.lines(self.results, self.written, self.values)
 
     def rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -64,6 +70,9 @@ def to_json(report: Report) -> str:
     }
     if report.local_changes:
         doc["local_changes"] = report.local_changes
+    steps = report.next_steps()
+    if steps:
+        doc["next_steps"] = steps
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -131,6 +140,11 @@ def _next_steps(report: Report) -> list[str]:
             )
         out.append(f"  guide: {GUIDE_URL}")
         out.append("  then run `fluxer-patch check` again; `--format json` gives the same in machine form.")
+    steps = report.next_steps()
+    if steps:
+        out.append("")
+        out.append("next: " + steps[0])
+        out.extend(steps[1:])
     return out
 
 
