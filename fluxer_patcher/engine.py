@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from fluxer_patcher import languages, queries
 from fluxer_patcher.catalogue import Patch, Step
 from fluxer_patcher.document import Document
-from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, Present, load_all
+from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, MissingCapture, Present, load_all
 from fluxer_patcher.source import FileMissing, Source, SourceError
 from fluxer_patcher.structure import SnippetError
 from fluxer_patcher.workspace import FileChange, Workspace
@@ -64,20 +64,11 @@ def _describe_locations(doc: Document, nodes: list[Node], limit: int = 6) -> str
     return ", ".join(locs) + more
 
 
-def _landmark_report(doc: Document, names: list[str], found: dict[str, list[Node]]) -> str:
+def _landmark_report(doc: Document, found: dict[str, list[Node]]) -> str:
     parts = []
-    for name in names:
-        nodes = found.get(name, [])
+    for name, nodes in found.items():
         parts.append(f"{name} at {_describe_locations(doc, nodes)}" if nodes else f"{name} not found")
     return "; ".join(parts)
-
-
-def _landmark_names(step: Step) -> list[str]:
-    if step.query is None or step.language is None:
-        return []
-    query = queries.compile_query(step.language, step.query)
-    names = [query.capture_name(i) for i in range(query.capture_count)]
-    return [n[len(queries.LANDMARK) :] for n in names if n.startswith(queries.LANDMARK)]
 
 
 class Engine:
@@ -143,6 +134,10 @@ class Engine:
                 outcome = spec.run(ctx)
             except SnippetError as exc:
                 raise _StepFailed(ERROR, f"fix parameters: {exc}") from None
+            except MissingCapture as exc:
+                raise _StepFailed(
+                    ERROR, f"fix parameters use {{{{{exc.args[0]}}}}}, which {step.query} does not capture"
+                ) from None
             if isinstance(outcome, Drift):
                 raise _StepFailed(DRIFTED, outcome.reason)
             if isinstance(outcome, Present):
@@ -172,13 +167,13 @@ class Engine:
             # The primitive locates its target itself (line-based formats): one pseudo-match.
             return [queries.Match(-1, {"target": [doc.root]} if step.language else {})]
         assert step.language is not None
-        query = queries.compile_query(step.language, step.query)
-        targets, landmarks = queries.split(queries.run(query, doc.root))
+        query_file = queries.compile_query(step.language, step.query)
+        targets = queries.targets(queries.run(query_file.query, doc.root))
         for capture, values in step.where.items():
             targets = [m for m in targets if (n := m.node(capture)) is not None and doc.text(n) in values]
         if step.expect.admits(len(targets)):
             return targets
-        found = _landmark_report(doc, _landmark_names(step), landmarks)
+        found = _landmark_report(doc, queries.landmarks(query_file, doc.root))
         context = f"; {found}" if found else ""
         if not targets:
             raise _StepFailed(DRIFTED, f"{step.file}: not found: {step.looking_for}{context}")
@@ -192,8 +187,8 @@ class Engine:
     def _present(self, step: Step, doc: Document, target: Node) -> str | None:
         """``None`` when the ``present`` query finds nothing in ``target``, else a note."""
         assert step.present is not None and step.language is not None
-        query = queries.compile_query(step.language, step.present)
-        hits = [m.node("present") for m in queries.run(query, target)]
+        query_file = queries.compile_query(step.language, step.present)
+        hits = [m.node("present") for m in queries.run(query_file.query, target)]
         nodes = [n for n in hits if n is not None]
         if not nodes:
             return None

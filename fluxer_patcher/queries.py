@@ -18,8 +18,9 @@ may use ``(#stage? @cap "<name>")`` (the instruction belongs to the stage ``FROM
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,28 +52,81 @@ class Match:
         return node
 
 
-@cache
-def compile_query(language: str, path: Path) -> Query:
-    from tree_sitter import Query
+def _patterns(source: str) -> list[tuple[int, str]]:
+    """The top-level patterns of a query source with their line numbers.
 
-    try:
-        source = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"{path}: cannot read query ({exc.strerror})") from None
-    try:
-        query = Query(languages.language(language), source)
-    except Exception as exc:  # tree_sitter.QueryError and friends
-        raise QueryError(f"{path}: invalid {language} query: {exc}") from None
-    raw = source.encode("utf-8")
-    for i in range(query.pattern_count):
-        text = raw[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)]
-        if b"@" not in text or text.lstrip().startswith(b"(#"):
-            line = raw.count(b"\n", 0, query.start_byte_for_pattern(i)) + 1
-            raise QueryError(
-                f"{path}:{line}: pattern captures nothing (a top-level predicate must sit inside "
-                "the pattern's parentheses: `((node) @cap (#eq? @cap \"x\"))`)"
-            )
-    return query
+    A pattern is a parenthesised or bracketed form plus the captures and quantifiers that
+    follow it (``(identifier) @name``)."""
+    forms: list[tuple[int, str]] = []
+    depth, start, i, n = 0, -1, 0, len(source)
+    while i < n:
+        c = source[i]
+        if c == ";":
+            i = source.find("\n", i)
+            i = n if i == -1 else i
+            continue
+        if c == '"':
+            i += 1
+            while i < n and source[i] != '"':
+                i += 2 if source[i] == "\\" else 1
+        elif c in "([":
+            if depth == 0:
+                if start >= 0:
+                    forms.append((source.count("\n", 0, start) + 1, source[start:i].rstrip()))
+                start = i
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        i += 1
+    if start >= 0:
+        forms.append((source.count("\n", 0, start) + 1, source[start:].rstrip()))
+    return forms
+
+
+class QueryFile:
+    """One ``.scm`` file: its edit patterns compiled now, its landmark patterns on demand.
+
+    Compiling a pattern costs milliseconds with the TSX grammar, and landmarks only
+    matter when a fix drifts, so they are compiled only then."""
+
+    def __init__(self, language: str, path: Path) -> None:
+        self.language = language
+        self.path = path
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"{path}: cannot read query ({exc.strerror})") from None
+        main: list[str] = []
+        landmarks: list[str] = []
+        for line, text in _patterns(source):
+            if "@" not in text or text.startswith("(#"):
+                raise QueryError(
+                    f"{path}:{line}: pattern captures nothing (a top-level predicate must sit inside "
+                    "the pattern's parentheses: `((node) @cap (#eq? @cap \"x\"))`)"
+                )
+            (landmarks if "@" + LANDMARK in text else main).append(text)
+        if not main:
+            raise QueryError(f"{path}: no pattern besides landmarks")
+        self.landmark_names = list(dict.fromkeys(re.findall(r"@landmark\.([\w.]+)", "\n".join(landmarks))))
+        self._landmark_source = "\n\n".join(landmarks)
+        self.query = self._compile("\n\n".join(main))
+
+    def _compile(self, source: str) -> Query:
+        from tree_sitter import Query
+
+        try:
+            return Query(languages.language(self.language), source)
+        except Exception as exc:  # tree_sitter.QueryError and friends
+            raise QueryError(f"{self.path}: invalid {self.language} query: {exc}") from None
+
+    @cached_property
+    def landmark_query(self) -> Query | None:
+        return self._compile(self._landmark_source) if self._landmark_source else None
+
+
+@cache
+def compile_query(language: str, path: Path) -> QueryFile:
+    return QueryFile(language, path)
 
 
 def _name_of(node: Node) -> str | None:
@@ -129,25 +183,31 @@ def _first_start(match: Match) -> int:
     return min(starts) if starts else 0
 
 
-def split(matches: list[Match]) -> tuple[list[Match], dict[str, list[Node]]]:
-    """Targets (matches capturing ``@target``, one per target node) and landmarks by name."""
-    targets: dict[tuple[int, int], Match] = {}
-    landmarks: dict[str, list[Node]] = {}
+def targets(matches: list[Match]) -> list[Match]:
+    """One match per ``@target`` node, in document order."""
+    found: dict[tuple[int, int], Match] = {}
     for match in matches:
-        for name, nodes in match.captures.items():
-            if name.startswith(LANDMARK):
-                seen = landmarks.setdefault(name[len(LANDMARK) :], [])
-                for node in nodes:
-                    if all(node != other for other in seen):
-                        seen.append(node)
         target = match.node("target")
         if target is None:
             continue
         # Several patterns can match one node (a precise one and a catch-all): merge them.
         key = (target.start_byte, target.end_byte)
-        if key in targets:
+        if key in found:
             for name, nodes in match.captures.items():
-                targets[key].captures.setdefault(name, nodes)
+                found[key].captures.setdefault(name, nodes)
         else:
-            targets[key] = match
-    return list(targets.values()), landmarks
+            found[key] = match
+    return list(found.values())
+
+
+def landmarks(query_file: QueryFile, root: Node) -> dict[str, list[Node]]:
+    """Where each ``@landmark.<name>`` of the file matches (names in file order)."""
+    found: dict[str, list[Node]] = {name: [] for name in query_file.landmark_names}
+    if query_file.landmark_query is None:
+        return found
+    for match in run(query_file.landmark_query, root):
+        for name, nodes in match.captures.items():
+            if name.startswith(LANDMARK):
+                seen = found.setdefault(name[len(LANDMARK) :], [])
+                seen.extend(n for n in nodes if all(n != other for other in seen))
+    return found

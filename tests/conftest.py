@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from fluxer_patcher.cli import cli
+
+FIXTURES = Path(__file__).resolve().parent.parent / "upstream-fixtures"
+
+
+@pytest.fixture
+def fixture_tree(tmp_path: Path) -> Callable[[str], Path]:
+    """A writable copy of an upstream-fixtures/ tree."""
+
+    def copy(name: str) -> Path:
+        dest = tmp_path / name
+        shutil.copytree(FIXTURES / name, dest, symlinks=True)
+        return dest
+
+    return copy
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file's bytes, mode and mtime: proof that a run wrote nothing."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            st = path.stat()
+            out[str(path.relative_to(root))] = (path.read_bytes(), st.st_mode, st.st_mtime_ns)
+    return out
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), prog_name="fluxer-patch")
+
+    return invoke

@@ -1,0 +1,110 @@
+"""Manifests and queries: the bundled catalogue is valid, broken ones are named precisely."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fluxer_patcher import queries
+from fluxer_patcher.catalogue import CatalogueError, default_root, load
+from fluxer_patcher.document import Document
+
+ROOT = default_root()
+GOOD = """id = "x-fix"
+gotchas = [4]
+title = "t"
+symptom = "s"
+fix = "f"
+guide = "g"
+
+[[steps]]
+file = "a.mjs"
+language = "javascript"
+query = "javascript/cdn-endpoint.scm"
+looking_for = "it"
+edit = "replace-node"
+params = { with = "1" }
+"""
+
+
+def test_bundled_catalogue_loads_and_every_query_compiles() -> None:
+    catalogue = load()
+    assert catalogue.ids() and len(set(catalogue.ids())) == len(catalogue.ids())
+    for patch in catalogue.patches:
+        assert patch.manifest.name[:2].isdigit(), "manifests are named NN-<id>.toml (NN: gotcha)"
+        assert patch.id in patch.manifest.name
+        for step in patch.steps:
+            if step.query is not None and step.language is not None:
+                for path in (step.query, step.present):
+                    if path is not None:
+                        query_file = queries.compile_query(step.language, path)
+                        assert query_file.landmark_query is not None or path == step.present
+
+
+def _catalogue(tmp_path: Path, manifest: str) -> Path:
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    (tmp_path / "patches").mkdir()
+    (tmp_path / "patches" / "01-x.toml").write_text(manifest)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("edit = \"replace-node\"", "edit = \"rewrite\""), "unknown edit 'rewrite'"),
+        (("params = { with = \"1\" }", "params = {}"), "parameters: missing ['with']"),
+        (("params = { with = \"1\" }", "params = { with = \"1\", x = 2 }"), "parameters: unknown ['x']"),
+        (("looking_for = \"it\"\n", "looking_for = \"it\"\nexpect = \"one\"\n"), "`expect` must be a count"),
+        (("javascript/cdn-endpoint.scm", "javascript/nope.scm"), "queries/javascript/nope.scm does not exist"),
+        (("gotchas = [4]", "gotchas = []"), "`gotchas` must be a non-empty list"),
+        (("id = \"x-fix\"", "id = \"X Fix\""), "must be lowercase words"),
+        (("language = \"javascript\"", "language = \"cobol\""), "unknown language 'cobol'"),
+        (("title = \"t\"", "title = "), "invalid TOML"),
+    ],
+)
+def test_broken_manifest_is_named(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    root = _catalogue(tmp_path, GOOD.replace(*change))
+    with pytest.raises(CatalogueError) as caught:
+        load(root)
+    assert caught.value.args[0].startswith("patches/01-x.toml")
+    assert message in str(caught.value)
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    root = _catalogue(tmp_path, GOOD)
+    (root / "patches" / "02-y.toml").write_text(GOOD)
+    with pytest.raises(CatalogueError, match=re.escape("also used by 01-x.toml")):
+        load(root)
+
+
+def test_cli_reports_a_broken_catalogue_in_one_line(tmp_path: Path, run_cli) -> None:
+    root = _catalogue(tmp_path, GOOD.replace("edit = \"replace-node\"", "edit = \"rewrite\""))
+    result = run_cli("list", "--catalogue", str(root))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("fluxer-patch: patches/01-x.toml step 1: unknown edit")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_stray_predicate_is_a_query_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.scm"
+    bad.write_text('(identifier) @a (#eq? @a "x")\n')
+    with pytest.raises(queries.QueryError, match=re.escape("bad.scm:1: pattern captures nothing")):
+        queries.compile_query("javascript", bad)
+
+
+def test_invalid_query_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.scm"
+    bad.write_text("(no_such_node) @target\n")
+    with pytest.raises(queries.QueryError, match=re.escape("bad.scm: invalid javascript query")):
+        queries.compile_query("javascript", bad)
+
+
+def test_inside_predicate_pins_the_enclosing_method(tmp_path: Path) -> None:
+    q = tmp_path / "q.scm"
+    q.write_text('((call_expression) @target (#inside? @target "method_definition" "b"))\n')
+    doc = Document("x.ts", b"class C { a() { f(); } b() { g(); } }", "typescript")
+    targets = queries.targets(queries.run(queries.compile_query("typescript", q).query, doc.root))
+    assert [doc.text(m.target) for m in targets] == ["g()"]
