@@ -251,9 +251,12 @@ def continuation_indent(doc: Document) -> bytes:
 
 
 def separates_groups(doc: Document) -> bool:
-    """Whether the file puts blank lines between groups of instructions."""
+    """Whether the file puts blank lines between groups of instructions inside a stage
+    (blank lines that only set stages apart do not count)."""
     nodes = instructions(doc.root)
     for a, b in itertools.pairwise(nodes):
+        if b.type == FROM:
+            continue
         between = doc.data[a.end_byte : b.start_byte].split(b"\n")[1:-1]
         if any(not line.strip() for line in between):
             return True

@@ -121,8 +121,17 @@ def to_text(report: Report, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _is_check(result: PatchResult) -> bool:
+    """A catalogue entry that only verifies (the build-context check), never edits."""
+    from fluxer_patcher.edits import load_all
+
+    registry = load_all()
+    return all(registry[step.edit].verifies_only for step in result.patch.steps)
+
+
 def _next_steps(report: Report) -> list[str]:
-    drifted = [r for r in report.results if r.outcome == "drifted"]
+    drifted = [r for r in report.results if r.outcome == "drifted" and not _is_check(r)]
+    failed_checks = [r for r in report.results if r.outcome == "drifted" and _is_check(r)]
     errors = [r for r in report.results if r.outcome == "error"]
     out: list[str] = []
     if report.aborted:
@@ -139,6 +148,11 @@ def _next_steps(report: Report) -> list[str]:
                 f"'{r.patch.guide}' describes, or update {manifest} and its query"
             )
         out.append(f"  guide: {GUIDE_URL}")
+    if failed_checks:
+        out.append("")
+        out.append("next: these checks found what would break the build; change what their reason names:")
+        out.extend(f"  - {r.patch.id} (gotcha {r.patch.gotcha_label}): see its reason above" for r in failed_checks)
+    if drifted or failed_checks:
         out.append("  then run `fluxer-patch check` again; `--format json` gives the same in machine form.")
     steps = report.next_steps()
     if steps:

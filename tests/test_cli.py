@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 
 from fluxer_patcher.catalogue import STATUS_WORDS, load
+from fluxer_patcher.edits import load_all
 from tests.conftest import snapshot
 
 IDS = load().ids()
+REGISTRY = load_all()
+# Checks (the build-context check) never edit: when they pass they are already-applied.
+CHECKS = {p.id for p in load().patches if all(REGISTRY[s.edit].verifies_only for s in p.steps)}
 SSO_SERVICE = "packages/api/src/auth/services/SsoService.tsx"
 USER = "packages/api/src/models/User.tsx"
 
@@ -26,7 +30,9 @@ def test_apply_then_apply_again_changes_nothing(fixture_tree, run_cli) -> None:
     tree = fixture_tree("refactor-2026-02")
     first = run_cli("apply", str(tree), "--format", "json")
     assert first.exit_code == 0, first.output
-    assert {p["status"] for p in _json(first.stdout)["patches"]} == {"applied"}
+    rows = _json(first.stdout)["patches"]
+    assert {p["status"] for p in rows if p["id"] not in CHECKS} == {"applied"}
+    assert {p["status"] for p in rows if p["id"] in CHECKS} == {"already-applied"}
     after_first = snapshot(tree)
 
     second = run_cli("apply", str(tree), "--format", "json")
@@ -52,13 +58,13 @@ def test_check_and_dry_run_write_nothing(fixture_tree, run_cli) -> None:
     before = snapshot(tree)
     check = run_cli("check", str(tree), "--format", "json")
     assert check.exit_code == 0
-    assert {p["status"] for p in _json(check.stdout)["patches"]} == {"pending"}
+    assert {p["status"] for p in _json(check.stdout)["patches"] if p["id"] not in CHECKS} == {"pending"}
     dry = run_cli("apply", str(tree), "--dry-run")
     assert dry.exit_code == 0
-    assert dry.stdout.startswith("--- a/fluxer_app/rspack.config.mjs\n+++ b/fluxer_app/rspack.config.mjs\n")
+    assert dry.stdout.startswith("--- a/fluxer_server/Dockerfile\n+++ b/fluxer_server/Dockerfile\n")
     assert "pending" in dry.stderr and "STATUS" not in dry.stdout
     dry_json = run_cli("apply", str(tree), "--dry-run", "--format", "json")
-    rows = _json(dry_json.stdout)["patches"]
+    rows = [row for row in _json(dry_json.stdout)["patches"] if row["id"] not in CHECKS]
     assert all(row["status"] == "pending" and row["diff"].startswith("--- a/") for row in rows)
     assert snapshot(tree) == before
 
@@ -96,6 +102,13 @@ def test_hand_patched_fork_is_completed_not_doubled(fixture_tree, run_cli) -> No
     result = run_cli("apply", str(tree), "--format", "json")
     statuses = {p["id"]: p["status"] for p in _json(result.stdout)["patches"]}
     assert statuses == {
+        "app-build-rust-toolchain": "already-applied",
+        "dockerignore-build-inputs": "already-applied",
+        "app-build-config": "applied",  # only `pnpm lingui:compile` was missing
+        "deps-package-list": "already-applied",  # same set, appended in another order
+        "entrypoint-server-start": "already-applied",
+        "admin-build-css": "already-applied",
+        "docker-build-context": "already-applied",
         "rspack-cdn-endpoint": "already-applied",
         "csp-allow-fluxerstatic": "applied",
         "sso-standalone-route": "already-applied",
@@ -108,6 +121,9 @@ def test_hand_patched_fork_is_completed_not_doubled(fixture_tree, run_cli) -> No
     assert text.count(".toString();") == 2  # the fork's wrong one stays, the right one is added
     assert "\t\t}).toString();\n\t\tconst encoded" in text
     assert (tree / "fluxer_server/src/ServiceInitializer.tsx").read_text().count("fluxerstatic.com") == 3
+    dockerfile = (tree / "fluxer_server/Dockerfile").read_text()
+    assert dockerfile.count("cargo install wasm-pack") == dockerfile.count("ENV FLUXER_CONFIG=") == 1
+    assert "RUN cd fluxer_app && pnpm lingui:compile && pnpm build\n" in dockerfile
 
 
 def test_only_and_skip(fixture_tree, run_cli) -> None:

@@ -4,5 +4,5 @@
  (#match? @target "pnpm\\s+(--filter[ =]|-F\\s*)@fluxer/marketing\\s+(run\\s+)?build:css"))
 
 ((from_instruction
-   (image_alias) @landmark.build)
- (#eq? @landmark.build "build"))
+   (image_alias) @landmark.build_stage)
+ (#eq? @landmark.build_stage "build"))

@@ -6,4 +6,4 @@
    (image_alias) @stage) @target)
 
 (from_instruction
-  (image_alias) @landmark.stage)
+  (image_alias) @landmark.stages)
