@@ -25,6 +25,9 @@ class Grammar:
     # The grammar reports errors on some valid files: the engine then refuses only edits
     # that add errors, instead of files that have any.
     rejects_valid: bool = False
+    # The grammar knows LF only (a `\` before CRLF is an error): parse with each CR read as
+    # a space, which keeps every byte offset, so CRLF files parse like their LF twins.
+    lf_only: bool = False
 
 
 GRAMMARS: dict[str, Grammar] = {
@@ -33,7 +36,8 @@ GRAMMARS: dict[str, Grammar] = {
     "javascript": Grammar("tree_sitter_javascript", "language", ("(\n", "\n);\n")),
     # tree-sitter-dockerfile 0.2.0 (the latest release) has ERROR nodes for valid flags
     # without a value (`COPY --link`, `COPY --parents`); the real upstream file parses clean.
-    "dockerfile": Grammar("tree_sitter_dockerfile", "language", rejects_valid=True),
+    # and knows no CRLF line continuation.
+    "dockerfile": Grammar("tree_sitter_dockerfile", "language", rejects_valid=True, lf_only=True),
     "json": Grammar("tree_sitter_json", "language"),
     "yaml": Grammar("tree_sitter_yaml", "language"),
 }
@@ -70,4 +74,6 @@ def parser(name: str) -> Parser:
 
 
 def parse(name: str, data: bytes) -> Tree:
+    if GRAMMARS[name].lf_only and b"\r" in data:
+        data = data.replace(b"\r", b" ")
     return parser(name).parse(data)

@@ -286,3 +286,48 @@ def test_console_script_runs_as_a_process(fixture_tree) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert proc.stderr == f"fluxer-patch: {tree / 'nope'}: no such directory\n"
+
+
+def test_docker_build_command_after_the_docker_fixes(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    dry = run_cli("apply", str(tree), "--dry-run")
+    assert "docker build" not in dry.stderr  # nothing written yet: no build to suggest
+    result = run_cli("apply", str(tree), "--base-domain", "chat.fluxer.example.org")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("next: build the image from the checkout's root (step 5 of the guide):")
+    assert lines[start + 1 :] == [
+        "  docker build \\",
+        "    -t fluxer-server:local \\",
+        '    --build-arg BASE_DOMAIN="chat.fluxer.example.org" \\',
+        '    --build-arg FLUXER_CDN_ENDPOINT="" \\',
+        "    -f fluxer_server/Dockerfile .",
+    ]
+    assert 'ARG BASE_DOMAIN="chat.example.com"' in (tree / "fluxer_server/Dockerfile").read_text()
+    again = _json(run_cli("check", str(tree), "--format", "json").stdout)
+    assert '    --build-arg BASE_DOMAIN="<your domain>" \\' in again["next_steps"]
+
+
+def test_no_docker_build_command_while_a_docker_fix_drifts(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("docker-no-app-build")
+    result = run_cli("apply", str(tree), "--base-domain", "chat.fluxer.example.org")
+    assert result.exit_code == 1
+    assert "docker build" not in result.stdout
+
+
+@pytest.mark.parametrize("domain", ["chat example.org", 'x";rm -rf /', "-x.org", ""])
+def test_bad_base_domain_is_a_usage_error(fixture_tree, run_cli, domain: str) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    before = snapshot(tree)
+    result = run_cli("apply", str(tree), "--base-domain", domain)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("fluxer-patch: --base-domain") and result.stderr.count("\n") == 1
+    assert snapshot(tree) == before
+
+
+def test_build_context_violation_names_the_pattern(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("docker-context-ignored")
+    result = run_cli("check", str(tree), "--only", "docker-build-context")
+    assert result.exit_code == 1
+    assert "config/config.production.template.json is excluded by .dockerignore:5 `config`" in result.stdout
+    assert "next: these checks found what would break the build" in result.stdout
