@@ -1,4 +1,4 @@
-"""Rendering run results: a terminal table or the stable JSON document."""
+"""Rendering run results: a terminal table or the stable JSON document (Markdown: markdown.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ class Report:
     local_changes: list[str] = field(default_factory=list)
     include_diff: bool = False
     aborted: bool = False  # apply computed changes but wrote none because a fix ended in error
+    extra: dict[str, Any] = field(default_factory=dict)  # more top-level JSON keys (e.g. "branch")
+    notes: list[str] = field(default_factory=list)  # more lines after the text table
     values: dict[str, str] = field(default_factory=dict)  # fills manifests' next_steps ({base_domain})
 
     def next_steps(self) -> list[str]:
@@ -73,6 +75,7 @@ def to_json(report: Report) -> str:
     steps = report.next_steps()
     if steps:
         doc["next_steps"] = steps
+    doc.update(report.extra)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -117,6 +120,9 @@ def to_text(report: Report, colour: bool = False) -> str:
     lines.append(f"{len(rows)} fix{'es' if len(rows) != 1 else ''}: {counted or 'none selected'}")
     if report.local_changes:
         lines.append(f"note: these target files had local changes before this run: {', '.join(report.local_changes)}")
+    if report.notes:
+        lines.append("")
+        lines.extend(report.notes)
     lines.extend(_next_steps(report))
     return "\n".join(lines) + "\n"
 
@@ -166,5 +172,9 @@ def emit(report: Report, fmt: str, stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
     if fmt == "json":
         stream.write(to_json(report))
+    elif fmt == "markdown":
+        from fluxer_patcher.markdown import check_markdown
+
+        stream.write(check_markdown(report))
     else:
         stream.write(to_text(report, colour=use_colour(stream)))

@@ -413,7 +413,9 @@ def _expand(source: Source, pattern: str) -> list[str]:
 
 
 def _exists(source: Source, path: str) -> bool:
-    return source.is_file(path) or bool(source.list_dir(path))
+    # The listing first: a directory's existence then does not depend on what is inside it
+    # (drift over history caches results by what was read).
+    return bool(source.list_dir(path)) or source.is_file(path)
 
 
 def _ignore_rules(source: Source, path: str) -> dockerignore.Matcher | str:

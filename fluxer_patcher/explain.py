@@ -1,0 +1,208 @@
+"""Drift reasons a maintainer can act on.
+
+The engine says what it did not find.  Here, for a drifted fix on a tree that can be
+searched (a git revision), the reason gains what to look at next:
+
+* the target file is gone: where a file of the same name is now, and whether the fix's
+  query matches there or in another file that holds the query's names ("moved to X?");
+* the query matched nothing: which of its landmark names are gone, and which similar
+  names the file has instead ("renamed to Y?").
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from fluxer_patcher import queries
+from fluxer_patcher.catalogue import Patch, Step
+from fluxer_patcher.document import Document
+from fluxer_patcher.engine import DRIFTED
+from fluxer_patcher.source import Source, SourceError
+
+# Where files of a language live, for searching a tree by the fix's query.
+GLOBS: dict[str, tuple[str, ...]] = {
+    "typescript": ("*.ts", "*.tsx", "*.mts", "*.cts"),
+    "tsx": ("*.tsx", "*.ts", "*.mts", "*.cts"),
+    "javascript": ("*.js", "*.mjs", "*.cjs", "*.jsx"),
+    "dockerfile": ("Dockerfile", "*.Dockerfile", "*.dockerfile", "Dockerfile.*"),
+    "json": ("*.json",),
+    "yaml": ("*.yaml", "*.yml"),
+}
+MAX_CANDIDATES = 25
+_PREDICATE = re.compile(r'\(#(?:eq|inside)\?\s+@[\w.]+((?:\s+"[^"]*")+)\s*\)')
+_STRING = re.compile(r'"([^"]*)"')
+_CAPTURE = re.compile(r"@([\w.]+)")
+_WORD = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$")
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
+
+
+@runtime_checkable
+class Searchable(Protocol):
+    """A tree whose every file can be listed and searched (a :class:`GitRevision`)."""
+
+    def paths(self) -> list[str]: ...
+
+    def grep(self, literals: Sequence[str], globs: Sequence[str]) -> list[str]: ...
+
+
+@cache
+def pattern_literals(language: str, path: Path) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """Per pattern of a query: its capture names and the names its predicates pin (``#eq?``, ``#inside?``)."""
+    queries.compile_query(language, path)  # a malformed query fails here, as in the engine
+    out = []
+    for _line, text in queries._patterns(path.read_text(encoding="utf-8")):
+        literals = tuple(_STRING.findall(m.group(1))[-1] for m in _PREDICATE.finditer(text))
+        out.append((frozenset(_CAPTURE.findall(text)), literals))
+    return tuple(out)
+
+
+def reason(source: Source, patch: Patch, outcome: str, why: str) -> str:
+    """``why``, with hints appended when the fix drifted."""
+    if outcome != DRIFTED:
+        return why
+    try:
+        hints = _hints(source, patch)
+    except SourceError:
+        return why
+    return "; ".join([why, *hints]) if hints else why
+
+
+def _hints(source: Source, patch: Patch) -> list[str]:
+    for step in patch.steps:
+        if not source.is_file(step.file):
+            return [moved(source, step)] if isinstance(source, Searchable) else []
+    for step in patch.steps:
+        hint = renamed(source, step)
+        if hint:
+            return [hint]
+    return []
+
+
+# -- target file gone -------------------------------------------------------------------
+
+
+def _matches(step: Step, doc: Document) -> list[queries.Match]:
+    assert step.query is not None and step.language is not None
+    query_file = queries.compile_query(step.language, step.query)
+    targets = queries.targets(queries.run(query_file.query, doc.root))
+    for capture, values in step.where.items():
+        targets = [m for m in targets if (n := m.node(capture)) is not None and doc.text(n) in values]
+    return targets
+
+
+def _query_evidence(source: Source, step: Step, path: str) -> str | None:
+    """Where the step's query finds its target(s) in ``path``, ``None`` when it does not."""
+    if step.query is None or step.language is None:
+        return None
+    try:
+        doc = Document(path, source.read(path), step.language)
+    except SourceError:
+        return None
+    targets = _matches(step, doc)
+    if not targets or not step.expect.admits(len(targets)):
+        return None
+    return ", ".join(doc.loc(m.target) for m in targets[:3])
+
+
+def _grep_candidates(source: Searchable, step: Step) -> list[str]:
+    if step.query is None or step.language is None:
+        return []
+    globs = GLOBS.get(step.language, ())
+    found: dict[str, None] = {}
+    for captures, literals in pattern_literals(step.language, step.query):
+        if "target" in captures and literals:
+            found.update(dict.fromkeys(source.grep(sorted(set(literals)), globs)))
+    return list(found)
+
+
+def moved(source: Source, step: Step) -> str:
+    """Where the file of ``step`` may have gone, with the evidence."""
+    assert isinstance(source, Searchable)
+    name = posixpath.basename(step.file)
+    stem = posixpath.splitext(name)[0]
+    suffixes = {g[1:] for g in GLOBS.get(step.language or "", ()) if g.startswith("*.")}
+    same_name, like_name = [], []
+    for path in source.paths():
+        base, ext = posixpath.splitext(posixpath.basename(path))
+        if path == step.file:
+            continue
+        if base + ext == name:
+            same_name.append(path)
+        elif base == stem and ext in suffixes:
+            like_name.append(path)
+    candidates = list(dict.fromkeys([*same_name, *like_name, *_grep_candidates(source, step)]))[:MAX_CANDIDATES]
+    evidence = {p: _query_evidence(source, step, p) for p in candidates}
+    matching = [p for p in candidates if evidence[p]]
+
+    def why(path: str) -> str:
+        parts = ["same file name"] if path in same_name else ["same name, other extension"] if path in like_name else []
+        if evidence[path]:
+            parts.append(f"the fix's query matches at {evidence[path]}")
+        elif step.query is not None:
+            parts.append("the fix's query does not match there")
+        return "; ".join(parts)
+
+    ranked = sorted(matching, key=lambda p: (p not in same_name, p not in like_name)) or same_name or like_name
+    if not ranked:
+        searched = f" or a file where {step.query.name} matches" if step.query is not None else ""
+        return f"no other file named {name}{searched} in this tree (removed upstream?)"
+    if len(ranked) == 1:
+        return f"moved to {ranked[0]}? ({why(ranked[0])})"
+    listed = ", ".join(f"{p} ({why(p)})" for p in ranked[:3])
+    more = f" and {len(ranked) - 3} more" if len(ranked) > 3 else ""
+    return f"moved? candidates: {listed}{more}"
+
+
+# -- query matched nothing --------------------------------------------------------------
+
+
+def _similar(name: str, known: dict[str, int]) -> list[str]:
+    """Names like ``name``; a dotted name keeps its prefix (``Routes.X`` ~ ``Routes.Y``, not ``Config.X``)."""
+    prefix, _, last = name.rpartition(".")
+    pool = {t.rpartition(".")[2]: t for t in known if t != name and t.rpartition(".")[0] == prefix}
+    return [pool[m] for m in difflib.get_close_matches(last, list(pool), n=2, cutoff=0.75)]
+
+
+def renamed(source: Source, step: Step) -> str:
+    """For a step whose query finds no target: similar names for the landmark names that are gone."""
+    if step.query is None or step.language is None:
+        return ""
+    try:
+        doc = Document(step.file, source.read(step.file), step.language)
+    except (SourceError, UnicodeDecodeError):
+        return ""
+    query_file = queries.compile_query(step.language, step.query)
+    if queries.targets(queries.run(query_file.query, doc.root)):
+        return ""
+    landmarks = queries.landmarks(query_file, doc.root)
+    text = doc.data.decode("utf-8", "replace")
+    tokens: dict[bool, dict[str, int]] = {}
+    hints = []
+    for captures, literals in pattern_literals(step.language, step.query):
+        names = [c[len(queries.LANDMARK) :] for c in captures if c.startswith(queries.LANDMARK)]
+        if not names or any(landmarks.get(n) for n in names):
+            continue
+        for literal in literals:
+            if not _WORD.match(literal):
+                continue
+            dotted = "." in literal
+            if dotted not in tokens:
+                tokens[dotted] = {}
+                for m in (_CHAIN if dotted else _IDENT).finditer(text):
+                    tokens[dotted].setdefault(m.group(0), m.start())
+            known = tokens[dotted]
+            if literal in known:
+                hints.append(f"`{literal}` is still at {doc.loc(known[literal])}, in another shape")
+                continue
+            close = _similar(literal, known)
+            if close:
+                where = ", ".join(f"`{c}` at {doc.loc(known[c])}" for c in close)
+                hints.append(f"`{literal}` is gone; similar here: {where} (renamed?)")
+    return "; ".join(dict.fromkeys(hints))

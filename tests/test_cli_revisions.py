@@ -1,0 +1,207 @@
+"""`check --repo/--rev`, `drift` and `--fetch` from the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from fluxer_patcher.cli import cli
+from tests.conftest import check_ids, editing_ids
+from tests.git_history import FIXTURES, History
+
+
+@dataclass
+class Repo:
+    history: History
+    root: str  # a commit holding only docs/
+    base: str  # refactor-2026-02: every fix pending
+    docs: str
+    later: str  # upstream-later: the CDN fix drifted
+
+    @property
+    def path(self) -> str:
+        return str(self.history.path)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Repo:
+    h = History(tmp_path_factory.mktemp("cli") / "upstream")
+    root = h.unrelated()[0]
+    base = h.shape("refactor-2026-02")
+    docs = h.unrelated()[0]
+    later = h.shape("upstream-later", "feat: serve assets from the public path")
+    return Repo(h, root, base, docs, later)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def rows(output: str) -> list[dict[str, object]]:
+    return json.loads(output)["patches"]  # type: ignore[no-any-return]
+
+
+# -- check --rev ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["refactor-2026-02", "upstream-later", "fork-hand-patched"])
+def test_check_rev_reports_what_check_path_reports(tmp_path: Path, shape: str) -> None:
+    h = History(tmp_path / "repo")
+    h.shape(shape)
+    on_disk = run("check", str(FIXTURES / shape), "--format", "json")
+    from_objects = run("check", "--repo", str(h.path), "--rev", "HEAD", "--format", "json")
+    assert from_objects.exit_code == on_disk.exit_code
+    disk, objects = rows(on_disk.output), rows(from_objects.output)
+    for a, b in zip(disk, objects, strict=True):
+        keys = ("id", "gotchas", "status", "files")
+        assert {k: a[k] for k in keys} == {k: b[k] for k in keys}
+        assert str(b["reason"]).startswith(str(a["reason"]))  # drift reasons may gain hints
+    doc = json.loads(from_objects.output)
+    assert set(doc) >= {"tool", "version", "target", "patches", "summary"}
+    assert doc["target"].endswith("@" + h.git("rev-parse", "HEAD")[:12])
+
+
+def test_check_rev_reads_objects_only(repo: Repo) -> None:
+    status = repo.history.git("status", "--porcelain", "--ignored")
+    result = run("check", "--repo", repo.path, "--rev", repo.later)
+    assert result.exit_code == 1, result.output
+    assert "drifted          rspack-cdn-endpoint" in result.output
+    assert repo.history.git("status", "--porcelain", "--ignored") == status
+    assert repo.history.git("rev-parse", "HEAD") == repo.later
+
+
+def test_check_rev_on_a_bare_mirror_without_config(repo: Repo, tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror.git"
+    subprocess.run(["git", "clone", "-q", "--bare", repo.path, str(mirror)], check=True)
+    (mirror / "config").unlink()
+    result = run("check", "--repo", str(mirror), "--rev", "main", "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert {r["id"]: r["status"] for r in rows(result.output)}["rspack-cdn-endpoint"] == "drifted"
+
+
+def test_check_rev_markdown(repo: Repo) -> None:
+    result = run("check", "--repo", repo.path, "--rev", repo.later, "--format", "markdown")
+    assert result.exit_code == 1
+    assert "| Fix | Gotcha | Status | Reason |" in result.output
+    assert "| `rspack-cdn-endpoint` | 4 | ⚠️ drifted |" in result.output
+    assert "### What to do" in result.output
+
+
+def test_check_path_markdown(repo: Repo) -> None:
+    result = run("check", str(FIXTURES / "refactor-2026-02"), "--format", "markdown")
+    assert result.exit_code == 0
+    assert "| `sso-users-not-unclaimed` | 20 | 🟦 pending |  |" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check",), "missing PATH"),
+        (("check", ".", "--rev", "HEAD"), "give PATH or --repo/--rev, not both"),
+        (("check", "--repo", "/nonexistent/repo", "--rev", "HEAD"), "/nonexistent/repo: no such directory"),
+        (("check", "--rev", "no-such-rev", "--repo", "{repo}"), "no-such-rev: unknown revision in"),
+        (("check", "--rev", "{root}", "--repo", "{repo}"), "not a Fluxer checkout"),
+        (("check", "--rev", "HEAD", "--repo", "{repo}", "--fetch", "nope"), "nope: no such remote"),
+        (
+            ("check", "--rev", "HEAD", "--repo", "{repo}", "--fetch", "/nonexistent/x.git"),
+            "git fetch /nonexistent/x.git failed: '/nonexistent/x.git' does not appear to be a git repository",
+        ),
+        (
+            ("check", "--rev", "HEAD", "--repo", "{repo}", "--fetch", "https://127.0.0.1:9/x.git"),
+            "git fetch https://127.0.0.1:9/x.git failed: unable to access",
+        ),
+        (("drift", "--repo", "{repo}"), "give one of --since REV or --last N"),
+        (("drift", "--repo", "{repo}", "--since", "HEAD~1", "--last", "2"), "give one of --since REV or --last N"),
+        (("drift", "--repo", "{repo}", "--since", "{later}", "--rev", "{base}"), "is not an ancestor of"),
+        (("drift", "--repo", "{repo}", "--last", "0"), "--last"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(repo: Repo, args: tuple[str, ...], message: str) -> None:
+    filled = [a.format(repo=repo.path, root=repo.root, base=repo.base, later=repo.later) for a in args]
+    result = run(*filled)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fluxer-patch: "), result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_fetch_then_check_the_fetched_revision(repo: Repo, tmp_path: Path) -> None:
+    local = tmp_path / "local.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(local)], check=True)
+    subprocess.run(["git", "--git-dir", str(local), "remote", "add", "upstream", repo.path], check=True)
+    missing = run("check", "--repo", str(local), "--rev", "upstream/main")
+    assert missing.exit_code == 2 and "unknown revision" in missing.stderr
+    result = run("check", "--repo", str(local), "--fetch", "upstream", "--rev", "upstream/main", "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    assert json.loads(result.output)["target"].endswith("@" + repo.later[:12])
+
+
+# -- drift --------------------------------------------------------------------------------
+
+
+def test_drift_json(repo: Repo) -> None:
+    result = run("drift", "--repo", repo.path, "--rev", repo.later, "--since", repo.base, "--format", "json")
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.output)
+    assert doc["rev"] == repo.later
+    assert doc["since"] == repo.base
+    assert doc["commits"] == 2
+    cdn = next(p for p in doc["patches"] if p["id"] == "rspack-cdn-endpoint")
+    assert cdn["gotchas"] == [4]
+    assert cdn["status"] == "drifted"
+    [t] = cdn["transitions"]
+    assert set(t) >= {"commit", "date", "subject", "from", "to", "reason"}
+    assert (t["commit"], t["from"], t["to"]) == (repo.later, "pending", "drifted")
+    assert t["subject"] == "feat: serve assets from the public path"
+    assert t["date"].startswith("2026-02-01T")
+    assert "CDN_ENDPOINT" in t["reason"]
+    user = next(p for p in doc["patches"] if p["id"] == "sso-users-not-unclaimed")
+    assert [(t["from"], t["to"]) for t in user["transitions"]] == [("pending", "already-applied")]
+    assert doc["summary"]["drifted"] == 1
+
+
+def test_drift_exit_0_when_nothing_drifted_at_rev(repo: Repo) -> None:
+    result = run("drift", "--repo", repo.path, "--rev", repo.docs, "--last", "2")
+    assert result.exit_code == 0, result.output
+    # the fixes are pending; the build-context check passes on their result
+    assert f"{len(editing_ids())} pending, {len(check_ids())} already-applied" in result.output
+
+
+def test_drift_text(repo: Repo) -> None:
+    result = run("drift", "--repo", repo.path, "--rev", repo.later, "--last", "2")
+    assert result.exit_code == 1
+    out = result.output
+    assert f"from {repo.base[:10]} " in out
+    assert "drifted          rspack-cdn-endpoint" in out
+    assert f"{repo.later[:10]} 2026-02-01  rspack-cdn-endpoint: pending -> drifted" in out
+    assert "feat: serve assets from the public path" in out
+
+
+def test_drift_markdown(repo: Repo) -> None:
+    result = run("drift", "--repo", repo.path, "--rev", repo.later, "--since", repo.base, "--format", "markdown")
+    assert result.exit_code == 1
+    md = result.output
+    assert md.startswith("## fluxer-patch drift report")
+    assert f"**1 of {len(editing_ids()) + len(check_ids())} fixes no longer apply.**" in md
+    assert f"| `rspack-cdn-endpoint` | 4 | ⚠️ drifted | `{repo.later[:10]}` 2026-02-01 feat: serve assets" in md
+    assert "### `rspack-cdn-endpoint` (gotcha 4): drifted" in md
+    assert "- **Files changed there:** `fluxer_app/rspack.config.mjs`" in md
+    action = "Update `patches/04-rspack-cdn-endpoint.toml` and `queries/javascript/cdn-endpoint.scm`"
+    assert f"- **Suggested action:** {action}" in md
+    assert "`sso-users-not-unclaimed`: pending → already-applied" in md
+
+
+def test_drift_fetches_first(repo: Repo, tmp_path: Path) -> None:
+    local = tmp_path / "local.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(local)], check=True)
+    subprocess.run(["git", "--git-dir", str(local), "remote", "add", "upstream", repo.path], check=True)
+    assert run("drift", "--repo", str(local), "--rev", "upstream/main", "--last", "1").exit_code == 2
+    result = run("drift", "--repo", str(local), "--fetch", "upstream", "--rev", "upstream/main", "--last", "1")
+    assert result.exit_code == 1, result.stderr
+    assert "pending -> drifted" in result.output

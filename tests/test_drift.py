@@ -1,0 +1,259 @@
+"""Drift over a first-parent history: transitions at the right commits, cached by object id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+
+from fluxer_patcher import engine, languages
+from fluxer_patcher.catalogue import Expect, Patch, Step, load
+from fluxer_patcher.drift import ResultCache, status_word, walk
+from fluxer_patcher.edits import REGISTRY, Drift, EditContext, Outcome, Present, Spec
+from fluxer_patcher.engine import Engine
+from fluxer_patcher.history import first_parent_range
+from fluxer_patcher.source import WorkTree
+from fluxer_patcher.source_git import open_repo
+from tests.conftest import check_ids
+from tests.git_history import FIXTURES, History
+
+CATALOGUE = load()
+USER = "packages/api/src/models/User.tsx"
+MOVED_USER = "packages/api/src/users/User.tsx"
+ROOT = "fluxer_app/src/router/components/RootComponent.tsx"
+
+
+def fixture_statuses(name: str) -> dict[str, str]:
+    """What `check` says on a fixture tree: the statuses a walk must find at its commit."""
+    results = Engine(WorkTree(FIXTURES / name)).run(CATALOGUE.patches)
+    return {r.patch.id: status_word(r.outcome) for r in results}
+
+
+@dataclass
+class Upstream:
+    history: History
+    shas: dict[str, str]  # label -> commit
+    order: list[str]  # labels, oldest first
+    expected: dict[str, dict[str, str]]  # label -> fix id -> status
+
+    @property
+    def repo(self):  # type: ignore[no-untyped-def]
+        return open_repo(self.history.path)
+
+
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory: pytest.TempPathFactory) -> Upstream:
+    h = History(tmp_path_factory.mktemp("upstream") / "repo")
+    shas: dict[str, str] = {}
+    expected: dict[str, dict[str, str]] = {}
+    order: list[str] = []
+
+    def add(label: str, sha: str, statuses: dict[str, str]) -> None:
+        shas[label] = sha
+        order.append(label)
+        expected[label] = dict(statuses)
+
+    h.unrelated()
+    add("base", h.shape("refactor-2026-02"), fixture_statuses("refactor-2026-02"))
+    for i, sha in enumerate(h.unrelated(2)):
+        add(f"docs{i}", sha, expected["base"])
+    add("guide", h.shape("guide-2026-02-26"), fixture_statuses("guide-2026-02-26"))
+    add("docs2", h.unrelated()[0], expected["guide"])
+    add("fork", h.shape("fork-hand-patched"), fixture_statuses("fork-hand-patched"))
+    add("later", h.shape("upstream-later"), fixture_statuses("upstream-later"))
+    for i, sha in enumerate(h.unrelated(3)):
+        add(f"docs{3 + i}", sha, expected["later"])
+    add("moved", h.move(USER, MOVED_USER, "refactor: move the user model"), expected["later"])
+    expected["moved"]["sso-users-not-unclaimed"] = "drifted"
+    add("back", h.shape("refactor-2026-02", "revert to the refactor shapes"), expected["base"])
+    add(
+        "renamed",
+        h.edit(ROOT, "isStandaloneRoute", "isStandalonePath", "refactor: rename isStandaloneRoute"),
+        expected["base"],
+    )
+    expected["renamed"]["sso-standalone-route"] = "drifted"
+    return Upstream(h, shas, order, expected)
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths the engine parses, in order (snippets the primitives build are not counted)."""
+    seen: list[str] = []
+
+    class Counting(engine.Document):
+        @cached_property
+        def tree(self):  # type: ignore[no-untyped-def]
+            seen.append(self.path)
+            return languages.parse(self.language, self.data)
+
+    monkeypatch.setattr(engine, "Document", Counting)
+    return seen
+
+
+def _walk(up: Upstream, since: str, rev: str, explain: bool = True, cache: ResultCache | None = None,  # type: ignore[no-untyped-def]
+          patches: tuple[Patch, ...] = CATALOGUE.patches):
+    repo = up.repo
+    span = first_parent_range(repo, up.shas[rev], since=up.shas[since])
+    return walk(repo, patches, span, explain=explain, cache=cache)
+
+
+def test_the_fixture_shapes_differ_where_the_tests_expect() -> None:
+    later = fixture_statuses("upstream-later")
+    assert later["rspack-cdn-endpoint"] == "drifted"
+    assert later["sso-users-not-unclaimed"] == "already-applied"
+    refactor = fixture_statuses("refactor-2026-02")
+    assert {s for i, s in refactor.items() if i not in check_ids()} == {"pending"}
+    assert {refactor[i] for i in check_ids()} == {"already-applied"}  # the checks pass on the fixed result
+
+
+def test_transitions_are_found_at_the_commits_that_change_the_status(upstream: Upstream) -> None:
+    result = _walk(upstream, "base", upstream.order[-1])
+    labels = {sha: label for label, sha in upstream.shas.items()}
+    for fix in result.fixes:
+        statuses = [upstream.expected[label][fix.patch.id] for label in upstream.order]
+        wanted = [
+            (upstream.order[i], statuses[i - 1], statuses[i])
+            for i in range(1, len(statuses))
+            if statuses[i] != statuses[i - 1]
+        ]
+        found = [(labels[t.commit.sha], t.before, t.after) for t in fix.transitions]
+        assert found == wanted, fix.patch.id
+        assert fix.baseline == statuses[0]
+        assert fix.status == statuses[-1]
+    assert result.commits == len(upstream.order) - 1
+    assert result.rev.sha == upstream.shas[upstream.order[-1]]
+    assert result.base is not None and result.base.sha == upstream.shas["base"]
+
+
+def test_a_transition_carries_the_commit_and_the_files_it_changed(upstream: Upstream) -> None:
+    result = _walk(upstream, "base", "later")
+    cdn = next(f for f in result.fixes if f.patch.id == "rspack-cdn-endpoint")
+    broke = cdn.transitions[-1]
+    assert (broke.before, broke.after) == ("already-applied", "drifted")
+    assert broke.commit.sha == upstream.shas["later"]
+    assert broke.commit.subject == "upstream shape: upstream-later"
+    assert broke.commit.author == "Upstream Dev"
+    assert broke.commit.date.startswith("2026-02-01T")
+    assert broke.files == ("fluxer_app/rspack.config.mjs",)
+    assert "CDN_ENDPOINT" in broke.reason
+    assert cdn.breaking is broke
+
+
+def test_unrelated_commits_are_not_parsed(upstream: Upstream, parses: list[str]) -> None:
+    _walk(upstream, "base", "base")
+    at_base = len(parses)
+    assert at_base > 0
+    parses.clear()
+    result = _walk(upstream, "base", "docs1")
+    assert result.commits == 2
+    assert len(parses) == at_base  # the base itself, nothing for the two docs commits
+    assert all(not f.touched for f in result.fixes)
+
+
+def _contents(up: Upstream, label: str, paths: list[str]) -> tuple[str | None, ...]:
+    listing = set(up.history.git("ls-tree", "-r", "--name-only", up.shas[label]).splitlines())
+    return tuple(up.history.git("rev-parse", f"{up.shas[label]}:{p}") if p in listing else None for p in paths)
+
+
+def test_cost_grows_with_changed_files_not_commits(upstream: Upstream, parses: list[str]) -> None:
+    # The build-context check reads more than its own file (.dockerignore, the COPY sources),
+    # so the count below, made from each fix's files, holds for the fixes that edit.
+    patches = tuple(p for p in CATALOGUE.patches if p.id not in check_ids())
+    result = _walk(upstream, "base", upstream.order[-1], explain=False, patches=patches)
+    # One run per fix and distinct content of its files; commits that leave them alone, and
+    # commits that bring back content seen before (the revert), cost nothing.
+    distinct = sum(len({_contents(upstream, label, p.files) for label in upstream.order}) for p in patches)
+    assert result.runs == distinct
+    assert result.runs < len(patches) * 4 < len(patches) * len(upstream.order)
+    assert set(parses) <= {f for p in patches for f in p.files}
+
+
+def test_a_revert_is_answered_from_the_cache(upstream: Upstream, parses: list[str]) -> None:
+    cache = ResultCache()
+    _walk(upstream, "base", "later", cache=cache)
+    runs = cache.runs
+    parses.clear()
+    result = _walk(upstream, "later", "back", explain=False, cache=cache)
+    assert {f.patch.id: f.status for f in result.fixes} == upstream.expected["back"]
+    assert cache.runs - runs == 1  # the moved User.tsx; the revert to the base shapes costs nothing
+    assert parses == []  # a missing file is not parsed
+
+
+def test_a_moved_file_is_reported_with_where_it_went(upstream: Upstream) -> None:
+    result = _walk(upstream, "later", "moved")
+    user = next(f for f in result.fixes if f.patch.id == "sso-users-not-unclaimed")
+    assert user.status == "drifted"
+    assert f"{USER}: file not found" in user.reason
+    assert f"moved to {MOVED_USER}?" in user.reason
+    assert "same file name" in user.reason
+    assert f"the fix's query matches at {MOVED_USER}:" in user.reason
+    assert user.transitions[-1].commit.subject == "refactor: move the user model"
+
+
+def test_a_renamed_declaration_is_named_in_the_reason(upstream: Upstream) -> None:
+    result = _walk(upstream, "back", "renamed")
+    route = next(f for f in result.fixes if f.patch.id == "sso-standalone-route")
+    assert route.status == "drifted"
+    assert "`isStandaloneRoute` is gone; similar here: `isStandalonePath` at " in route.reason
+    assert f"{ROOT}:7:" in route.reason
+
+
+def test_last_n_starts_after_the_nth_commit(upstream: Upstream) -> None:
+    repo = upstream.repo
+    span = first_parent_range(repo, upstream.shas["guide"], last=3)
+    assert [c.sha for c in span.commits] == [upstream.shas[k] for k in ("docs0", "docs1", "guide")]
+    assert span.base == upstream.shas["base"]
+    everything = first_parent_range(repo, upstream.shas["guide"], last=1000)
+    assert everything.base is None
+    assert len(everything.commits) == 5  # the first docs commit, base, docs0, docs1, guide
+
+
+def test_a_history_from_the_root_has_a_first_status_without_a_before(upstream: Upstream) -> None:
+    repo = upstream.repo
+    result = walk(repo, CATALOGUE.patches, first_parent_range(repo, upstream.shas["base"], last=1000))
+    for fix in result.fixes:
+        assert fix.baseline is None
+        first = fix.transitions[0]
+        assert first.before is None
+        assert first.after == "drifted"  # the root commit holds only docs/
+        assert "no other file named" in first.reason
+
+
+def test_walking_leaves_the_repository_untouched(upstream: Upstream, tmp_path: Path) -> None:
+    before = upstream.history.git("status", "--porcelain", "--ignored")
+    head = upstream.history.git("rev-parse", "HEAD")
+    _walk(upstream, "base", upstream.order[-1])
+    assert upstream.history.git("status", "--porcelain", "--ignored") == before
+    assert upstream.history.git("rev-parse", "HEAD") == head
+
+
+def _needs_package_b(ctx: EditContext) -> Outcome:
+    """Test-only: drifted until packages/ has a `b` directory (reads a listing, not files)."""
+    return Present() if "b" in ctx.source.list_dir("packages") else Drift("packages/b missing")
+
+
+def test_a_listed_directory_reruns_a_fix_only_when_its_names_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(REGISTRY, "test-needs-package-b", Spec("test-needs-package-b", _needs_package_b, ()))
+    step = Step("package.json", None, "test-needs-package-b", None, "packages/b", Expect(1), {}, None, {})
+    patch = Patch("lists-packages", (0,), "t", "s", "f", "g", "b", Path("x.toml"), (step,))
+    h = History(tmp_path / "repo")
+    (h.path / "packages" / "a").mkdir(parents=True)
+    (h.path / "package.json").write_text("{}\n")
+    (h.path / "packages" / "a" / "x.ts").write_text("1\n")
+    base = h.commit("base")
+    (h.path / "packages" / "a" / "x.ts").write_text("2\n")
+    h.commit("a file under packages/a changes: same names in packages/")
+    (h.path / "packages" / "b").mkdir()
+    (h.path / "packages" / "b" / "y.ts").write_text("3\n")
+    added = h.commit("packages/b appears")
+    repo = open_repo(h.path)
+    result = walk(repo, [patch], first_parent_range(repo, added, since=base))
+    [fix] = result.fixes
+    assert result.runs == 2
+    assert [(t.commit.sha, t.before, t.after, t.files) for t in fix.transitions] == [
+        (added, "drifted", "already-applied", ("packages/",))
+    ]

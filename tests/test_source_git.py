@@ -1,0 +1,100 @@
+"""GitRevision: a tree read from git objects, with symlinks, modes and shared tree caching."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fluxer_patcher.source import FileMissing, OutsideTree, SourceError
+from fluxer_patcher.source_git import GitRevision, ObjectCache, RevisionError, open_repo
+from tests.git_history import History
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    h = History(tmp_path_factory.mktemp("src") / "repo")
+    (h.path / "app" / "src").mkdir(parents=True)
+    (h.path / "app" / "src" / "main.ts").write_text("export const a = 1;\n")
+    (h.path / "app" / "run.sh").write_text("#!/bin/sh\n")
+    os.chmod(h.path / "app" / "run.sh", 0o755)
+    os.symlink("src/main.ts", h.path / "app" / "link.ts")
+    os.symlink("app/src", h.path / "code")
+    os.symlink("../../etc/passwd", h.path / "app" / "escape")
+    h.commit("first")
+    (h.path / "app" / "src" / "main.ts").write_text("export const a = 2;\n")
+    (h.path / "docs.md").write_text("docs\n")
+    h.commit("second")
+    return h
+
+
+def test_reads_files_through_symlinks_that_stay_inside(history: History) -> None:
+    rev = GitRevision(open_repo(history.path), "HEAD~1")
+    assert rev.read("app/src/main.ts") == b"export const a = 1;\n"
+    assert rev.read("app/link.ts") == rev.read("app/src/main.ts")
+    assert rev.read("code/main.ts") == rev.read("app/src/main.ts")
+    assert rev.version("code/main.ts") == rev.version("app/src/main.ts")
+    with pytest.raises(OutsideTree):
+        rev.read("app/escape")
+    with pytest.raises(FileMissing):
+        rev.read("docs.md")
+    with pytest.raises(SourceError, match="is a directory"):
+        rev.read("app/src")
+    with pytest.raises(SourceError, match="escapes the tree"):
+        rev.read("../x")
+
+
+def test_listing_modes_and_identities(history: History) -> None:
+    repo = open_repo(history.path)
+    old, new = GitRevision(repo, "HEAD~1"), GitRevision(repo, "HEAD")
+    assert new.list_dir("") == ["app", "code", "docs.md"]
+    assert new.list_dir("code") == ["main.ts"]
+    assert new.list_dir("nope") == []
+    assert new.mode("app/run.sh") == 0o755
+    assert new.mode("app/src/main.ts") == 0o644
+    assert new.mode("app/src") is None
+    assert new.is_file("app/link.ts") and not new.is_file("app/src")
+    assert old.object_id("app/run.sh") == new.object_id("app/run.sh")
+    assert old.object_id("app/src/main.ts") != new.object_id("app/src/main.ts")
+    assert old.object_id("app") != new.object_id("app")  # a directory's id changes with its files
+    assert old.object_id("docs.md") is None
+
+
+def test_revisions_name_commits_by_any_spelling(history: History) -> None:
+    repo = open_repo(history.path)
+    full = history.git("rev-parse", "HEAD")
+    assert GitRevision(repo, full).sha == full
+    assert GitRevision(repo, full[:7]).sha == full
+    assert GitRevision(repo, "main").label.endswith("@" + full[:12])
+    tree = history.git("rev-parse", "HEAD^{tree}")
+    with pytest.raises(RevisionError, match="unknown revision"):
+        GitRevision(repo, tree)  # a tree is not a commit
+    with pytest.raises(RevisionError, match="unknown revision"):
+        GitRevision(repo, "0" * 40)
+    with pytest.raises(RevisionError, match="unknown revision"):
+        GitRevision(repo, "no-such-branch")
+
+
+def test_revisions_share_parsed_trees(history: History) -> None:
+    repo = open_repo(history.path)
+    objects = ObjectCache(repo)
+    GitRevision(repo, "HEAD~1", objects).read("app/run.sh")
+    seen = len(objects._trees)
+    GitRevision(repo, "HEAD", objects).read("app/run.sh")
+    # The new root and app/ trees are read; nothing else.
+    assert len(objects._trees) == seen + 2
+
+
+def test_searching_a_whole_revision(history: History) -> None:
+    rev = GitRevision(open_repo(history.path), "HEAD")
+    assert set(rev.paths()) == {"app/src/main.ts", "app/run.sh", "app/link.ts", "app/escape", "code", "docs.md"}
+    assert rev.grep(["export", "a = 2"], ["*.ts"]) == ["app/src/main.ts"]
+    assert rev.grep(["export", "a = 1"], ["*.ts"]) == []
+
+
+def test_open_repo_explains_what_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(RevisionError, match="no such directory"):
+        open_repo(tmp_path / "missing")
+    with pytest.raises(RevisionError, match="not a git repository"):
+        open_repo(tmp_path)
