@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher.catalogue import load
+from tests.conftest import editing_ids
 from tests.gitrepo import FIXTURES, Snapshot, git, make_repo, run_cli
 from tests.gitrepo import hermetic_git as hermetic_git
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")
-IDS = load().ids()
+IDS = editing_ids()  # checks make no commit
 
 
 def _ids(repo: Path, revs: str) -> list[str]:
@@ -27,7 +27,7 @@ def test_one_commit_per_fix_and_a_clean_checkout(tmp_path: Path) -> None:
     git(repo, "add", "notes.txt")
     result = run_cli("apply", repo, "--commit")
     assert result.code == 0, result.err
-    assert "committed 7 fixes on main" in result.out
+    assert f"committed {len(IDS)} fixes on main" in result.out
     assert _ids(repo, f"{start}..main") == IDS
     assert git(repo, "symbolic-ref", "HEAD") == "refs/heads/main"
     upstream = git(repo, "log", "-1", "--format=%(trailers:key=Upstream-Commit,valueonly)", "HEAD").strip()
@@ -37,7 +37,7 @@ def test_one_commit_per_fix_and_a_clean_checkout(tmp_path: Path) -> None:
     assert git(repo, "log", "--format=%H", "--", "notes.txt") == ""
     rerun = run_cli("apply", repo, "--commit")
     assert rerun.code == 0 and "committed" not in rerun.out
-    assert len(_ids(repo, f"{start}..main")) == 7
+    assert len(_ids(repo, f"{start}..main")) == len(IDS)
 
 
 def test_same_commits_as_the_branch_command(tmp_path: Path) -> None:
