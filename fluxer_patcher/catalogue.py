@@ -21,6 +21,10 @@ A manifest tells a fix's whole story (see README, "Adding a fix")::
     [[examples]]             # run by the test suite: before -> after, or an expected status
     before = "..."
     after = "..."
+
+Optionally ``next_steps = ["line", ...]``: what to run once the fix is in place (the text
+report prints them when every fix on the same files is applied or already there);
+``{base_domain}`` is filled from ``apply --base-domain``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ GUIDE_URL = "https://gist.github.com/PaulMColeman/e7ef82e05035b24300d2ea1954527f
 STATUS_WORDS = ("applied", "pending", "already-applied", "drifted", "error")
 _EXPECT = re.compile(r"^(\d+)(\+?)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NEXT_STEP_VALUES = ("base_domain",)
+_FIELD = re.compile(r"\{(\w+)\}")
 
 
 class CatalogueError(ValueError):
@@ -90,6 +96,7 @@ class Patch:
     manifest: Path
     steps: tuple[Step, ...]
     examples: tuple[Example, ...] = field(default=())
+    next_steps: tuple[str, ...] = field(default=())
 
     @property
     def files(self) -> list[str]:
@@ -214,6 +221,16 @@ def _example(table: dict[str, Any], where: str) -> Example:
     )
 
 
+def _next_steps(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogueError(f"{where}: `next_steps` must be a list of strings")
+    for line in value:
+        unknown = [f for f in _FIELD.findall(line) if f not in NEXT_STEP_VALUES]
+        if unknown:
+            raise CatalogueError(f"{where}: `next_steps` refers to unknown value {{{unknown[0]}}}")
+    return tuple(value)
+
+
 def load_patch(root: Path, path: Path) -> Patch:
     where = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
@@ -244,6 +261,7 @@ def load_patch(root: Path, path: Path) -> Patch:
         examples=tuple(
             _example(e, f"{where} example {i + 1}") for i, e in enumerate(data.get("examples", []))
         ),
+        next_steps=_next_steps(data.get("next_steps", []), where),
     )
 
 

@@ -200,6 +200,11 @@ def _revision_series(
     help="Then make one commit per applied fix on the current branch (PATH must be in a git worktree, "
     "and the files the fixes change must have no local changes).",
 )
+@click.option(
+    "--base-domain", metavar="DOMAIN", default=None,
+    help="Your Fluxer domain, filled into the `docker build` command the report suggests "
+    "(the Dockerfile keeps its ARG default).",
+)
 @_identity_options
 @_selection_options
 @_format_option
@@ -208,6 +213,7 @@ def apply(
     path: Path,
     dry_run: bool,
     commit: bool,
+    base_domain: str | None,
     author: str | None,
     committer: str | None,
     only: tuple[str, ...],
@@ -224,6 +230,13 @@ def apply(
     from fluxer_patcher.report import Report, emit
     from fluxer_patcher.writer import WriteError, write_changes
 
+    values = {}
+    if base_domain is not None:
+        from fluxer_patcher.nextsteps import valid_domain
+
+        if not valid_domain(base_domain):
+            raise InputProblem(f"--base-domain {base_domain!r}: expected a host name such as chat.example.org")
+        values["base_domain"] = base_domain
     if commit and dry_run:
         raise click.UsageError("--commit and --dry-run exclude each other")
     checkout = _open_checkout(path) if commit else None
@@ -231,7 +244,9 @@ def apply(
     local = _local_changes(path, patches)
     changes = engine.workspace.changes()
     errors = any(r.outcome == "error" for r in results)
-    report = Report(str(path), results, written=False, local_changes=local, include_diff=dry_run and fmt == "json")
+    report = Report(
+        str(path), results, written=False, local_changes=local, include_diff=dry_run and fmt == "json", values=values
+    )
     if dry_run:
         if fmt == "text":
             sys.stdout.write(unified_all(changes))

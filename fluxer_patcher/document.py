@@ -101,21 +101,46 @@ class Document:
             col = node_or_offset.start_point[1] + 1
         return f"{self.path}:{line}:{col}"
 
-    def syntax_errors(self, limit: int = 3) -> list[str]:
-        """Locations of ERROR / MISSING nodes, at most ``limit``."""
-        found: list[str] = []
+    def error_nodes(self) -> list[Node]:
+        """ERROR and MISSING nodes, outermost first, in file order."""
+        found: list[Node] = []
         if not self.root.has_error:
             return found
         stack = [self.root]
-        while stack and len(found) < limit:
+        while stack:
             node = stack.pop()
             if node.is_error or node.is_missing:
-                what = f"missing {node.type!r}" if node.is_missing else "unexpected text"
-                found.append(f"{self.loc(node)} ({what})")
+                found.append(node)
                 continue
             if node.has_error:
                 stack.extend(reversed(node.children))
         return found
+
+    def describe_errors(self, nodes: list[Node], limit: int = 3) -> list[str]:
+        return [
+            f"{self.loc(n)} ({f'missing {n.type!r}' if n.is_missing else 'unexpected text'})" for n in nodes[:limit]
+        ]
+
+    def syntax_errors(self, limit: int = 3) -> list[str]:
+        """Locations of ERROR / MISSING nodes, at most ``limit``."""
+        return self.describe_errors(self.error_nodes(), limit)
+
+    def new_errors(self, before: Document) -> list[Node]:
+        """Error nodes of this text that ``before`` does not have (compared by kind and text,
+        since an edit moves them): what an edit broke, for grammars that reject valid files."""
+        old = Counter((n.type, n.is_missing, _node_text(before, n)) for n in before.error_nodes())
+        fresh: list[Node] = []
+        for node in self.error_nodes():
+            key = (node.type, node.is_missing, _node_text(self, node))
+            if old[key]:
+                old[key] -= 1
+            else:
+                fresh.append(node)
+        return fresh
+
+
+def _node_text(doc: Document, node: Node) -> str:
+    return doc.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 _LINE_WORD = re.compile(r"\s+")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from fluxer_patcher import queries
+from fluxer_patcher import languages, queries
 from fluxer_patcher.catalogue import Patch, Step
 from fluxer_patcher.document import Document
 from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, MissingCapture, Present, load_all
@@ -114,7 +114,8 @@ class Engine:
 
     def _run_step(self, step: Step, data: bytes) -> tuple[bytes, str]:
         doc = Document(step.file, data, step.language)
-        if step.language is not None:
+        lenient = step.language is not None and languages.GRAMMARS[step.language].rejects_valid
+        if step.language is not None and not lenient:
             errors = doc.syntax_errors()
             if errors:
                 raise _StepFailed(ERROR, f"syntax errors before patching at {', '.join(errors)}")
@@ -154,7 +155,8 @@ class Engine:
         except ValueError as exc:
             raise _StepFailed(ERROR, f"{step.file}: {exc}") from None
         if step.language is not None:
-            errors = Document(step.file, new, step.language).syntax_errors()
+            after = Document(step.file, new, step.language)
+            errors = after.describe_errors(after.new_errors(doc)) if lenient else after.syntax_errors()
             if errors:
                 raise _StepFailed(ERROR, f"edit refused: it would leave syntax errors at {', '.join(errors)}")
         return new, "; ".join(notes)

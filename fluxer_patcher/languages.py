@@ -7,6 +7,7 @@ and a run that touches only TypeScript never pay for the Dockerfile or YAML gram
 from __future__ import annotations
 
 import importlib
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -21,13 +22,22 @@ class Grammar:
     function: str
     # How to embed an expression snippet so that it parses on its own, and where it sits.
     expression_wrapper: tuple[str, str] | None = None
+    # The grammar reports errors on some valid files: the engine then refuses only edits
+    # that add errors, instead of files that have any.
+    rejects_valid: bool = False
+    # The grammar knows LF only (a `\` before CRLF is an error): parse with each CR read as
+    # a space, which keeps every byte offset, so CRLF files parse like their LF twins.
+    lf_only: bool = False
 
 
 GRAMMARS: dict[str, Grammar] = {
     "typescript": Grammar("tree_sitter_typescript", "language_typescript", ("(\n", "\n);\n")),
     "tsx": Grammar("tree_sitter_typescript", "language_tsx", ("(\n", "\n);\n")),
     "javascript": Grammar("tree_sitter_javascript", "language", ("(\n", "\n);\n")),
-    "dockerfile": Grammar("tree_sitter_dockerfile", "language"),
+    # tree-sitter-dockerfile 0.2.0 (the latest release) has ERROR nodes for valid flags
+    # without a value (`COPY --link`, `COPY --parents`); the real upstream file parses clean.
+    # and knows no CRLF line continuation.
+    "dockerfile": Grammar("tree_sitter_dockerfile", "language", rejects_valid=True, lf_only=True),
     "json": Grammar("tree_sitter_json", "language"),
     "yaml": Grammar("tree_sitter_yaml", "language"),
 }
@@ -49,7 +59,11 @@ def language(name: str) -> Language:
     except KeyError:
         raise UnknownLanguage(f"unknown language {name!r} (known: {', '.join(sorted(GRAMMARS))})") from None
     module = importlib.import_module(grammar.module)
-    return Language(getattr(module, grammar.function)())
+    with warnings.catch_warnings():
+        # tree-sitter-dockerfile 0.2.0 hands over its language as an int, which tree-sitter
+        # 0.26 still takes but flags as deprecated (pinned below 0.27 in pyproject.toml).
+        warnings.filterwarnings("ignore", "int argument support is deprecated", DeprecationWarning)
+        return Language(getattr(module, grammar.function)())
 
 
 @cache
@@ -60,4 +74,6 @@ def parser(name: str) -> Parser:
 
 
 def parse(name: str, data: bytes) -> Tree:
+    if GRAMMARS[name].lf_only and b"\r" in data:
+        data = data.replace(b"\r", b" ")
     return parser(name).parse(data)

@@ -11,7 +11,9 @@ Conventions of a query file:
 
 Besides tree-sitter's own predicates (``#eq?``, ``#match?``, ``#any-of?`` ...), queries
 may use ``(#inside? @cap "<node type>" "<name>")``: the nearest ancestor of that type
-(``method_definition``, ``function_declaration`` ...) has that name.
+(``method_definition``, ``function_declaration`` ...) has that name.  Dockerfile queries
+may use ``(#stage? @cap "<name>")`` (the instruction belongs to the stage ``FROM … AS
+<name>``) and ``(#last-stage? @cap)`` (it belongs to the file's last stage).
 """
 
 from __future__ import annotations
@@ -148,7 +150,22 @@ def _predicate(name: str, args: list[tuple[str, str]], _pattern: int, captures: 
         nodes = captures.get(args[0][0], [])
         hit = all(_inside(n, args[1][0], args[2][0]) for n in nodes)
         return hit if name == "inside?" else not hit
+    if name in ("stage?", "last-stage?"):
+        return _stage_predicate(name, args, captures)
     raise QueryError(f"unknown predicate #{name}")
+
+
+def _stage_predicate(name: str, args: list[tuple[str, str]], captures: dict[str, list[Node]]) -> bool:
+    from fluxer_patcher import dockerfile
+
+    arity = 2 if name == "stage?" else 1
+    if len(args) != arity or args[0][1] != "capture":
+        raise QueryError(f"#{name} takes @capture" + (' "stage name"' if arity == 2 else ""))
+    nodes = captures.get(args[0][0], [])
+    if name == "last-stage?":
+        return all(dockerfile.is_last_stage(n) for n in nodes)
+    wanted = args[1][0].lower()
+    return all((stage := dockerfile.stage_of(n)) is not None and stage.name == wanted for n in nodes)
 
 
 def run(query: Query, root: Node) -> list[Match]:

@@ -28,6 +28,12 @@ class Report:
     aborted: bool = False  # apply computed changes but wrote none because a fix ended in error
     extra: dict[str, Any] = field(default_factory=dict)  # more top-level JSON keys (e.g. "branch")
     notes: list[str] = field(default_factory=list)  # more lines after the text table
+    values: dict[str, str] = field(default_factory=dict)  # fills manifests' next_steps ({base_domain})
+
+    def next_steps(self) -> list[str]:
+        from fluxer_patcher import nextsteps
+
+        return nextsteps.lines(self.results, self.written, self.values)
 
     def rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -75,6 +81,9 @@ def to_json(report: Report) -> str:
     }
     if report.local_changes:
         doc["local_changes"] = report.local_changes
+    steps = report.next_steps()
+    if steps:
+        doc["next_steps"] = steps
     doc.update(report.extra)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -137,8 +146,17 @@ def summary_line(count: int, summary: dict[str, int], one: str, many: str) -> st
     return f"{count} {one if count == 1 else many}: {counted or 'none selected'}"
 
 
+def _is_check(result: PatchResult) -> bool:
+    """A catalogue entry that only verifies (the build-context check), never edits."""
+    from fluxer_patcher.edits import load_all
+
+    registry = load_all()
+    return all(registry[step.edit].verifies_only for step in result.patch.steps)
+
+
 def _next_steps(report: Report) -> list[str]:
-    drifted = [r for r in report.results if r.outcome == "drifted"]
+    drifted = [r for r in report.results if r.outcome == "drifted" and not _is_check(r)]
+    failed_checks = [r for r in report.results if r.outcome == "drifted" and _is_check(r)]
     errors = [r for r in report.results if r.outcome == "error"]
     out: list[str] = []
     if report.aborted:
@@ -155,7 +173,17 @@ def _next_steps(report: Report) -> list[str]:
                 f"'{r.patch.guide}' describes, or update {manifest} and its query"
             )
         out.append(f"  guide: {GUIDE_URL}")
+    if failed_checks:
+        out.append("")
+        out.append("next: these checks found what would break the build; change what their reason names:")
+        out.extend(f"  - {r.patch.id} (gotcha {r.patch.gotcha_label}): see its reason above" for r in failed_checks)
+    if drifted or failed_checks:
         out.append("  then run `fluxer-patch check` again; `--format json` gives the same in machine form.")
+    steps = report.next_steps()
+    if steps:
+        out.append("")
+        out.append("next: " + steps[0])
+        out.extend(steps[1:])
     return out
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher.catalogue import load
+from tests.conftest import editing_ids
 from tests.gitrepo import FIXTURES, Snapshot, git, make_repo, run_cli
 from tests.gitrepo import hermetic_git as hermetic_git
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")
-IDS = load().ids()
+IDS = editing_ids()  # checks make no commit
 
 
 def _ids(repo: Path, revs: str) -> list[str]:

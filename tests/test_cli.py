@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 
 from fluxer_patcher.catalogue import STATUS_WORDS, load
+from fluxer_patcher.edits import load_all
 from tests.conftest import snapshot
 
 IDS = load().ids()
+REGISTRY = load_all()
+# Checks (the build-context check) never edit: when they pass they are already-applied.
+CHECKS = {p.id for p in load().patches if all(REGISTRY[s.edit].verifies_only for s in p.steps)}
 SSO_SERVICE = "packages/api/src/auth/services/SsoService.tsx"
 USER = "packages/api/src/models/User.tsx"
 
@@ -26,7 +30,9 @@ def test_apply_then_apply_again_changes_nothing(fixture_tree, run_cli) -> None:
     tree = fixture_tree("refactor-2026-02")
     first = run_cli("apply", str(tree), "--format", "json")
     assert first.exit_code == 0, first.output
-    assert {p["status"] for p in _json(first.stdout)["patches"]} == {"applied"}
+    rows = _json(first.stdout)["patches"]
+    assert {p["status"] for p in rows if p["id"] not in CHECKS} == {"applied"}
+    assert {p["status"] for p in rows if p["id"] in CHECKS} == {"already-applied"}
     after_first = snapshot(tree)
 
     second = run_cli("apply", str(tree), "--format", "json")
@@ -52,13 +58,13 @@ def test_check_and_dry_run_write_nothing(fixture_tree, run_cli) -> None:
     before = snapshot(tree)
     check = run_cli("check", str(tree), "--format", "json")
     assert check.exit_code == 0
-    assert {p["status"] for p in _json(check.stdout)["patches"]} == {"pending"}
+    assert {p["status"] for p in _json(check.stdout)["patches"] if p["id"] not in CHECKS} == {"pending"}
     dry = run_cli("apply", str(tree), "--dry-run")
     assert dry.exit_code == 0
-    assert dry.stdout.startswith("--- a/fluxer_app/rspack.config.mjs\n+++ b/fluxer_app/rspack.config.mjs\n")
+    assert dry.stdout.startswith("--- a/fluxer_server/Dockerfile\n+++ b/fluxer_server/Dockerfile\n")
     assert "pending" in dry.stderr and "STATUS" not in dry.stdout
     dry_json = run_cli("apply", str(tree), "--dry-run", "--format", "json")
-    rows = _json(dry_json.stdout)["patches"]
+    rows = [row for row in _json(dry_json.stdout)["patches"] if row["id"] not in CHECKS]
     assert all(row["status"] == "pending" and row["diff"].startswith("--- a/") for row in rows)
     assert snapshot(tree) == before
 
@@ -96,6 +102,13 @@ def test_hand_patched_fork_is_completed_not_doubled(fixture_tree, run_cli) -> No
     result = run_cli("apply", str(tree), "--format", "json")
     statuses = {p["id"]: p["status"] for p in _json(result.stdout)["patches"]}
     assert statuses == {
+        "app-build-rust-toolchain": "already-applied",
+        "dockerignore-build-inputs": "already-applied",
+        "app-build-config": "applied",  # only `pnpm lingui:compile` was missing
+        "deps-package-list": "already-applied",  # same set, appended in another order
+        "entrypoint-server-start": "already-applied",
+        "admin-build-css": "already-applied",
+        "docker-build-context": "already-applied",
         "rspack-cdn-endpoint": "already-applied",
         "csp-allow-fluxerstatic": "applied",
         "sso-standalone-route": "already-applied",
@@ -114,6 +127,9 @@ def test_hand_patched_fork_is_completed_not_doubled(fixture_tree, run_cli) -> No
     assert text.count(".toString();") == 2  # the fork's wrong one stays, the right one is added
     assert "\t\t}).toString();\n\t\tconst encoded" in text
     assert (tree / "fluxer_server/src/ServiceInitializer.tsx").read_text().count("fluxerstatic.com") == 3
+    dockerfile = (tree / "fluxer_server/Dockerfile").read_text()
+    assert dockerfile.count("cargo install wasm-pack") == dockerfile.count("ENV FLUXER_CONFIG=") == 1
+    assert "RUN cd fluxer_app && pnpm lingui:compile && pnpm build\n" in dockerfile
 
 
 def test_only_and_skip(fixture_tree, run_cli) -> None:
@@ -276,3 +292,48 @@ def test_console_script_runs_as_a_process(fixture_tree) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert proc.stderr == f"fluxer-patch: {tree / 'nope'}: no such directory\n"
+
+
+def test_docker_build_command_after_the_docker_fixes(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    dry = run_cli("apply", str(tree), "--dry-run")
+    assert "docker build" not in dry.stderr  # nothing written yet: no build to suggest
+    result = run_cli("apply", str(tree), "--base-domain", "chat.fluxer.example.org")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("next: build the image from the checkout's root (step 5 of the guide):")
+    assert lines[start + 1 :] == [
+        "  docker build \\",
+        "    -t fluxer-server:local \\",
+        '    --build-arg BASE_DOMAIN="chat.fluxer.example.org" \\',
+        '    --build-arg FLUXER_CDN_ENDPOINT="" \\',
+        "    -f fluxer_server/Dockerfile .",
+    ]
+    assert 'ARG BASE_DOMAIN="chat.example.com"' in (tree / "fluxer_server/Dockerfile").read_text()
+    again = _json(run_cli("check", str(tree), "--format", "json").stdout)
+    assert '    --build-arg BASE_DOMAIN="<your domain>" \\' in again["next_steps"]
+
+
+def test_no_docker_build_command_while_a_docker_fix_drifts(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("docker-no-app-build")
+    result = run_cli("apply", str(tree), "--base-domain", "chat.fluxer.example.org")
+    assert result.exit_code == 1
+    assert "docker build" not in result.stdout
+
+
+@pytest.mark.parametrize("domain", ["chat example.org", 'x";rm -rf /', "-x.org", ""])
+def test_bad_base_domain_is_a_usage_error(fixture_tree, run_cli, domain: str) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    before = snapshot(tree)
+    result = run_cli("apply", str(tree), "--base-domain", domain)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("fluxer-patch: --base-domain") and result.stderr.count("\n") == 1
+    assert snapshot(tree) == before
+
+
+def test_build_context_violation_names_the_pattern(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("docker-context-ignored")
+    result = run_cli("check", str(tree), "--only", "docker-build-context")
+    assert result.exit_code == 1
+    assert "config/config.production.template.json is excluded by .dockerignore:5 `config`" in result.stdout
+    assert "next: these checks found what would break the build" in result.stdout

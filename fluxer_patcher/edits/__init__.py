@@ -98,6 +98,7 @@ class Spec:
     optional: tuple[str, ...] = ()
     languages: frozenset[str] | None = None  # None: any
     doc: str = field(default="")
+    verifies_only: bool = False  # a check: never edits, answers Present or Drift
 
 
 REGISTRY: dict[str, Spec] = {}
@@ -109,11 +110,14 @@ def primitive(
     required: tuple[str, ...],
     optional: tuple[str, ...] = (),
     languages: frozenset[str] | None = None,
+    verifies_only: bool = False,
 ) -> Callable[[Primitive], Primitive]:
-    """Register an edit primitive under the name manifests use for it."""
+    """Register an edit primitive under the name manifests use for it (``verifies_only``:
+    a check that never edits, e.g. the build-context check)."""
 
     def register(func: Primitive) -> Primitive:
-        REGISTRY[name] = Spec(name, func, required, optional, languages, (func.__doc__ or "").strip())
+        doc = (func.__doc__ or "").strip()
+        REGISTRY[name] = Spec(name, func, required, optional, languages, doc, verifies_only)
         return func
 
     return register
@@ -121,6 +125,6 @@ def primitive(
 
 def load_all() -> dict[str, Spec]:
     """Import every primitive module (they register themselves) and return the registry."""
-    from fluxer_patcher.edits import js, structured  # noqa: F401
+    from fluxer_patcher.edits import docker, ignorefile, js, structured  # noqa: F401
 
     return REGISTRY

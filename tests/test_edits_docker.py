@@ -1,0 +1,264 @@
+"""The Dockerfile model, its query predicates and the Docker edit primitives: before → after,
+the unchanged case, and the shapes that must be drift or refused."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fluxer_patcher import dockerfile, queries
+from fluxer_patcher.catalogue import Expect, Patch, Step, load
+from fluxer_patcher.document import Document
+from fluxer_patcher.engine import Engine
+from fluxer_patcher.source import MemoryTree, WorkTree
+from fluxer_patcher.source_git import GitRevision, open_repo
+
+FILE = "fluxer_server/Dockerfile"
+FIXTURES = Path(__file__).resolve().parent.parent / "upstream-fixtures"
+CATALOGUE = load()
+
+STAGED = """\
+ARG VERSION=1
+FROM node:24 AS base
+RUN apt-get update && apt-get install -y \\
+\tcurl \\
+\tg++
+FROM base AS Deps
+COPY a ./
+FROM deps AS app-build
+RUN pnpm build
+FROM node:24 AS production
+ENTRYPOINT ["pnpm", "start"]
+"""
+
+
+def doc(text: str) -> Document:
+    return Document(FILE, text.encode(), "dockerfile")
+
+
+def by_id(patch_id: str) -> Patch:
+    return next(p for p in CATALOGUE.patches if p.id == patch_id)
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    """Run one primitive over ``source`` with a query written on the fly (None: no query)."""
+
+    def go(source: str | bytes, query: str | None, edit: str, params: dict, tree: dict | None = None):
+        qpath = None
+        if query is not None:
+            qpath = tmp_path / f"q{abs(hash(query))}.scm"
+            qpath.write_text(query)
+        step = Step(FILE, "dockerfile", edit, qpath, "the test target", Expect(1), {}, None, params)
+        patch = Patch("t", (0,), "t", "t", "t", "t", "t", qpath or tmp_path, (step,))
+        result = Engine(MemoryTree({FILE: source, **(tree or {})})).run_patch(patch)
+        text = result.changes[0].after.decode() if result.changes else source
+        return result.outcome, text, result.reason
+
+    return go
+
+
+# -- the model -----------------------------------------------------------------------------
+
+
+def test_stages_lineage_and_last_stage() -> None:
+    d = doc(STAGED)
+    stages = dockerfile.stages(d.root)
+    assert [s.name for s in stages] == ["base", "deps", "app-build", "production"]
+    assert [s.base for s in stages] == ["node:24", "base", "deps", "node:24"]
+    app = stages[2]
+    assert [s.name for s in dockerfile.lineage(stages, app)] == ["app-build", "deps", "base"]
+    run = app.body[0]
+    assert dockerfile.stage_of(run) == app
+    assert dockerfile.stage_of(dockerfile.instructions(d.root)[0]) is None  # the ARG before FROM
+    assert dockerfile.is_last_stage(dockerfile.instructions(d.root)[-1])
+    assert not dockerfile.is_last_stage(run)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ('ENV PATH="/root/.cargo/bin:${PATH}"', "ENV PATH=/root/.cargo/bin:$PATH", True),
+        ("ARG X=''", 'ARG X=""', True),
+        ("ARG X=1", "ARG X=2", False),
+        ("RUN a  &&  \\\n\tb", "RUN a && b", True),
+        ('ENTRYPOINT ["a",\n  "b"]', 'ENTRYPOINT ["a", "b"]', True),
+        ("RUN apt-get install -y curl ca-certificates git", "RUN apt-get update && apt-get install ca-certificates",
+         True),
+        ("RUN apt-get install -y curl", "RUN apt-get install ca-certificates", False),
+        ("COPY a b", "ADD a b", False),
+    ],
+)
+def test_equivalent_instructions(a: str, b: str, same: bool) -> None:
+    first = dockerfile.instructions(doc(a + "\n").root)[0]
+    second = dockerfile.instructions(doc(b + "\n").root)[0]
+    assert dockerfile.equivalent(first, second) is same
+
+
+def test_layout_detection() -> None:
+    assert dockerfile.continuation_indent(doc(STAGED)) == b"\t"
+    assert dockerfile.continuation_indent(doc("RUN a \\\n    b \\\n    c\n")) == b"    "
+    assert not dockerfile.separates_groups(doc(STAGED))  # blank lines only between stages would not count
+    assert not dockerfile.separates_groups(doc("FROM a\nRUN x\n\nFROM b\nRUN y\n"))
+    assert dockerfile.separates_groups(doc("FROM a\nRUN x\n\nRUN y\n"))
+
+
+def test_copy_parts() -> None:
+    node = dockerfile.instructions(doc("COPY --from=build --chown=1:1 a b ./c/\n").root)[0]
+    parts = dockerfile.copy_parts(node)
+    assert parts.flags == {"from": "build", "chown": "1:1"} and not parts.from_context
+    assert [s.text for s in parts.sources] == [b"a", b"b"] and parts.destination is not None
+
+
+def test_stage_predicates(tmp_path: Path) -> None:
+    d = doc(STAGED)
+    q = tmp_path / "q.scm"
+    q.write_text('((run_instruction) @target (#stage? @target "APP-BUILD"))\n')
+    hits = queries.targets(queries.run(queries.compile_query("dockerfile", q).query, d.root))
+    assert [d.text(m.target) for m in hits] == ["RUN pnpm build"]
+    q2 = tmp_path / "q2.scm"
+    q2.write_text("((_) @target (#last-stage? @target))\n")
+    hits = queries.targets(queries.run(queries.compile_query("dockerfile", q2).query, d.root))
+    assert {m.target.type for m in hits} >= {"entrypoint_instruction"}
+    assert all(dockerfile.stage_of(m.target).name == "production" for m in hits)  # type: ignore[union-attr]
+    bad = tmp_path / "bad.scm"
+    bad.write_text('((run_instruction) @target (#stage? @target))\n')
+    with pytest.raises(queries.QueryError, match="#stage\\? takes @capture"):
+        queries.run(queries.compile_query("dockerfile", bad).query, d.root)
+
+
+# -- primitives ----------------------------------------------------------------------------
+
+FROM_APP = '((from_instruction (image_alias) @s) @target (#eq? @s "app-build"))'
+ENTRY = "((entrypoint_instruction) @target (#last-stage? @target))"
+
+
+def test_insert_keeps_crlf_and_a_missing_final_newline(run) -> None:
+    source = "FROM deps AS app-build\r\nRUN pnpm build"
+    outcome, text, _ = run(source, FROM_APP, "insert-instructions",
+                           {"position": "after", "instructions": "RUN a \\\n\tb\nENV X=1"})
+    assert outcome == "changed"
+    assert text == "FROM deps AS app-build\r\nRUN a \\\r\n\tb\r\nENV X=1\r\nRUN pnpm build"
+    outcome, text, _ = run("FROM deps AS app-build", FROM_APP, "insert-instructions",
+                           {"position": "after", "instructions": "ENV X=1"})
+    assert text == "FROM deps AS app-build\nENV X=1\n"
+    # The grammar knows no `\` + CRLF continuation; CRLF files parse as their LF twins.
+    source = "FROM deps AS app-build\r\nRUN a \\\r\n  b\r\n"
+    params = {"position": "after", "instructions": "ENV X=1"}
+    outcome, text, reason = run(source, FROM_APP, "insert-instructions", params)
+    assert outcome == "changed", reason
+    assert text == "FROM deps AS app-build\r\nENV X=1\r\nRUN a \\\r\n  b\r\n"
+
+
+def test_insert_reports_duplicates_and_refuses_bad_snippets(run) -> None:
+    source = "FROM deps AS app-build\nENV X=1\nENV X=1\n"
+    outcome, _, reason = run(source, FROM_APP, "insert-instructions", {"position": "after", "instructions": "ENV X=1"})
+    assert outcome == "already-applied" and "there 2 times" in reason
+    outcome, _, reason = run(source, FROM_APP, "insert-instructions", {"instructions": "# why\nENV Y=1"})
+    assert outcome == "error" and "carry no comments" in reason
+    outcome, _, reason = run(source, FROM_APP, "insert-instructions", {"instructions": "ENV Y=1", "position": "under"})
+    assert outcome == "error" and "position" in reason
+
+
+def test_set_exec_form_at_end_of_file_without_newline(run) -> None:
+    outcome, text, _ = run('FROM n AS p\nENTRYPOINT ["pnpm", "start"]', ENTRY, "set-exec-form",
+                           {"arguments": ["pnpm", "-F", "s", "start"], "replaces": ["pnpm", "start"]})
+    assert outcome == "changed" and text == 'FROM n AS p\nENTRYPOINT ["pnpm", "-F", "s", "start"]'
+
+
+def test_add_shell_command_respects_quotes(run) -> None:
+    query = "((run_instruction) @target)"
+    outcome, text, _ = run("FROM a\nRUN echo 'x && pnpm build' && pnpm build\n", query, "add-shell-command",
+                           {"command": "pnpm lingui:compile", "before": "pnpm build"})
+    assert outcome == "changed"
+    assert text == "FROM a\nRUN echo 'x && pnpm build' && pnpm lingui:compile && pnpm build\n"
+    outcome, _, reason = run("FROM a\nRUN pnpm build && pnpm lingui:compile\n", query, "add-shell-command",
+                             {"command": "pnpm lingui:compile", "before": "pnpm build"})
+    assert outcome == "drifted" and "runs after" in reason
+    outcome, _, reason = run('FROM a\nRUN ["pnpm", "build"]\n', query, "add-shell-command",
+                             {"command": "x", "before": "pnpm build"})
+    assert outcome == "drifted" and "shell form" in reason
+
+
+def test_grammar_gaps_do_not_block_an_edit_elsewhere(run) -> None:
+    # tree-sitter-dockerfile 0.2.0 has an ERROR node for the valid `COPY --link`.
+    source = "FROM deps AS app-build\nCOPY --link a b/\nRUN pnpm build\n"
+    assert doc(source).syntax_errors()
+    outcome, text, reason = run(source, FROM_APP, "insert-instructions",
+                                {"position": "after", "instructions": "ENV X=1"})
+    assert outcome == "changed", reason
+    assert text == "FROM deps AS app-build\nENV X=1\nCOPY --link a b/\nRUN pnpm build\n"
+
+
+def test_new_errors_are_told_apart_from_old_ones() -> None:
+    before = doc("FROM a\nCOPY --link a b/\n")
+    same = doc("FROM a\nENV X=1\nCOPY --link a b/\n")
+    worse = doc("FROM a\nCOPY --link a b/\nCOPY --link c d/\n")
+    assert same.new_errors(before) == []
+    assert len(worse.new_errors(before)) == 1
+
+
+# -- the build-context check ---------------------------------------------------------------
+
+CHECK = {"ignore_file": ".dockerignore"}
+
+
+def test_context_check_skips_what_does_not_come_from_the_context(run) -> None:
+    source = (
+        "FROM a AS b\nCOPY --from=build /x ./\nADD https://example.com/t.tgz /opt/\nCOPY . ./\n"
+        "COPY ${DIR}/x ./\nCOPY missing* ./\n"
+    )
+    outcome, _, reason = run(source, None, "verify-build-context", CHECK)
+    assert outcome == "already-applied"
+    assert reason.startswith("1 build-context source checked") and "uses a build variable; not checked" in reason
+
+
+def test_context_check_reports_a_bad_ignore_file(run) -> None:
+    outcome, _, reason = run("FROM a\nCOPY x ./\n", None, "verify-build-context", CHECK,
+                             {".dockerignore": "x\n!\n", "x": ""})
+    assert outcome == "drifted" and reason == '.dockerignore: line 2: illegal exclusion pattern "!"'
+
+
+def test_context_check_on_the_ignored_fixture() -> None:
+    result = Engine(WorkTree(FIXTURES / "docker-context-ignored")).run_patch(by_id("docker-build-context"))
+    assert result.outcome == "drifted"
+    assert "config/config.production.template.json is excluded by .dockerignore:5 `config`" in result.reason
+    assert "fluxer_media_proxy/data/model.onnx is excluded by .dockerignore:3 `**/*.onnx`" in result.reason
+
+
+def test_context_check_sees_the_result_of_the_fixes_before_it() -> None:
+    """Alone on the refactor tree, `COPY packages/app/package.json` fails the check; after the
+    package-list fix in the same run, it passes."""
+    tree = WorkTree(FIXTURES / "refactor-2026-02")
+    alone = Engine(tree).run_patch(by_id("docker-build-context"))
+    assert alone.outcome == "drifted" and "COPY packages/app/package.json: no such file" in alone.reason
+    results = Engine(tree).run([by_id("deps-package-list"), by_id("docker-build-context")])
+    assert [r.outcome for r in results] == ["changed", "already-applied"]
+
+
+# -- a git revision as the source ----------------------------------------------------------
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"})
+
+
+def test_package_list_and_context_check_read_a_git_revision(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    import shutil
+
+    shutil.copytree(FIXTURES / "refactor-2026-02", repo)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "fixture")
+    shutil.rmtree(repo / "packages" / "kv_client")  # the working tree differs; the revision does not
+    patches = [by_id("deps-package-list"), by_id("docker-build-context")]
+    from_git = Engine(GitRevision(open_repo(repo), "HEAD")).run(patches)
+    from_disk = Engine(WorkTree(FIXTURES / "refactor-2026-02")).run(patches)
+    assert [r.outcome for r in from_git] == ["changed", "already-applied"]
+    assert from_git[0].changes == from_disk[0].changes
+    assert "added cache, kv_client" in from_git[0].reason
