@@ -190,11 +190,14 @@ def targets(matches: list[Match]) -> list[Match]:
         target = match.node("target")
         if target is None:
             continue
-        # Several patterns can match one node (a precise one and a catch-all): merge them.
+        # Several patterns can match one node (a precise one and a catch-all), or one pattern
+        # several times (each entry of a list): merge them, the first match's nodes first.
         key = (target.start_byte, target.end_byte)
         if key in found:
+            merged = found[key].captures
             for name, nodes in match.captures.items():
-                found[key].captures.setdefault(name, nodes)
+                known = merged.get(name, [])
+                merged[name] = known + [n for n in nodes if all(n != k for k in known)]
         else:
             found[key] = match
     return list(found.values())

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -50,16 +51,24 @@ class Report:
         return rows
 
     def summary(self) -> dict[str, int]:
-        counts = Counter(r.status(self.written) for r in self.results)
-        return {word: counts.get(word, 0) for word in STATUS_WORDS}
+        return summarise(r.status(self.written) for r in self.results)
 
     def exit_code(self) -> int:
-        summary = self.summary()
-        if summary["error"]:
-            return EXIT_ERROR
-        if summary["drifted"]:
-            return EXIT_DRIFT
-        return EXIT_OK
+        return exit_code_of(self.summary())
+
+
+def summarise(statuses: Iterable[str]) -> dict[str, int]:
+    """How many rows have each status word, in the stable order of the words."""
+    counts = Counter(statuses)
+    return {word: counts.get(word, 0) for word in STATUS_WORDS}
+
+
+def exit_code_of(summary: dict[str, int]) -> int:
+    if summary["error"]:
+        return EXIT_ERROR
+    if summary["drifted"]:
+        return EXIT_DRIFT
+    return EXIT_OK
 
 
 def to_json(report: Report) -> str:
@@ -93,10 +102,25 @@ def use_colour(stream: TextIO) -> bool:
 
 
 def to_text(report: Report, colour: bool = False) -> str:
+    rows = report.rows()
+    lines = table(rows, colour)
+    summary = report.summary()
+    lines.append("")
+    lines.append(summary_line(len(rows), summary, "fix", "fixes"))
+    if report.local_changes:
+        lines.append(f"note: these target files had local changes before this run: {', '.join(report.local_changes)}")
+    if report.notes:
+        lines.append("")
+        lines.extend(report.notes)
+    lines.extend(_next_steps(report))
+    return "\n".join(lines) + "\n"
+
+
+def table(rows: list[dict[str, Any]], colour: bool, id_header: str = "FIX") -> list[str]:
+    """The rows (``id``, ``gotchas``, ``status``, ``files``, ``reason``) as aligned lines."""
     import click
 
-    rows = report.rows()
-    headers = {"status": "STATUS", "id": "FIX", "gotchas": "GOTCHA", "files": "FILE"}
+    headers = {"status": "STATUS", "id": id_header, "gotchas": "GOTCHA", "files": "FILE"}
     cells = [
         {
             "status": row["status"],
@@ -114,17 +138,12 @@ def to_text(report: Report, colour: bool = False) -> str:
             status = click.style(status, fg=_COLOURS[cell["status"]])
         parts = [status] + [cell[k].ljust(widths[k]) for k in ("id", "gotchas", "files")]
         lines.append(("  ".join(parts) + "  " + row["reason"]).rstrip())
-    summary = report.summary()
+    return lines
+
+
+def summary_line(count: int, summary: dict[str, int], one: str, many: str) -> str:
     counted = ", ".join(f"{n} {word}" for word, n in summary.items() if n)
-    lines.append("")
-    lines.append(f"{len(rows)} fix{'es' if len(rows) != 1 else ''}: {counted or 'none selected'}")
-    if report.local_changes:
-        lines.append(f"note: these target files had local changes before this run: {', '.join(report.local_changes)}")
-    if report.notes:
-        lines.append("")
-        lines.extend(report.notes)
-    lines.extend(_next_steps(report))
-    return "\n".join(lines) + "\n"
+    return f"{count} {one if count == 1 else many}: {counted or 'none selected'}"
 
 
 def _is_check(result: PatchResult) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from fluxer_patcher import languages
+from fluxer_patcher import datatree, languages
 from fluxer_patcher.document import Document
 
 if TYPE_CHECKING:
@@ -29,7 +29,12 @@ def _string_content(doc: Document, node: Node) -> str:
 
 
 def fingerprint(doc: Document, node: Node) -> Fingerprint:
-    """A tree's shape and leaf texts, blind to layout, comments, quotes and separators."""
+    """A tree's shape and leaf texts, blind to layout, comments, quotes and separators.
+
+    For JSON and YAML it is the data itself: ``'10m'``, ``"10m"`` and ``10m`` are equal,
+    ``true`` and ``'true'`` are not, an alias counts as what its anchor marks."""
+    if doc.language in datatree.DATA_LANGUAGES:
+        return ("data", datatree.canonical(datatree.DataView(doc).value(node)))
     if node.type == "parenthesized_expression" and node.named_child_count == 1:
         inner = node.named_children[0]
         if inner.type != "comment":

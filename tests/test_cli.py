@@ -116,6 +116,12 @@ def test_hand_patched_fork_is_completed_not_doubled(fixture_tree, run_cli) -> No
         "sso-include-client-secret": "already-applied",
         "sso-callback-clear-timeout": "applied",
         "sso-users-not-unclaimed": "already-applied",
+        "config-static-dir": "already-applied",
+        "livekit-webhook-api-key": "applied",
+        "compose-nats-services": "applied",
+        "config-nats-urls": "already-applied",
+        "compose-build-server": "applied",
+        "config-sqlite-path-absolute": "already-applied",
     }
     text = (tree / SSO_SERVICE).read_text()
     assert text.count(".toString();") == 2  # the fork's wrong one stays, the right one is added

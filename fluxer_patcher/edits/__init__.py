@@ -125,6 +125,6 @@ def primitive(
 
 def load_all() -> dict[str, Spec]:
     """Import every primitive module (they register themselves) and return the registry."""
-    from fluxer_patcher.edits import docker, ignorefile, js  # noqa: F401
+    from fluxer_patcher.edits import docker, ignorefile, js, structured  # noqa: F401
 
     return REGISTRY
