@@ -71,12 +71,25 @@ def _landmark_report(doc: Document, found: dict[str, list[Node]]) -> str:
     return "; ".join(parts)
 
 
+def prepare_queries(patches: Iterable[Patch]) -> None:
+    """Compile the queries of ``patches`` in one go (see :func:`queries.compile_together`)."""
+    queries.compile_together(
+        queries.compile_query(step.language, path)
+        for patch in patches
+        for step in patch.steps
+        for path in (step.query, step.present)
+        if path is not None and step.language is not None
+    )
+
+
 class Engine:
     def __init__(self, source: Source) -> None:
         self.workspace = Workspace(source)
         self.registry = load_all()
 
     def run(self, patches: Iterable[Patch]) -> list[PatchResult]:
+        patches = list(patches)
+        prepare_queries(patches)
         return [self.run_patch(p) for p in patches]
 
     def run_patch(self, patch: Patch) -> PatchResult:
@@ -168,7 +181,7 @@ class Engine:
             return [queries.Match(-1, {"target": [doc.root]} if step.language else {})]
         assert step.language is not None
         query_file = queries.compile_query(step.language, step.query)
-        targets = queries.targets(queries.run(query_file.query, doc.root))
+        targets = queries.targets(query_file.run(doc.root))
         for capture, values in step.where.items():
             targets = [m for m in targets if (n := m.node(capture)) is not None and doc.text(n) in values]
         if step.expect.admits(len(targets)):
@@ -188,7 +201,7 @@ class Engine:
         """``None`` when the ``present`` query finds nothing in ``target``, else a note."""
         assert step.present is not None and step.language is not None
         query_file = queries.compile_query(step.language, step.present)
-        hits = [m.node("present") for m in queries.run(query_file.query, target)]
+        hits = [m.node("present") for m in query_file.run(target)]
         nodes = [n for n in hits if n is not None]
         if not nodes:
             return None

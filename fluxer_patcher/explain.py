@@ -91,7 +91,7 @@ def _hints(source: Source, patch: Patch) -> list[str]:
 def _matches(step: Step, doc: Document) -> list[queries.Match]:
     assert step.query is not None and step.language is not None
     query_file = queries.compile_query(step.language, step.query)
-    targets = queries.targets(queries.run(query_file.query, doc.root))
+    targets = queries.targets(query_file.run(doc.root))
     for capture, values in step.where.items():
         targets = [m for m in targets if (n := m.node(capture)) is not None and doc.text(n) in values]
     return targets
@@ -179,7 +179,7 @@ def renamed(source: Source, step: Step) -> str:
     except (SourceError, UnicodeDecodeError):
         return ""
     query_file = queries.compile_query(step.language, step.query)
-    if queries.targets(queries.run(query_file.query, doc.root)):
+    if queries.targets(query_file.run(doc.root)):
         return ""
     landmarks = queries.landmarks(query_file, doc.root)
     text = doc.data.decode("utf-8", "replace")

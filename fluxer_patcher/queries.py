@@ -19,6 +19,7 @@ may use ``(#stage? @cap "<name>")`` (the instruction belongs to the stage ``FROM
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -84,10 +85,12 @@ def _patterns(source: str) -> list[tuple[int, str]]:
 
 
 class QueryFile:
-    """One ``.scm`` file: its edit patterns compiled now, its landmark patterns on demand.
+    """One ``.scm`` file: its edit patterns, and its landmark patterns compiled on demand.
 
-    Compiling a pattern costs milliseconds with the TSX grammar, and landmarks only
-    matter when a fix drifts, so they are compiled only then."""
+    Compiling costs milliseconds per query with the TSX grammar, whatever its size, so
+    :func:`compile_together` compiles the edit patterns of all the files a run needs as one
+    query per language, and each file runs its own slice of it.  Landmarks only matter when
+    a fix drifts, so they are compiled only then."""
 
     def __init__(self, language: str, path: Path) -> None:
         self.language = language
@@ -107,9 +110,10 @@ class QueryFile:
             (landmarks if "@" + LANDMARK in text else main).append(text)
         if not main:
             raise QueryError(f"{path}: no pattern besides landmarks")
+        self.patterns = main
         self.landmark_names = list(dict.fromkeys(re.findall(r"@landmark\.([\w.]+)", "\n".join(landmarks))))
         self._landmark_source = "\n\n".join(landmarks)
-        self.query = self._compile("\n\n".join(main))
+        self._slice: tuple[Query, int] | None = None
 
     def _compile(self, source: str) -> Query:
         from tree_sitter import Query
@@ -119,6 +123,22 @@ class QueryFile:
         except Exception as exc:  # tree_sitter.QueryError and friends
             raise QueryError(f"{self.path}: invalid {self.language} query: {exc}") from None
 
+    @property
+    def query(self) -> Query:
+        """A query holding this file's edit patterns (maybe among other files')."""
+        if self._slice is None:
+            compile_together([self])
+        assert self._slice is not None
+        return self._slice[0]
+
+    def run(self, root: Node) -> list[Match]:
+        """Matches of this file's edit patterns under ``root``, patterns numbered from 0."""
+        query = self.query
+        assert self._slice is not None
+        first = self._slice[1]
+        last = first + len(self.patterns)
+        return [Match(m.pattern - first, m.captures) for m in run(query, root) if first <= m.pattern < last]
+
     @cached_property
     def landmark_query(self) -> Query | None:
         return self._compile(self._landmark_source) if self._landmark_source else None
@@ -126,7 +146,35 @@ class QueryFile:
 
 @cache
 def compile_query(language: str, path: Path) -> QueryFile:
+    """The query file at ``path``, read and checked (compiled on first use)."""
     return QueryFile(language, path)
+
+
+def compile_together(files: Iterable[QueryFile]) -> None:
+    """Compile the edit patterns of ``files`` as one query per language."""
+    by_language: dict[str, list[QueryFile]] = {}
+    for qf in files:
+        group = by_language.setdefault(qf.language, [])
+        if qf._slice is None and qf not in group:
+            group.append(qf)
+    for group in by_language.values():
+        if not group:
+            continue
+        if len(group) == 1:
+            query = group[0]._compile("\n\n".join(group[0].patterns))
+        else:
+            try:
+                query = group[0]._compile("\n\n".join(p for qf in group for p in qf.patterns))
+            except QueryError:
+                for qf in group:  # name the file at fault
+                    qf._compile("\n\n".join(qf.patterns))
+                raise
+        first = 0
+        for qf in group:
+            qf._slice = (query, first)
+            first += len(qf.patterns)
+        if first != query.pattern_count:
+            raise QueryError(f"{group[0].path}: patterns were miscounted ({first} != {query.pattern_count})")
 
 
 def _name_of(node: Node) -> str | None:

@@ -99,12 +99,33 @@ def test_invalid_query_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "bad.scm"
     bad.write_text("(no_such_node) @target\n")
     with pytest.raises(queries.QueryError, match=re.escape("bad.scm: invalid javascript query")):
-        queries.compile_query("javascript", bad)
+        queries.compile_together([queries.compile_query("javascript", bad)])
 
 
 def test_inside_predicate_pins_the_enclosing_method(tmp_path: Path) -> None:
     q = tmp_path / "q.scm"
     q.write_text('((call_expression) @target (#inside? @target "method_definition" "b"))\n')
     doc = Document("x.ts", b"class C { a() { f(); } b() { g(); } }", "typescript")
-    targets = queries.targets(queries.run(queries.compile_query("typescript", q).query, doc.root))
+    targets = queries.targets(queries.compile_query("typescript", q).run(doc.root))
     assert [doc.text(m.target) for m in targets] == ["g()"]
+
+
+def test_queries_of_a_run_compile_as_one_query_per_language(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.scm", tmp_path / "b.scm"
+    a.write_text('((identifier) @target (#eq? @target "x"))\n')
+    b.write_text('((number) @target)\n((identifier) @target (#eq? @target "y"))\n')
+    qa, qb = queries.compile_query("javascript", a), queries.compile_query("javascript", b)
+    queries.compile_together([qa, qb])
+    assert qa.query is qb.query and qa.query.pattern_count == 3
+    doc = Document("x.js", b"x + y + 1;", "javascript")
+    assert [doc.text(m.target) for m in qa.run(doc.root)] == ["x"]
+    assert [(m.pattern, doc.text(m.target)) for m in qb.run(doc.root)] == [(1, "y"), (0, "1")]
+
+
+def test_a_bad_file_among_others_is_named(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.scm", tmp_path / "bad2.scm"
+    good.write_text("((identifier) @target)\n")
+    bad.write_text("((no_such_node) @target)\n")
+    files = [queries.compile_query("javascript", good), queries.compile_query("javascript", bad)]
+    with pytest.raises(queries.QueryError, match=re.escape("bad2.scm: invalid javascript query")):
+        queries.compile_together(files)

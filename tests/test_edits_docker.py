@@ -116,17 +116,17 @@ def test_stage_predicates(tmp_path: Path) -> None:
     d = doc(STAGED)
     q = tmp_path / "q.scm"
     q.write_text('((run_instruction) @target (#stage? @target "APP-BUILD"))\n')
-    hits = queries.targets(queries.run(queries.compile_query("dockerfile", q).query, d.root))
+    hits = queries.targets(queries.compile_query("dockerfile", q).run(d.root))
     assert [d.text(m.target) for m in hits] == ["RUN pnpm build"]
     q2 = tmp_path / "q2.scm"
     q2.write_text("((_) @target (#last-stage? @target))\n")
-    hits = queries.targets(queries.run(queries.compile_query("dockerfile", q2).query, d.root))
+    hits = queries.targets(queries.compile_query("dockerfile", q2).run(d.root))
     assert {m.target.type for m in hits} >= {"entrypoint_instruction"}
     assert all(dockerfile.stage_of(m.target).name == "production" for m in hits)  # type: ignore[union-attr]
     bad = tmp_path / "bad.scm"
     bad.write_text('((run_instruction) @target (#stage? @target))\n')
     with pytest.raises(queries.QueryError, match="#stage\\? takes @capture"):
-        queries.run(queries.compile_query("dockerfile", bad).query, d.root)
+        queries.compile_query("dockerfile", bad).run(d.root)
 
 
 # -- primitives ----------------------------------------------------------------------------
