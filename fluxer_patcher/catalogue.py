@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fluxer_patcher.errors import CatalogueProblem
+
 DEFAULT_BUG = "https://github.com/fluxerapp/fluxer/issues/557"
 GUIDE_URL = "https://gist.github.com/PaulMColeman/e7ef82e05035b24300d2ea1954527f10"
 STATUS_WORDS = ("applied", "pending", "already-applied", "drifted", "error")
@@ -45,8 +47,8 @@ NEXT_STEP_VALUES = ("base_domain",)
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
-class CatalogueError(ValueError):
-    """A manifest or query is malformed; ``str()`` names the file and the problem."""
+class CatalogueError(CatalogueProblem):
+    """A manifest is malformed; ``str()`` names the file and the problem."""
 
 
 @dataclass(frozen=True)

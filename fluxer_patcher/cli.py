@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from fluxer_patcher import __version__
+from fluxer_patcher.errors import CatalogueProblem
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_USAGE = 2
@@ -33,6 +34,8 @@ class OneLineGroup(click.Group):
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             _fail(exc.format_message(), getattr(exc, "exit_code", EXIT_USAGE))
+        except CatalogueProblem as exc:
+            _fail(str(exc))
         except click.Abort:
             _fail("aborted", 130)
         except BrokenPipeError:

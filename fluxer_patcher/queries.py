@@ -26,15 +26,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fluxer_patcher import languages
+from fluxer_patcher.errors import CatalogueProblem
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Query
 
 LANDMARK = "landmark."
+_ROW_COL = re.compile(r"\s*at row (\d+), column (\d+)")
 
 
-class QueryError(ValueError):
-    pass
+class QueryError(CatalogueProblem):
+    """A query file is malformed."""
 
 
 @dataclass
@@ -110,6 +112,7 @@ class QueryFile:
             (landmarks if "@" + LANDMARK in text else main).append(text)
         if not main:
             raise QueryError(f"{path}: no pattern besides landmarks")
+        self.source = source
         self.patterns = main
         self.landmark_names = list(dict.fromkeys(re.findall(r"@landmark\.([\w.]+)", "\n".join(landmarks))))
         self._landmark_source = "\n\n".join(landmarks)
@@ -121,7 +124,12 @@ class QueryFile:
         try:
             return Query(languages.language(self.language), source)
         except Exception as exc:  # tree_sitter.QueryError and friends
-            raise QueryError(f"{self.path}: invalid {self.language} query: {exc}") from None
+            where = _ROW_COL.search(str(exc))
+            if where is None:
+                raise QueryError(f"{self.path}: invalid {self.language} query: {exc}") from None
+            line, col = int(where.group(1)) + 1, int(where.group(2)) + 1
+            what = _ROW_COL.sub("", str(exc)).strip(" :")
+            raise QueryError(f"{self.path}:{line}:{col}: invalid {self.language} query: {what}") from None
 
     @property
     def query(self) -> Query:
@@ -160,15 +168,12 @@ def compile_together(files: Iterable[QueryFile]) -> None:
     for group in by_language.values():
         if not group:
             continue
-        if len(group) == 1:
-            query = group[0]._compile("\n\n".join(group[0].patterns))
-        else:
-            try:
-                query = group[0]._compile("\n\n".join(p for qf in group for p in qf.patterns))
-            except QueryError:
-                for qf in group:  # name the file at fault
-                    qf._compile("\n\n".join(qf.patterns))
-                raise
+        try:
+            query = group[0]._compile("\n\n".join(p for qf in group for p in qf.patterns))
+        except QueryError:
+            for qf in group:  # name the file at fault, with its own line numbers
+                qf._compile(qf.source)
+            raise
         first = 0
         for qf in group:
             qf._slice = (query, first)

@@ -98,7 +98,7 @@ def test_a_stray_predicate_is_a_query_error(tmp_path: Path) -> None:
 def test_invalid_query_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "bad.scm"
     bad.write_text("(no_such_node) @target\n")
-    with pytest.raises(queries.QueryError, match=re.escape("bad.scm: invalid javascript query")):
+    with pytest.raises(queries.QueryError, match=re.escape("bad.scm:1:2: invalid javascript query: Invalid node type: no_such_node")):
         queries.compile_together([queries.compile_query("javascript", bad)])
 
 
@@ -127,5 +127,19 @@ def test_a_bad_file_among_others_is_named(tmp_path: Path) -> None:
     good.write_text("((identifier) @target)\n")
     bad.write_text("((no_such_node) @target)\n")
     files = [queries.compile_query("javascript", good), queries.compile_query("javascript", bad)]
-    with pytest.raises(queries.QueryError, match=re.escape("bad2.scm: invalid javascript query")):
+    with pytest.raises(queries.QueryError, match=re.escape("bad2.scm:1:3: invalid javascript query")):
         queries.compile_together(files)
+
+
+def test_cli_reports_a_broken_query_in_one_line(tmp_path: Path, run_cli) -> None:
+    shutil.copytree(ROOT / "patches", tmp_path / "patches")
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    broken = tmp_path / "queries" / "typescript" / "user-is-unclaimed.scm"
+    broken.write_text(broken.read_text() + "\n((no_such_node) @target)\n")
+    tree = Path(__file__).resolve().parent.parent / "upstream-fixtures" / "refactor-2026-02"
+    result = run_cli("check", str(tree), "--catalogue", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("user-is-unclaimed.scm:" + str(
+        broken.read_text().splitlines().index("((no_such_node) @target)") + 1
+    ) + ":3: invalid tsx query: Invalid node type: no_such_node")
+    assert len(result.stderr.strip().splitlines()) == 1
