@@ -98,7 +98,8 @@ def test_a_stray_predicate_is_a_query_error(tmp_path: Path) -> None:
 def test_invalid_query_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "bad.scm"
     bad.write_text("(no_such_node) @target\n")
-    with pytest.raises(queries.QueryError, match=re.escape("bad.scm:1:2: invalid javascript query: Invalid node type: no_such_node")):
+    message = "bad.scm:1:2: invalid javascript query: Invalid node type: no_such_node"
+    with pytest.raises(queries.QueryError, match=re.escape(message)):
         queries.compile_together([queries.compile_query("javascript", bad)])
 
 
