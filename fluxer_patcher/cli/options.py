@@ -1,0 +1,62 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def selection_options(func: F) -> F:
+    func = click.option("--only", "only", multiple=True, metavar="ID", help="Run only this fix (repeatable).")(func)
+    func = click.option("--skip", "skip", multiple=True, metavar="ID", help="Leave this fix out (repeatable).")(func)
+    return func
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help="Report format.",
+    )(func)
+
+
+def report_format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+        help="Report format (markdown: fit for an issue body).",
+    )(func)
+
+
+def catalogue_option(func: F) -> F:
+    return click.option(
+        "--catalogue", type=click.Path(path_type=Path), default=None, metavar="DIR",
+        help="Directory holding patches/ and queries/ (default: the bundled catalogue).",
+    )(func)
+
+
+def identity_options(func: F) -> F:
+    func = click.option(
+        "--committer", default=None, metavar="'NAME <EMAIL>'",
+        help="Committer of the fix commits (default: $GIT_COMMITTER_NAME/EMAIL, else fluxer-patch).",
+    )(func)
+    return click.option(
+        "--author", default=None, metavar="'NAME <EMAIL>'",
+        help="Author of the fix commits (default: $GIT_AUTHOR_NAME/EMAIL, else fluxer-patch).",
+    )(func)
+
+
+def repo_option(func: F) -> F:
+    return click.option(
+        "--repo", type=click.Path(path_type=Path), default=None, metavar="PATH",
+        help="Git repository to read revisions from (default: .).",
+    )(func)
+
+
+def fetch_option(func: F) -> F:
+    return click.option(
+        "--fetch", "remote", default=None, metavar="REMOTE", help="Run `git fetch REMOTE` first (a remote or a URL).",
+    )(func)
