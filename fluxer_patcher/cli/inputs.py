@@ -111,7 +111,7 @@ def open_revision(repo_path: Path | None, rev: str, remote: str | None, catalogu
 
 
 def revision_series(
-    repo_path: Path, rev: str, only: tuple[str, ...], skip: tuple[str, ...], catalogue_dir: Path | None
+    repo_path: Path | None, rev: str, only: tuple[str, ...], skip: tuple[str, ...], catalogue_dir: Path | None
 ) -> Any:
     """Open the repository, resolve REV and run the selected fixes on its objects."""
     from fluxer_patcher import series

@@ -52,7 +52,7 @@ def identity_options(func: F) -> F:
 def repo_option(func: F) -> F:
     return click.option(
         "--repo", type=click.Path(path_type=Path), default=None, metavar="PATH",
-        help="Git repository to read revisions from (default: .).",
+        help="The git repository: a clone, a worktree or a bare mirror of Fluxer (default: .).",
     )(func)
 
 

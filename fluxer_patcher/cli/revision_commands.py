@@ -62,8 +62,7 @@ def drift(
 
 
 @cli.command("branch")
-@click.option("--repo", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="The git repository (a clone or a bare mirror of Fluxer).")
+@repo_option
 @click.option("--onto", required=True, metavar="REV", help="The upstream revision the branch starts from.")
 @click.option("--branch", "name", required=True, metavar="NAME", help="The branch to create or rebuild.")
 @click.option("--push", "remote", default=None, metavar="REMOTE",
@@ -75,7 +74,7 @@ def drift(
 @format_option
 @catalogue_option
 def branch_(
-    repo: Path,
+    repo: Path | None,
     onto: str,
     name: str,
     remote: str | None,
@@ -119,8 +118,7 @@ def branch_(
 
 
 @cli.command("export")
-@click.option("--repo", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="The git repository (a clone or a bare mirror of Fluxer).")
+@repo_option
 @click.option("--rev", required=True, metavar="REV", help="The upstream revision the patches apply on.")
 @click.argument("outdir", type=click.Path(path_type=Path))
 @click.option("--format", "patch_format", type=click.Choice(["git", "quilt"]), default="git", show_default=True,
@@ -133,7 +131,7 @@ def branch_(
 @selection_options
 @catalogue_option
 def export_(
-    repo: Path,
+    repo: Path | None,
     rev: str,
     outdir: Path,
     patch_format: str,
