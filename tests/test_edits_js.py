@@ -189,3 +189,25 @@ def test_a_placeholder_the_query_does_not_capture_is_an_error(run) -> None:
     params = {"statement": "stop({{t}});"}
     outcome, _, reason = run("function f() {\n\tgo();\n}\n", STMT, "insert-statement-before", params)
     assert outcome == "error" and "use {{t}}, which" in reason
+
+
+@pytest.mark.parametrize(
+    ("before", "query"),
+    [
+        ("const ok = a === b;", "((binary_expression operator: \"===\" right: (identifier) @target))"),
+        ("const ok = !b;", "((unary_expression argument: (identifier) @target))"),
+        ("const ok = (await b);", "((await_expression (identifier) @target))"),
+    ],
+)
+def test_add_logical_operand_refuses_an_operand_of_a_tighter_operator(run, before: str, query: str) -> None:
+    outcome, text, reason = run(before, query, "add-logical-operand", {"operator": "&&", "operand": "c"})
+    assert (outcome, text) == ("drifted", before)
+    assert "would change what binds to what" in reason
+
+
+def test_insert_statement_before_refuses_a_statement_outside_a_block(run) -> None:
+    query = "((return_statement) @target)"
+    before = "function f() {\n\tif (!code)\n\t\treturn;\n}\n"
+    outcome, text, reason = run(before, query, "insert-statement-before", {"statement": "stop(t);"})
+    assert (outcome, text) == ("drifted", before)
+    assert "not in a block of statements" in reason

@@ -105,6 +105,11 @@ _LOOSER_THAN = {
 _UNSAFE_HOSTS = {"ternary_expression", "assignment_expression", "augmented_assignment_expression",
                  "sequence_expression", "arrow_function", "yield_expression", "as_expression",
                  "satisfies_expression"}
+# Places that hold a whole expression: a chain there can grow without regrouping its context.
+_WHOLE_EXPRESSION_PARENTS = {"parenthesized_expression", "return_statement", "variable_declarator", "arguments",
+                             "array", "pair", "expression_statement", "arrow_function", "ternary_expression",
+                             "template_substitution", "jsx_expression", "throw_statement", "spread_element",
+                             "assignment_expression", "augmented_assignment_expression", "sequence_expression"}
 
 
 def _operator(node: Node) -> str | None:
@@ -150,6 +155,15 @@ def add_logical_operand(ctx: EditContext) -> Outcome:
         return Drift(
             f"{doc.loc(host)}: `{one_line(doc.text(host))}` is a {host.type}"
             f"{' with ' + str(_operator(host)) if _operator(host) else ''}; adding `{op} …` would change its meaning"
+        )
+    parent = host.parent
+    if parent is not None and not (
+        parent.type in _WHOLE_EXPRESSION_PARENTS
+        or (parent.type == "binary_expression" and (_operator(parent) == op or _operator(parent) in _LOOSER_THAN[op]))
+    ):
+        return Drift(
+            f"{doc.loc(host)}: `{one_line(doc.text(host))}` is an operand of a {parent.type}; "
+            f"adding `{op} …` would change what binds to what"
         )
     operands = _chain(host, op)
     rendered, frag_doc, frag = _expression(ctx, ctx.text("operand"), host)
@@ -250,6 +264,9 @@ def add_argument(ctx: EditContext) -> Outcome:
 # -- insert-statement-before ---------------------------------------------------------------
 
 
+_STATEMENT_LISTS = {"statement_block", "program", "switch_case", "switch_default", "class_static_block"}
+
+
 @primitive("insert-statement-before", required=("statement",), languages=JS_FAMILY)
 def insert_statement_before(ctx: EditContext) -> Outcome:
     """Insert ``statement`` on its own line before the statement ``@target``.
@@ -257,8 +274,9 @@ def insert_statement_before(ctx: EditContext) -> Outcome:
     Present when the block holding ``@target`` already has that statement."""
     doc, anchor = ctx.doc, ctx.target
     block = anchor.parent
-    if block is None:
-        return Drift(f"{doc.loc(anchor)}: statement has no enclosing block")
+    if block is None or block.type not in _STATEMENT_LISTS:
+        # `if (x) return;`: a statement put before the anchor would leave the `if`.
+        return Drift(f"{doc.loc(anchor)}: `{one_line(doc.text(anchor))}` is not in a block of statements")
     rendered, frag_doc, frag = _statement(ctx, ctx.text("statement"), block)
     equal = [s for s in _named(block) if structure.same(doc, s, frag_doc, frag)]
     if equal:
