@@ -177,6 +177,9 @@ def _step(root: Path, table: dict[str, Any], where: str) -> Step:
     language = table.get("language")
     if language is not None and language not in languages.GRAMMARS:
         raise CatalogueError(f"{where}: unknown language {language!r}")
+    query = table.get("query")
+    if (query is not None or "present" in table) and language is None:
+        raise CatalogueError(f"{where}: a step with a query needs a `language`")
     if spec.languages is not None and language not in spec.languages:
         raise CatalogueError(f"{where}: edit {edit!r} works on {', '.join(sorted(spec.languages))}, not {language}")
     params = table.get("params", {})
@@ -187,12 +190,14 @@ def _step(root: Path, table: dict[str, Any], where: str) -> Step:
     if missing or extra:
         problem = f"missing {missing}" if missing else f"unknown {extra}"
         raise CatalogueError(f"{where}: edit {edit!r} parameters: {problem}")
-    query = table.get("query")
-    if query is not None and language is None:
-        raise CatalogueError(f"{where}: a step with a query needs a `language`")
     where_table = table.get("where", {})
-    if not isinstance(where_table, dict):
-        raise CatalogueError(f"{where}: `where` must be a table of capture = value(s)")
+    if not isinstance(where_table, dict) or not all(
+        isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+        for v in where_table.values()
+    ):
+        raise CatalogueError(f"{where}: `where` must be a table of capture = string or list of strings")
+    if where_table and query is None:
+        raise CatalogueError(f"{where}: `where` filters a query's matches; this step has no `query`")
     return Step(
         file=_str(table, "file", where),
         language=language,
@@ -248,8 +253,11 @@ def load_patch(root: Path, path: Path) -> Patch:
     if not isinstance(gotchas, list) or not gotchas or not all(isinstance(g, int) for g in gotchas):
         raise CatalogueError(f"{where}: `gotchas` must be a non-empty list of guide gotcha numbers")
     steps = data.get("steps")
-    if not isinstance(steps, list) or not steps:
-        raise CatalogueError(f"{where}: a fix needs at least one [[steps]] table")
+    if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
+        raise CatalogueError(f"{where}: a fix needs at least one [[steps]] table (and only tables)")
+    examples = data.get("examples", [])
+    if not isinstance(examples, list) or not all(isinstance(e, dict) for e in examples):
+        raise CatalogueError(f"{where}: `examples` must be [[examples]] tables")
     return Patch(
         id=patch_id,
         gotchas=tuple(gotchas),
@@ -261,7 +269,7 @@ def load_patch(root: Path, path: Path) -> Patch:
         manifest=path,
         steps=tuple(_step(root, s, f"{where} step {i + 1}") for i, s in enumerate(steps)),
         examples=tuple(
-            _example(e, f"{where} example {i + 1}") for i, e in enumerate(data.get("examples", []))
+            _example(e, f"{where} example {i + 1}") for i, e in enumerate(examples)
         ),
         next_steps=_next_steps(data.get("next_steps", []), where),
     )

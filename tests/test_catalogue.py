@@ -63,6 +63,12 @@ def _catalogue(tmp_path: Path, manifest: str) -> Path:
         (("id = \"x-fix\"", "id = \"X Fix\""), "must be lowercase words"),
         (("language = \"javascript\"", "language = \"cobol\""), "unknown language 'cobol'"),
         (("title = \"t\"", "title = "), "invalid TOML"),
+        (("language = \"javascript\"\nquery = \"javascript/cdn-endpoint.scm\"\n",
+          "present = \"javascript/cdn-endpoint.scm\"\n"), "a step with a query needs a `language`"),
+        (("query = \"javascript/cdn-endpoint.scm\"\n", "where = { key = \"x\" }\n"), "this step has no `query`"),
+        (("looking_for = \"it\"\n", "looking_for = \"it\"\nwhere = { key = 1 }\n"), "`where` must be a table"),
+        (("[[steps]]", "steps = [\"a\"]\n[[nothing]]"), "only tables"),
+        (("[[steps]]", "examples = [1]\n[[steps]]"), "`examples` must be [[examples]] tables"),
     ],
 )
 def test_broken_manifest_is_named(tmp_path: Path, change: tuple[str, str], message: str) -> None:
