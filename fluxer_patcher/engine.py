@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from fluxer_patcher import languages, queries
 from fluxer_patcher.catalogue import Patch, Step
-from fluxer_patcher.document import Document
+from fluxer_patcher.document import Document, one_line
 from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, MissingCapture, Present, load_all
 from fluxer_patcher.source import FileMissing, Source, SourceError
 from fluxer_patcher.structure import SnippetError
@@ -148,9 +148,7 @@ class Engine:
             except SnippetError as exc:
                 raise _StepFailed(ERROR, f"fix parameters: {exc}") from None
             except MissingCapture as exc:
-                raise _StepFailed(
-                    ERROR, f"fix parameters use {{{{{exc.args[0]}}}}}, which {step.query} does not capture"
-                ) from None
+                raise self._missing_capture(step, doc, match, exc.args[0]) from None
             if isinstance(outcome, Drift):
                 raise _StepFailed(DRIFTED, outcome.reason)
             if isinstance(outcome, Present):
@@ -173,6 +171,22 @@ class Engine:
             if errors:
                 raise _StepFailed(ERROR, f"edit refused: it would leave syntax errors at {', '.join(errors)}")
         return new, "; ".join(notes)
+
+    @staticmethod
+    def _missing_capture(step: Step, doc: Document, match: queries.Match, name: str) -> _StepFailed:
+        """A ``{{name}}`` the query declares but this match lacks is a shape the fix does not
+        know (drift); one the query never declares is a mistake in the fix (error)."""
+        declared = step.query is not None and step.language is not None and (
+            name in queries.compile_query(step.language, step.query).capture_names
+        )
+        if not declared:
+            return _StepFailed(ERROR, f"fix parameters use {{{{{name}}}}}, which {step.query} does not capture")
+        target = match.target
+        return _StepFailed(
+            DRIFTED,
+            f"{doc.loc(target)}: found `{one_line(doc.text(target))}` but not its {{{{{name}}}}} part; "
+            f"expected {step.looking_for}",
+        )
 
     def _locate(self, step: Step, doc: Document) -> list[queries.Match]:
         """The step's targets, or drift when their number is not the expected one."""

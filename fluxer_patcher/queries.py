@@ -131,6 +131,11 @@ class QueryFile:
             what = _ROW_COL.sub("", str(exc)).strip(" :")
             raise QueryError(f"{self.path}:{line}:{col}: invalid {self.language} query: {what}") from None
 
+    @cached_property
+    def capture_names(self) -> frozenset[str]:
+        """Every capture the file's patterns name, landmarks included."""
+        return frozenset(re.findall(r"@([\w.]+)", "\n".join(text for _, text in _patterns(self.source))))
+
     @property
     def query(self) -> Query:
         """A query holding this file's edit patterns (maybe among other files')."""

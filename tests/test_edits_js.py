@@ -151,8 +151,13 @@ def test_insert_statement_before(run) -> None:
 DECL = "((variable_declarator name: (identifier) @_n (#eq? @_n \"u\") value: (_) @target))"
 
 
+# @url is declared (a string value), so a value of another shape lacks it: drift, not error.
+DECL_URL = DECL + "\n((variable_declarator name: (identifier) @_n (#eq? @_n \"u\") value: (string) @url @target))"
+
+
 def test_replace_node_missing_capture_is_drift(run) -> None:
-    outcome, _, reason = run("const u = f();", DECL, "replace-node", {"with": "g({{url}})"}, language="javascript")
+    params = {"with": "g({{url}})"}
+    outcome, _, reason = run("const u = f();", DECL_URL, "replace-node", params, language="javascript")
     assert outcome == "drifted" and "found `f()` but not its {{url}} part" in reason
 
 

@@ -46,18 +46,12 @@ def _named(node: Node) -> list[Node]:
 
 @primitive("replace-node", required=("with",), languages=JS_FAMILY)
 def replace_node(ctx: EditContext) -> Outcome:
-    """Replace ``@target`` with an expression built from the match's captures.
+    """Replace ``@target`` with an expression built from the match's captures (a capture
+    the match lacks is drift: the target has another shape).
 
     Present when ``@target`` already is that expression."""
     target = ctx.target
-    try:
-        wanted = ctx.text("with")
-    except KeyError as missing:
-        return Drift(
-            f"{ctx.doc.loc(target)}: found `{one_line(ctx.doc.text(target))}` but not its "
-            f"{{{{{missing.args[0]}}}}} part; expected {ctx.looking_for or 'a known shape'}"
-        )
-    rendered, frag_doc, frag = _expression(ctx, wanted, target)
+    rendered, frag_doc, frag = _expression(ctx, ctx.text("with"), target)
     if structure.same(ctx.doc, target, frag_doc, frag):
         return Present()
     return Apply((Edit(target.start_byte, target.end_byte, rendered),))
