@@ -143,6 +143,17 @@ def _node_text(doc: Document, node: Node) -> str:
     return doc.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
+def walk(node: Node) -> list[Node]:
+    """``node`` and all its descendants."""
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.children)
+    return out
+
+
 _LINE_WORD = re.compile(r"\s+")
 
 

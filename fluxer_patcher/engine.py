@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from fluxer_patcher import languages, queries
 from fluxer_patcher.catalogue import Patch, Step
 from fluxer_patcher.document import Document, one_line
-from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, MissingCapture, Present, load_all
+from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, MissingCapture, Present, load_all, repeated
 from fluxer_patcher.source import FileMissing, Source, SourceError
 from fluxer_patcher.structure import SnippetError
 from fluxer_patcher.workspace import FileChange, Workspace
@@ -219,6 +219,4 @@ class Engine:
         nodes = [n for n in hits if n is not None]
         if not nodes:
             return None
-        if len(nodes) == 1:
-            return ""
-        return f"the fix is there {len(nodes)} times ({_describe_locations(doc, nodes)}); left as is"
+        return repeated("the fix", [doc.loc(n) for n in nodes])

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from fluxer_patcher import datatree, languages
-from fluxer_patcher.document import Document
+from fluxer_patcher.document import Document, walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -78,21 +78,11 @@ def parse_statement(language: str, text: str) -> tuple[Document, Node]:
     return doc, root.named_children[0]
 
 
-def _walk(node: Node) -> list[Node]:
-    out: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(current.children)
-    return out
-
-
 def preferred_quote(doc: Document, scope: Node | None = None) -> str:
     """The quote a string without quote characters uses in ``scope`` (else the file)."""
     for area in ([scope] if scope is not None else []) + [doc.root]:
         votes: Counter[str] = Counter()
-        for node in _walk(area):
+        for node in walk(area):
             if node.type in _STRINGS:
                 raw = doc.data[node.start_byte : node.end_byte].decode("utf-8")
                 if "'" not in raw[1:-1] and '"' not in raw[1:-1]:
@@ -102,13 +92,13 @@ def preferred_quote(doc: Document, scope: Node | None = None) -> str:
     return "'"
 
 
-def requote(language: str, doc: Document, node: Node, quote: str) -> str:
+def requote(doc: Document, node: Node, quote: str) -> str:
     """The text of ``node`` with its plain string literals in ``quote``."""
     base = node.start_byte
     text = bytearray(doc.data[node.start_byte : node.end_byte])
-    if language not in languages.JS_FAMILY:
+    if doc.language not in languages.JS_FAMILY:
         return text.decode("utf-8")
-    strings = [n for n in _walk(node) if n.type in _STRINGS]
+    strings = [n for n in walk(node) if n.type in _STRINGS]
     for string in sorted(strings, key=lambda n: n.start_byte, reverse=True):
         raw = doc.data[string.start_byte : string.end_byte].decode("utf-8")
         if raw[0] == quote or quote in raw[1:-1] or "\\" in raw:

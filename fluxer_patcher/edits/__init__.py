@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -97,11 +97,17 @@ class Spec:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     languages: frozenset[str] | None = None  # None: any
-    doc: str = field(default="")
     verifies_only: bool = False  # a check: never edits, answers Present or Drift
 
 
 REGISTRY: dict[str, Spec] = {}
+
+
+def repeated(what: str, locations: list[str]) -> str:
+    """The note for a change found more than once (a fix applied twice by hand); ``""`` for once."""
+    if len(locations) <= 1:
+        return ""
+    return f"{what} is there {len(locations)} times ({', '.join(locations)}); left as is"
 
 
 def primitive(
@@ -116,8 +122,7 @@ def primitive(
     a check that never edits, e.g. the build-context check)."""
 
     def register(func: Primitive) -> Primitive:
-        doc = (func.__doc__ or "").strip()
-        REGISTRY[name] = Spec(name, func, required, optional, languages, doc, verifies_only)
+        REGISTRY[name] = Spec(name, func, required, optional, languages, verifies_only)
         return func
 
     return register

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fluxer_patcher import structure
 from fluxer_patcher.document import Document, one_line
-from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, Outcome, Present, primitive
+from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, Outcome, Present, primitive, repeated
 from fluxer_patcher.languages import JS_FAMILY
 
 if TYPE_CHECKING:
@@ -18,23 +19,24 @@ def _lang(ctx: EditContext) -> str:
     return ctx.doc.language
 
 
-def _expression(ctx: EditContext, text: str, scope: Node | None) -> tuple[bytes, Document, Node]:
-    """A snippet parsed as an expression and rendered in the file's quote style."""
-    frag_doc, frag = structure.parse_expression(_lang(ctx), text)
-    quote = structure.preferred_quote(ctx.doc, scope)
-    rendered = structure.requote(_lang(ctx), frag_doc, frag, quote)
+def _render(ctx: EditContext, parse: Callable[[str, str], tuple[Document, Node]], text: str, scope: Node | None
+            ) -> tuple[bytes, Document, Node]:
+    """A snippet parsed with ``parse`` and rendered in the file's quote style around ``scope``."""
+    frag_doc, frag = parse(_lang(ctx), text)
+    rendered = structure.requote(frag_doc, frag, structure.preferred_quote(ctx.doc, scope))
     return rendered.encode("utf-8"), frag_doc, frag
+
+
+def _expression(ctx: EditContext, text: str, scope: Node | None) -> tuple[bytes, Document, Node]:
+    return _render(ctx, structure.parse_expression, text, scope)
 
 
 def _statement(ctx: EditContext, text: str, scope: Node | None) -> tuple[bytes, Document, Node]:
-    frag_doc, frag = structure.parse_statement(_lang(ctx), text)
-    quote = structure.preferred_quote(ctx.doc, scope)
-    rendered = structure.requote(_lang(ctx), frag_doc, frag, quote)
-    return rendered.encode("utf-8"), frag_doc, frag
+    return _render(ctx, structure.parse_statement, text, scope)
 
 
-def _count_note(count: int, what: str, where: list[str]) -> str:
-    return "" if count <= 1 else f"{what} is there {count} times ({', '.join(where)}); left as is"
+def _present(rendered: bytes, doc: Document, equal: list[Node]) -> Present:
+    return Present(repeated(f"`{rendered.decode()}`", [doc.loc(n) for n in equal]))
 
 
 def _named(node: Node) -> list[Node]:
@@ -72,7 +74,7 @@ def add_array_element(ctx: EditContext) -> Outcome:
     elements = _named(array)
     equal = [e for e in elements if structure.same(ctx.doc, e, frag_doc, frag)]
     if equal:
-        return Present(_count_note(len(equal), f"`{rendered.decode()}`", [ctx.doc.loc(e) for e in equal]))
+        return _present(rendered, ctx.doc, equal)
     if not elements:
         return Apply((Edit(array.start_byte + 1, array.start_byte + 1, rendered),))
     last = elements[-1]
@@ -163,7 +165,7 @@ def add_logical_operand(ctx: EditContext) -> Outcome:
     rendered, frag_doc, frag = _expression(ctx, ctx.text("operand"), host)
     equal = [o for o in operands if structure.same(doc, o, frag_doc, frag)]
     if equal:
-        return Present(_count_note(len(equal), f"`{rendered.decode()}`", [doc.loc(o) for o in equal]))
+        return _present(rendered, doc, equal)
 
     anchor = operands[-1]
     after = ctx.optional_text("after")
@@ -274,7 +276,7 @@ def insert_statement_before(ctx: EditContext) -> Outcome:
     rendered, frag_doc, frag = _statement(ctx, ctx.text("statement"), block)
     equal = [s for s in _named(block) if structure.same(doc, s, frag_doc, frag)]
     if equal:
-        return Present(_count_note(len(equal), f"`{rendered.decode()}`", [doc.loc(s) for s in equal]))
+        return _present(rendered, doc, equal)
     if not doc.starts_line(anchor):
         return Drift(f"{doc.loc(anchor)}: `{one_line(doc.text(anchor))}` shares its line with other code")
     start = doc.line_start(anchor.start_byte)
