@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.errors import BadInput
 from fluxer_patcher.source import FileMissing, OutsideTree, SourceError
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 Entry = tuple[int, bytes]  # (mode, binary object id)
 
 
-class RevisionError(Exception):
+class RevisionError(BadInput):
     """The repository or revision cannot be used; ``str()`` is one line."""
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fluxer_patcher.errors import BadInput
 from fluxer_patcher.source import Source
 
 
-class NotUtf8(Exception):
+class NotUtf8(BadInput):
     """A target file is not UTF-8 text (bad input, not a per-fix error)."""
 
     def __init__(self, path: str, exc: UnicodeDecodeError) -> None:

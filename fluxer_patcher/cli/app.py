@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 import click
 
 from fluxer_patcher import __version__
-from fluxer_patcher.errors import CatalogueProblem
+from fluxer_patcher.errors import BadInput
 
 EXIT_USAGE = 2
 
@@ -30,7 +30,7 @@ class OneLineGroup(click.Group):
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             _fail(exc.format_message(), getattr(exc, "exit_code", EXIT_USAGE))
-        except CatalogueProblem as exc:
+        except BadInput as exc:
             _fail(str(exc))
         except click.Abort:
             _fail("aborted", 130)

@@ -1,4 +1,7 @@
-"""Turning command-line input into library objects, with one-line errors for bad input."""
+"""Turning command-line input into library objects, with one-line errors for bad input.
+
+Library errors that are bad input (``errors.BadInput``: not UTF-8, unknown revision, broken
+catalogue) pass through: the command group reports them in one line."""
 
 from __future__ import annotations
 
@@ -53,17 +56,12 @@ def require_fluxer_tree(tree: Any, catalogue: Any, what: str) -> None:
 def run_fixes(path: Path, only: tuple[str, ...], skip: tuple[str, ...], catalogue_dir: Path | None) -> Any:
     """Select fixes, check that PATH is a Fluxer tree and run the engine in memory."""
     from fluxer_patcher.engine import Engine
-    from fluxer_patcher.workspace import NotUtf8
 
     tree = open_tree(path)
     catalogue, patches = select(catalogue_dir, only, skip)
     require_fluxer_tree(tree, catalogue, str(path))
     engine = Engine(tree)
-    try:
-        results = engine.run(patches)
-    except NotUtf8 as exc:
-        raise InputProblem(str(exc)) from None
-    return tree, patches, engine, results
+    return tree, patches, engine, engine.run(patches)
 
 
 def local_changes(path: Path, patches: list[Any]) -> list[str]:
@@ -86,26 +84,19 @@ def commit_identity(date: str, author: str | None, committer: str | None) -> Any
 def open_git_repo(repo_path: Path | None, remote: str | None = None) -> Any:
     """The repository at ``repo_path`` (default ``.``), fetched from ``remote`` first if given."""
     from fluxer_patcher.history import fetch
-    from fluxer_patcher.source_git import RevisionError, open_repo
+    from fluxer_patcher.source_git import open_repo
 
-    try:
-        repo = open_repo(repo_path or Path("."))
-        if remote:
-            fetch(repo, remote)
-    except RevisionError as exc:
-        raise InputProblem(str(exc)) from None
+    repo = open_repo(repo_path or Path("."))
+    if remote:
+        fetch(repo, remote)
     return repo
 
 
 def open_revision(repo_path: Path | None, rev: str, remote: str | None, catalogue: Any) -> Any:
     """REV of the repository as a source, checked to be a Fluxer tree."""
-    from fluxer_patcher.source_git import GitRevision, RevisionError
+    from fluxer_patcher.source_git import GitRevision
 
-    repo = open_git_repo(repo_path, remote)
-    try:
-        revision = GitRevision(repo, rev)
-    except RevisionError as exc:
-        raise InputProblem(str(exc)) from None
+    revision = GitRevision(open_git_repo(repo_path, remote), rev)
     require_fluxer_tree(revision, catalogue, revision.label)
     return revision
 
@@ -115,14 +106,9 @@ def revision_series(
 ) -> Any:
     """Open the repository, resolve REV and run the selected fixes on its objects."""
     from fluxer_patcher import series
-    from fluxer_patcher.workspace import NotUtf8
 
     catalogue, patches = select(catalogue_dir, only, skip)
-    revision = open_revision(repo_path, rev, None, catalogue)
-    try:
-        return series.compute(revision, patches)
-    except NotUtf8 as exc:
-        raise InputProblem(str(exc)) from None
+    return series.compute(open_revision(repo_path, rev, None, catalogue), patches)
 
 
 def revision_results(
@@ -130,10 +116,6 @@ def revision_results(
 ) -> tuple[str, list[Any]]:
     """``check`` on a git revision: objects only, no checkout."""
     from fluxer_patcher.drift import check_revision
-    from fluxer_patcher.workspace import NotUtf8
 
     revision = open_revision(repo_path, rev, remote, catalogue)
-    try:
-        return revision.label, check_revision(patches, revision)
-    except NotUtf8 as exc:
-        raise InputProblem(str(exc)) from None
+    return revision.label, check_revision(patches, revision)

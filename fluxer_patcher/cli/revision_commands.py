@@ -46,17 +46,12 @@ def drift(
     from fluxer_patcher.drift import walk
     from fluxer_patcher.drift_report import emit
     from fluxer_patcher.history import first_parent_range
-    from fluxer_patcher.source_git import RevisionError
 
     if (since is None) == (last is None):
         raise click.UsageError("give one of --since REV or --last N")
     _cat, patches = select(catalogue, only, skip)
     git_repo = open_git_repo(repo, remote)
-    try:
-        span = first_parent_range(git_repo, rev, since=since, last=last)
-        result = walk(git_repo, patches, span)
-    except RevisionError as exc:
-        raise InputProblem(str(exc)) from None
+    result = walk(git_repo, patches, first_parent_range(git_repo, rev, since=since, last=last))
     emit(result, fmt)
     return result.exit_code()
 
