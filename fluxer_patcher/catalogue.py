@@ -74,6 +74,7 @@ class Step:
     where: dict[str, tuple[str, ...]]
     present: Path | None
     params: dict[str, Any]
+    verifies_only: bool = False  # its edit is a check that never changes the file
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,11 @@ class Patch:
     @property
     def files(self) -> list[str]:
         return list(dict.fromkeys(step.file for step in self.steps))
+
+    @property
+    def verifies_only(self) -> bool:
+        """A check (the build-context check): it reports, never edits."""
+        return all(step.verifies_only for step in self.steps)
 
     @property
     def gotcha_label(self) -> str:
@@ -208,6 +214,7 @@ def _step(root: Path, table: dict[str, Any], where: str) -> Step:
         where={k: tuple(v) if isinstance(v, list) else (str(v),) for k, v in where_table.items()},
         present=_query_path(root, table["present"], where) if "present" in table else None,
         params=params,
+        verifies_only=spec.verifies_only,
     )
 
 

@@ -146,17 +146,9 @@ def summary_line(count: int, summary: dict[str, int], one: str, many: str) -> st
     return f"{count} {one if count == 1 else many}: {counted or 'none selected'}"
 
 
-def _is_check(result: PatchResult) -> bool:
-    """A catalogue entry that only verifies (the build-context check), never edits."""
-    from fluxer_patcher.edits import load_all
-
-    registry = load_all()
-    return all(registry[step.edit].verifies_only for step in result.patch.steps)
-
-
 def _next_steps(report: Report) -> list[str]:
-    drifted = [r for r in report.results if r.outcome == "drifted" and not _is_check(r)]
-    failed_checks = [r for r in report.results if r.outcome == "drifted" and _is_check(r)]
+    drifted = [r for r in report.results if r.outcome == "drifted" and not r.patch.verifies_only]
+    failed_checks = [r for r in report.results if r.outcome == "drifted" and r.patch.verifies_only]
     errors = [r for r in report.results if r.outcome == "error"]
     out: list[str] = []
     if report.aborted:
