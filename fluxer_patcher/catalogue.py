@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,12 @@ class Catalogue:
         return [p for p in chosen if p.id not in skip]
 
     def all_files(self) -> list[str]:
-        return list(dict.fromkeys(f for p in self.patches for f in p.files))
+        return files_of(self.patches)
+
+
+def files_of(patches: Iterable[Patch]) -> list[str]:
+    """The files ``patches`` target, each once, in catalogue order."""
+    return list(dict.fromkeys(f for p in patches for f in p.files))
 
 
 def default_root() -> Path:

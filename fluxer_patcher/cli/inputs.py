@@ -66,9 +66,9 @@ def run_fixes(path: Path, only: tuple[str, ...], skip: tuple[str, ...], catalogu
 
 def local_changes(path: Path, patches: list[Any]) -> list[str]:
     from fluxer_patcher import gitstate
+    from fluxer_patcher.catalogue import files_of
 
-    files = list(dict.fromkeys(f for p in patches for f in p.files))
-    return gitstate.local_changes(path, files)
+    return gitstate.local_changes(path, files_of(patches))
 
 
 def commit_identity(date: str, author: str | None, committer: str | None) -> Any:
