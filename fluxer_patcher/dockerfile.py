@@ -209,28 +209,70 @@ def equivalent(existing: Node, wanted: Node) -> bool:
 
 
 @dataclass(frozen=True)
+class CopyPath:
+    text: str  # the path as Docker reads it (a JSON string decoded)
+    start: int  # its byte offset in the file, for locations
+
+
+@dataclass(frozen=True)
 class Copy:
     node: Node
     flags: dict[str, str]
-    sources: tuple[Node, ...]
-    destination: Node | None
+    sources: tuple[Node, ...]  # shell form only: the source path nodes (empty in exec form)
+    destination: Node | None  # shell form only
+    paths: tuple[CopyPath, ...]  # either form: the sources, then the destination
 
     @property
     def from_context(self) -> bool:
         """Whether the sources come from the build context (no ``--from=``)."""
         return "from" not in self.flags
 
+    @property
+    def source_paths(self) -> tuple[CopyPath, ...]:
+        return self.paths[:-1]
+
+
+def _json_strings(text: str) -> list[tuple[str, int]] | None:
+    """The strings of a JSON array of strings and their offsets in ``text`` (None: not one).
+    Line continuations count as white space, as in Docker's parser."""
+    joined = _CONTINUATION.sub(lambda m: " " * len(m.group()), text)  # offsets unchanged
+    try:
+        value = json.loads(joined)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    decoder = json.JSONDecoder()
+    found: list[tuple[str, int]] = []
+    at = joined.index("[") + 1
+    for item in value:
+        at = joined.index('"', at)
+        found.append((item, at))
+        at = decoder.raw_decode(joined, at)[1]
+    return found
+
 
 def copy_parts(node: Node) -> Copy:
+    """The flags and paths of a COPY/ADD, in shell form (``COPY a b ./``) or exec form
+    (``COPY ["a", "b", "./"]``: Docker's form when the arguments parse as a JSON array of
+    strings, which the grammar splits at white space into ``path`` nodes)."""
     flags: dict[str, str] = {}
-    paths: list[Node] = []
+    nodes: list[Node] = []
     for child in node.named_children:
         if child.type == "param":
             name, _, value = _text(child).removeprefix("--").partition("=")
             flags[name.lower()] = value
         elif child.type == "path":
-            paths.append(child)
-    return Copy(node, flags, tuple(paths[:-1]), paths[-1] if paths else None)
+            nodes.append(child)
+    if nodes and (data := node.text) is not None:
+        base = nodes[0].start_byte
+        argument = data[base - node.start_byte : nodes[-1].end_byte - node.start_byte].decode("utf-8")
+        strings = _json_strings(argument) if argument.startswith("[") else None
+        if strings is not None:
+            paths = tuple(CopyPath(t, base + len(argument[:at].encode())) for t, at in strings)
+            return Copy(node, flags, (), None, paths)
+    paths = tuple(CopyPath(_text(n), n.start_byte) for n in nodes)
+    return Copy(node, flags, tuple(nodes[:-1]), nodes[-1] if nodes else None, paths)
 
 
 # -- layout --------------------------------------------------------------------------------

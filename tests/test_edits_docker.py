@@ -112,6 +112,18 @@ def test_copy_parts() -> None:
     assert [s.text for s in parts.sources] == [b"a", b"b"] and parts.destination is not None
 
 
+def test_copy_parts_in_exec_form() -> None:
+    """The grammar splits `["a b", "c", "/app/"]` at white space; the paths are the JSON strings."""
+    text = 'FROM a\nCOPY --chown=1 ["a b", "c*", \\\n  "/app/"]\nCOPY [ab]c ./\n'
+    d = doc(text)
+    exec_form, shell_form = (dockerfile.copy_parts(n) for n in dockerfile.instructions(d.root)[1:])
+    assert exec_form.flags == {"chown": "1"} and exec_form.sources == ()
+    assert [p.text for p in exec_form.paths] == ["a b", "c*", "/app/"]
+    assert [d.loc(p.start) for p in exec_form.source_paths] == [f"{FILE}:2:17", f"{FILE}:2:24"]
+    assert d.loc(exec_form.paths[-1].start) == f"{FILE}:3:3"
+    assert [p.text for p in shell_form.paths] == ["[ab]c", "./"]  # not JSON: a bracket wildcard
+
+
 def test_stage_predicates(tmp_path: Path) -> None:
     d = doc(STAGED)
     q = tmp_path / "q.scm"
@@ -219,6 +231,19 @@ def test_context_check_reports_a_bad_ignore_file(run) -> None:
     outcome, _, reason = run("FROM a\nCOPY x ./\n", None, "verify-build-context", CHECK,
                              {".dockerignore": "x\n!\n", "x": ""})
     assert outcome == "drifted" and reason == '.dockerignore: line 2: illegal exclusion pattern "!"'
+
+
+def test_context_check_reads_the_exec_form(run) -> None:
+    source = 'FROM a\nCOPY ["present.txt", "gone.txt", "*.md", "/app/"]\n'
+    tree = {".dockerignore": "present.txt\n*.md\n", "present.txt": "", "README.md": ""}
+    outcome, _, reason = run(source, None, "verify-build-context", CHECK, tree)
+    assert outcome == "drifted"
+    assert f"{FILE}:2:7: COPY present.txt: present.txt is excluded by .dockerignore:1 `present.txt`" in reason
+    assert f"{FILE}:2:22: COPY gone.txt: no such file or directory in the build context" in reason
+    assert "COPY *.md: README.md is excluded by .dockerignore:2 `*.md` (optional wildcard source)" in reason
+    outcome, _, reason = run('FROM a\nCOPY ["present.txt", "/app/"]\n', None, "verify-build-context", CHECK,
+                             {"present.txt": ""})
+    assert outcome == "already-applied" and reason.startswith("1 build-context source checked")
 
 
 def test_context_check_on_the_ignored_fixture() -> None:
