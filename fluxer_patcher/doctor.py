@@ -33,6 +33,8 @@ ENV = ".env"
 STATIC_DIR = "/usr/src/app/assets"
 WEBHOOK_PATH = "/api/webhooks/livekit"
 CONFIG_DIR = "/usr/src/app/config"
+SERVER_PORT = 8080  # the server image's EXPOSE and the config template's services.server.port
+SERVER_PORT_DEFAULT = 8772  # the config schema's default for services.server.port
 
 SERVER_ROLES: tuple[compose.Role, ...] = (
     {"image": r"fluxer[-_]server"},
@@ -384,8 +386,25 @@ def _url(text: str) -> tuple[str, int | None, str]:
         return "", None, ""
 
 
+def _server_port(d: Deployment, server: compose.Service) -> tuple[int, str]:
+    """The port the server listens on, and what sets it: the ``FLUXER_CONFIG__SERVICES__SERVER__PORT``
+    override in its environment, config.json's services.server.port, or the schema's default."""
+    for name, value in _environment(server.data).items():
+        remainder = name.removeprefix("FLUXER_CONFIG__")
+        if remainder != name and [p.lower() for p in remainder.split("__")] == ["services", "server", "port"]:
+            return _int(value, SERVER_PORT_DEFAULT), f"{name} of {server.name}"
+    try:
+        config = d.data(CONFIG)
+    except _Unavailable:
+        return SERVER_PORT, "the port of the image and the config template"
+    port = _section(_section(config, "services"), "server").get("port")
+    if port is None:
+        return SERVER_PORT_DEFAULT, f"the default, {CONFIG} sets no services.server.port"
+    return _int(port, SERVER_PORT_DEFAULT), f"services.server.port in {CONFIG}"
+
+
 def _webhook_url_problems(d: Deployment, url: str) -> list[str]:
-    host, _port, path = _url(url)
+    host, port, path = _url(url)
     if path.rstrip("/") != WEBHOOK_PATH:
         return [f"{LIVEKIT}: a webhook URL (host {host or '?'}) does not end in {WEBHOOK_PATH}"]
     try:
@@ -395,6 +414,11 @@ def _webhook_url_problems(d: Deployment, url: str) -> list[str]:
     if host not in compose.hostnames(server):
         names = ", ".join(sorted(compose.hostnames(server)))
         return [f"{LIVEKIT}: the webhook URL's host {host} is not the server service ({names})"]
+    if port is None:
+        port = 443 if url.lower().startswith("https:") else 80
+    listens, why = _server_port(d, server)
+    if port != listens:
+        return [f"{LIVEKIT}: the webhook URL's port {port} is not the one the server listens on: {listens} ({why})"]
     return []
 
 
