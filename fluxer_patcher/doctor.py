@@ -592,6 +592,10 @@ def file_modes(d: Deployment, f: Finding) -> None:
         except FileNotFoundError:
             f.problems.append(f"{path}: not found")
             continue
+        except OSError as exc:
+            f.problems.append(f"{path}: {exc.strerror or exc}")
+            f.status = ERROR
+            continue
         if mode & 0o077:
             f.problems.append(f"{path} is mode {mode:04o}, readable by others; chmod 600 {path}")
 

@@ -258,3 +258,14 @@ def test_webhook_url_port_is_the_servers(deployment, run_cli, url: str, config_p
         assert row["status"] == "already-applied", row
     else:
         assert row["status"] == "drifted" and problem in str(row["reason"]), row
+
+
+def test_file_modes_reports_an_unreadable_file_as_an_error(deployment, run_cli) -> None:
+    root = deployment("clean")
+    (root / ".env").unlink()
+    (root / ".env").symlink_to(".env")  # a loop: os.stat fails with ELOOP
+    result = run_cli("doctor", str(root), "--format", "json")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    row = _rows(result.stdout)["doctor-file-modes"]
+    assert row["status"] == "error" and str(row["reason"]).startswith(".env: "), row
+    assert "config/config.json" not in str(row["reason"])  # the other file was checked: mode 0600
