@@ -170,7 +170,7 @@ def exec_form(node: Node) -> list[str] | None:
     return [str(v) for v in value] if isinstance(value, list) else None
 
 
-_APT_INSTALL = re.compile(r"\bapt(?:-get)?\s+install\b([^&;|]*)")
+_APT_INSTALL = re.compile(r"\bapt(?:-get)?(?:\s+-\S+)*\s+install\b([^&;|]*)")
 
 
 def apt_packages(node: Node) -> set[str]:
@@ -182,6 +182,21 @@ def apt_packages(node: Node) -> set[str]:
     for m in _APT_INSTALL.finditer(text):
         found.update(w for w in m.group(1).split() if not w.startswith("-"))
     return found
+
+
+_COMMANDS = re.compile(r"\s*(?:&&|;)\s*")
+_APT_STEP = re.compile(
+    r"(?:\w+=\S*\s+)*apt(?:-get)?(?:\s+-\S+)*\s+(?:update|install|clean|autoclean|autoremove)\b.*"
+    r"|rm(?:\s+-\S+)*(?:\s+/var/(?:lib/apt/lists|cache/apt)\S*)+"
+)
+
+
+def apt_only(node: Node) -> bool:
+    """Whether a RUN is just an apt chain: update, install and cleanup, nothing else."""
+    text = shell_text(node) if node.type == "run_instruction" else None
+    if not text:
+        return False
+    return all(_APT_STEP.fullmatch(command) for command in _COMMANDS.split(text))
 
 
 def signature(node: Node) -> tuple[object, ...]:
@@ -197,10 +212,13 @@ def signature(node: Node) -> tuple[object, ...]:
 
 
 def equivalent(existing: Node, wanted: Node) -> bool:
-    """Whether ``existing`` does what ``wanted`` does: the same signature, or an
-    ``apt-get install`` RUN that installs at least the wanted packages."""
+    """Whether ``existing`` does what ``wanted`` does: the same signature, or, when
+    ``wanted`` is just an apt chain (update, install, cleanup), a RUN that installs at
+    least the wanted packages."""
     if signature(existing) == signature(wanted):
         return True
+    if not apt_only(wanted):
+        return False
     wanted_packages = apt_packages(wanted)
     return bool(wanted_packages) and wanted_packages <= apt_packages(existing)
 

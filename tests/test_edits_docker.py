@@ -88,6 +88,14 @@ def test_stages_lineage_and_last_stage() -> None:
         ("RUN apt-get install -y curl ca-certificates git", "RUN apt-get update && apt-get install ca-certificates",
          True),
         ("RUN apt-get install -y curl", "RUN apt-get install ca-certificates", False),
+        # the superset rule only stands for a RUN that is just the apt chain
+        ("RUN apt-get install -y curl ca-certificates", "RUN apt-get install ca-certificates && rustup default stable",
+         False),
+        ("RUN apt-get install -y curl ca-certificates",
+         "RUN apt-get update && apt-get install -y --no-install-recommends \\\n\tca-certificates \\\n"
+         "\t&& rm -rf /var/lib/apt/lists/*", True),
+        ("RUN apt-get install -y a b", "RUN DEBIAN_FRONTEND=noninteractive apt-get -q install -y a; apt-get clean",
+         True),
         ("COPY a b", "ADD a b", False),
     ],
 )
