@@ -40,6 +40,7 @@ SERVER_ROLES: tuple[compose.Role, ...] = (
     {"image": r"fluxer[-_]server"},
     {"build.dockerfile": r"fluxer_server/"},
     {"environment.FLUXER_CONFIG": r"."},
+    {compose.NAME: r"^fluxer[-_]server$"},
 )
 LIVEKIT_ROLE: compose.Role = {"image": r"livekit/livekit-server"}
 
@@ -58,7 +59,6 @@ _PLACEHOLDER = re.compile(
 _SECRET_NAME = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?)$", re.I)
 _INTERPOLATED = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-?+][^}]*)?\}$|^\$[A-Za-z_][A-Za-z0-9_]*$")
 _NATS_PORT = re.compile(r"(?:^|\s)(?:--port|-p)[=\s]+(\d+)")
-_JETSTREAM = re.compile(r"(?:^|\s)(?:--jetstream|-js)(?:\s|$)")
 PRESENT, PROBLEM, ERROR = "already-applied", "drifted", "error"
 
 
@@ -183,9 +183,6 @@ class Deployment:
             found = self.find(role)
             if len(found) == 1:
                 return found[0]
-        named = [s for s in self.services() if s.name in ("fluxer_server", "fluxer-server")]
-        if len(named) == 1:
-            return named[0]
         raise _Unavailable(PROBLEM, f"{self.compose_file}: no Fluxer server service (one running the "
                                     "fluxer-server image, or built from fluxer_server/Dockerfile)")
 
@@ -460,13 +457,13 @@ def nats(d: Deployment, f: Finding) -> None:
                               f"{d.compose_file} is called")
             continue
         command = flat_text(service.data.get("command"))
-        if not str(service.data.get("image", "")).startswith("nats:"):
+        if not compose.plays(service, compose.NATS_ROLE):
             f.problems.append(f"{where}: services.nats.{key} points at {service.name}, which does not run a nats image")
             continue
         listens = int(m.group(1)) if (m := _NATS_PORT.search(command)) else 4222
         if listens != port:
             f.problems.append(f"{where}: services.nats.{key} uses port {port} but {service.name} listens on {listens}")
-        if jetstream and not _JETSTREAM.search(command):
+        if jetstream and not compose.plays(service, compose.JETSTREAM_ROLE):
             f.problems.append(f"{_loc(d, d.compose_file, service.node)}: {service.name} runs without --jetstream; "
                               "the server's job queue needs JetStream")
         if service.name not in waits_for:

@@ -269,3 +269,14 @@ def test_file_modes_reports_an_unreadable_file_as_an_error(deployment, run_cli) 
     row = _rows(result.stdout)["doctor-file-modes"]
     assert row["status"] == "error" and str(row["reason"]).startswith(".env: "), row
     assert "config/config.json" not in str(row["reason"])  # the other file was checked: mode 0600
+
+
+def test_server_is_found_by_its_name_when_nothing_else_tells(deployment, run_cli) -> None:
+    root = deployment("clean")
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace("image: ${FLUXER_SERVER_IMAGE}", "image: example/chat:1", 1))
+    rows = _rows(run_cli("doctor", str(root), "--format", "json").stdout)
+    assert rows["doctor-config-mount"]["status"] == "already-applied", rows["doctor-config-mount"]
+    compose.write_text(compose.read_text().replace("  fluxer-server:\n", "  chat:\n", 1))
+    rows = _rows(run_cli("doctor", str(root), "--format", "json").stdout)
+    assert "no Fluxer server service" in str(rows["doctor-config-mount"]["reason"])
