@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fluxer_patcher import compose
-from fluxer_patcher.datatree import DataError, DataView, flat_text, is_mapping, unwrap
+from fluxer_patcher.datatree import DataError, DataView, flat_text, is_mapping, is_sequence, unwrap
 from fluxer_patcher.document import Document
 
 CONFIG = "config/config.json"
@@ -549,7 +549,7 @@ def _scalars(view: DataView, node: Any, path: str) -> Iterator[tuple[Any, str]]:
             sub = f"{path}.{name}" if path else name
             yield entry.key_node, sub
             yield from _scalars(view, entry.value, sub)
-    elif inner.type in ("array", "block_sequence", "flow_sequence"):
+    elif is_sequence(inner):
         for i, item in enumerate(view.items(inner)):
             yield from _scalars(view, item, f"{path}[{i}]")
     elif inner.type != "alias":
@@ -568,7 +568,7 @@ def inline_secrets(d: Deployment, f: Finding) -> None:
         pairs: list[tuple[str, str, Any]] = []
         if is_mapping(inner):
             pairs = [(e.key, flat_text(view.value(e.value)), e.key_node) for e in view.entries(inner)]
-        elif inner.type in ("block_sequence", "flow_sequence"):
+        elif is_sequence(inner):
             for item in view.items(inner):
                 name, sep, value = flat_text(view.value(item)).partition("=")
                 if sep:
