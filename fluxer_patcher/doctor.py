@@ -106,6 +106,9 @@ class Deployment:
             (name for name in compose.COMPOSE_FILES if (root / name).is_file()), compose.COMPOSE_FILES[0]
         )
         self._docs: dict[str, Document | _Unavailable] = {}
+        self._views: dict[str, DataView] = {}
+        self._data: dict[str, Any] = {}
+        self._services: list[compose.Service] | None = None
 
     def present(self) -> list[str]:
         return [f for f in (CONFIG, LIVEKIT, self.compose_file, ENV) if (self.root / f).exists()]
@@ -143,11 +146,16 @@ class Deployment:
         return document
 
     def view(self, path: str) -> DataView:
-        return DataView(self.doc(path))
+        if path not in self._views:
+            self._views[path] = DataView(self.doc(path))
+        return self._views[path]
 
     def data(self, path: str) -> Any:
-        view = self.view(path)
-        return view.value(view.root)
+        """The file's data (shared between checks: read it, do not change it)."""
+        if path not in self._data:
+            view = self.view(path)
+            self._data[path] = view.value(view.root)
+        return self._data[path]
 
     @cached_property
     def env(self) -> dict[str, tuple[int, str]]:
@@ -172,8 +180,10 @@ class Deployment:
 
     def services(self) -> list[compose.Service]:
         """The Compose services, their values interpolated from ``.env`` as Compose would."""
-        env = {name: value for name, (_line, value) in self.env.items()}
-        return [compose.with_env(s, env) for s in compose.services(self.view(self.compose_file))]
+        if self._services is None:
+            env = {name: value for name, (_line, value) in self.env.items()}
+            self._services = [compose.with_env(s, env) for s in compose.services(self.view(self.compose_file))]
+        return self._services
 
     def find(self, role: compose.Role) -> list[compose.Service]:
         return [s for s in self.services() if compose.plays(s, role)]
@@ -478,7 +488,8 @@ def livekit_ports(d: Deployment, f: Finding) -> None:
         f.problems.append(f"{d.compose_file}: {what} (image livekit/livekit-server)")
         return
     service = found[0]
-    rtc, turn = _section(d.data(LIVEKIT), "rtc"), _section(d.data(LIVEKIT), "turn")
+    livekit = d.data(LIVEKIT)
+    rtc, turn = _section(livekit, "rtc"), _section(livekit, "turn")
     tcp = _int(rtc.get("tcp_port"), 7881)
     wanted: list[tuple[int, int, str]] = [(tcp, tcp, "tcp")]
     if turn.get("enabled", True) is not False:

@@ -280,3 +280,16 @@ def test_server_is_found_by_its_name_when_nothing_else_tells(deployment, run_cli
     compose.write_text(compose.read_text().replace("  fluxer-server:\n", "  chat:\n", 1))
     rows = _rows(run_cli("doctor", str(root), "--format", "json").stdout)
     assert "no Fluxer server service" in str(rows["doctor-config-mount"]["reason"])
+
+
+def test_deployment_reads_each_file_once(deployment, monkeypatch) -> None:
+    """The compose file is walked and interpolated once, however many checks ask for it."""
+    from fluxer_patcher import compose, doctor
+
+    calls = []
+    walk = compose.services
+    monkeypatch.setattr(compose, "services", lambda view: calls.append(view) or walk(view))
+    d = doctor.Deployment(deployment("clean"))
+    doctor.run(d)
+    assert len(calls) == 1
+    assert d.view(doctor.LIVEKIT) is d.view(doctor.LIVEKIT) and d.data(doctor.CONFIG) is d.data(doctor.CONFIG)
