@@ -8,6 +8,7 @@ ENV/ARG values) does not matter.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -81,13 +82,20 @@ def stages(root: Node) -> list[Stage]:
     return found
 
 
+@functools.lru_cache(maxsize=16)
+def _cached_stages(root: Node) -> tuple[Stage, ...]:
+    # Safe to key on the node: nodes compare equal only within one tree, the cached node
+    # keeps its tree alive, and trees are never edited in place here.
+    return tuple(stages(root))
+
+
 def stage_of(node: Node) -> Stage | None:
     """The stage an instruction (or a node inside one) belongs to; None before the first FROM."""
     top = top_instruction(node)
     root = top.parent
     if root is None:
         return None
-    for stage in stages(root):
+    for stage in _cached_stages(root):
         if any(i.id == top.id for i in stage.instructions):
             return stage
     return None
@@ -96,7 +104,7 @@ def stage_of(node: Node) -> Stage | None:
 def is_last_stage(node: Node) -> bool:
     stage = stage_of(node)
     root = top_instruction(node).parent
-    return stage is not None and root is not None and stage.index == len(stages(root)) - 1
+    return stage is not None and root is not None and stage.index == len(_cached_stages(root)) - 1
 
 
 def lineage(all_stages: list[Stage], stage: Stage) -> list[Stage]:
@@ -106,9 +114,7 @@ def lineage(all_stages: list[Stage], stage: Stage) -> list[Stage]:
     current = stage
     while current.base in by_name and by_name[current.base].index < current.index:
         current = by_name[current.base]
-        if current in chain:
-            break
-        chain.append(current)
+        chain.append(current)  # indices strictly fall: no cycle
     return chain
 
 

@@ -77,6 +77,17 @@ def test_stages_lineage_and_last_stage() -> None:
     assert not dockerfile.is_last_stage(run)
 
 
+def test_stage_of_keeps_apart_trees_of_the_same_text() -> None:
+    """The stages are remembered per tree: a second parse of the same text gets its own."""
+    first, second = doc(STAGED), doc(STAGED)
+    run_first, run_second = (dockerfile.stages(d.root)[2].body[0] for d in (first, second))
+    stage_first, stage_second = dockerfile.stage_of(run_first), dockerfile.stage_of(run_second)
+    assert stage_first is not None and stage_second is not None
+    assert stage_first.start == dockerfile.instructions(first.root)[5]
+    assert stage_second.start == dockerfile.instructions(second.root)[5]
+    assert stage_first.start != stage_second.start
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
