@@ -29,6 +29,11 @@ COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-c
 Role = Mapping[str, str]
 NAME = "@name"  # the role path that matches the service's name
 
+# NATS as patches/07-compose-nats-services.toml's roles read it (the manifest restates them).
+JETSTREAM_FLAG = r"(^|\s)(--jetstream|-js)(\s|$)"
+NATS_ROLE: Role = {"image": r"^nats:"}
+JETSTREAM_ROLE: Role = {"image": r"^nats:", "command": JETSTREAM_FLAG}
+
 
 class RoleError(ValueError):
     """A role table is malformed (bad input in a manifest or an option)."""

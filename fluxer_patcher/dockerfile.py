@@ -8,6 +8,7 @@ ENV/ARG values) does not matter.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -81,13 +82,20 @@ def stages(root: Node) -> list[Stage]:
     return found
 
 
+@functools.lru_cache(maxsize=16)
+def _cached_stages(root: Node) -> tuple[Stage, ...]:
+    # Safe to key on the node: nodes compare equal only within one tree, the cached node
+    # keeps its tree alive, and trees are never edited in place here.
+    return tuple(stages(root))
+
+
 def stage_of(node: Node) -> Stage | None:
     """The stage an instruction (or a node inside one) belongs to; None before the first FROM."""
     top = top_instruction(node)
     root = top.parent
     if root is None:
         return None
-    for stage in stages(root):
+    for stage in _cached_stages(root):
         if any(i.id == top.id for i in stage.instructions):
             return stage
     return None
@@ -96,7 +104,7 @@ def stage_of(node: Node) -> Stage | None:
 def is_last_stage(node: Node) -> bool:
     stage = stage_of(node)
     root = top_instruction(node).parent
-    return stage is not None and root is not None and stage.index == len(stages(root)) - 1
+    return stage is not None and root is not None and stage.index == len(_cached_stages(root)) - 1
 
 
 def lineage(all_stages: list[Stage], stage: Stage) -> list[Stage]:
@@ -106,9 +114,7 @@ def lineage(all_stages: list[Stage], stage: Stage) -> list[Stage]:
     current = stage
     while current.base in by_name and by_name[current.base].index < current.index:
         current = by_name[current.base]
-        if current in chain:
-            break
-        chain.append(current)
+        chain.append(current)  # indices strictly fall: no cycle
     return chain
 
 
@@ -170,7 +176,7 @@ def exec_form(node: Node) -> list[str] | None:
     return [str(v) for v in value] if isinstance(value, list) else None
 
 
-_APT_INSTALL = re.compile(r"\bapt(?:-get)?\s+install\b([^&;|]*)")
+_APT_INSTALL = re.compile(r"\bapt(?:-get)?(?:\s+-\S+)*\s+install\b([^&;|]*)")
 
 
 def apt_packages(node: Node) -> set[str]:
@@ -182,6 +188,21 @@ def apt_packages(node: Node) -> set[str]:
     for m in _APT_INSTALL.finditer(text):
         found.update(w for w in m.group(1).split() if not w.startswith("-"))
     return found
+
+
+_COMMANDS = re.compile(r"\s*(?:&&|;)\s*")
+_APT_STEP = re.compile(
+    r"(?:\w+=\S*\s+)*apt(?:-get)?(?:\s+-\S+)*\s+(?:update|install|clean|autoclean|autoremove)\b.*"
+    r"|rm(?:\s+-\S+)*(?:\s+/var/(?:lib/apt/lists|cache/apt)\S*)+"
+)
+
+
+def apt_only(node: Node) -> bool:
+    """Whether a RUN is just an apt chain: update, install and cleanup, nothing else."""
+    text = shell_text(node) if node.type == "run_instruction" else None
+    if not text:
+        return False
+    return all(_APT_STEP.fullmatch(command) for command in _COMMANDS.split(text))
 
 
 def signature(node: Node) -> tuple[object, ...]:
@@ -197,10 +218,13 @@ def signature(node: Node) -> tuple[object, ...]:
 
 
 def equivalent(existing: Node, wanted: Node) -> bool:
-    """Whether ``existing`` does what ``wanted`` does: the same signature, or an
-    ``apt-get install`` RUN that installs at least the wanted packages."""
+    """Whether ``existing`` does what ``wanted`` does: the same signature, or, when
+    ``wanted`` is just an apt chain (update, install, cleanup), a RUN that installs at
+    least the wanted packages."""
     if signature(existing) == signature(wanted):
         return True
+    if not apt_only(wanted):
+        return False
     wanted_packages = apt_packages(wanted)
     return bool(wanted_packages) and wanted_packages <= apt_packages(existing)
 
@@ -209,28 +233,70 @@ def equivalent(existing: Node, wanted: Node) -> bool:
 
 
 @dataclass(frozen=True)
+class CopyPath:
+    text: str  # the path as Docker reads it (a JSON string decoded)
+    start: int  # its byte offset in the file, for locations
+
+
+@dataclass(frozen=True)
 class Copy:
     node: Node
     flags: dict[str, str]
-    sources: tuple[Node, ...]
-    destination: Node | None
+    sources: tuple[Node, ...]  # shell form only: the source path nodes (empty in exec form)
+    destination: Node | None  # shell form only
+    paths: tuple[CopyPath, ...]  # either form: the sources, then the destination
 
     @property
     def from_context(self) -> bool:
         """Whether the sources come from the build context (no ``--from=``)."""
         return "from" not in self.flags
 
+    @property
+    def source_paths(self) -> tuple[CopyPath, ...]:
+        return self.paths[:-1]
+
+
+def _json_strings(text: str) -> list[tuple[str, int]] | None:
+    """The strings of a JSON array of strings and their offsets in ``text`` (None: not one).
+    Line continuations count as white space, as in Docker's parser."""
+    joined = _CONTINUATION.sub(lambda m: " " * len(m.group()), text)  # offsets unchanged
+    try:
+        value = json.loads(joined)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    decoder = json.JSONDecoder()
+    found: list[tuple[str, int]] = []
+    at = joined.index("[") + 1
+    for item in value:
+        at = joined.index('"', at)
+        found.append((item, at))
+        at = decoder.raw_decode(joined, at)[1]
+    return found
+
 
 def copy_parts(node: Node) -> Copy:
+    """The flags and paths of a COPY/ADD, in shell form (``COPY a b ./``) or exec form
+    (``COPY ["a", "b", "./"]``: Docker's form when the arguments parse as a JSON array of
+    strings, which the grammar splits at white space into ``path`` nodes)."""
     flags: dict[str, str] = {}
-    paths: list[Node] = []
+    nodes: list[Node] = []
     for child in node.named_children:
         if child.type == "param":
             name, _, value = _text(child).removeprefix("--").partition("=")
             flags[name.lower()] = value
         elif child.type == "path":
-            paths.append(child)
-    return Copy(node, flags, tuple(paths[:-1]), paths[-1] if paths else None)
+            nodes.append(child)
+    if nodes and (data := node.text) is not None:
+        base = nodes[0].start_byte
+        argument = data[base - node.start_byte : nodes[-1].end_byte - node.start_byte].decode("utf-8")
+        strings = _json_strings(argument) if argument.startswith("[") else None
+        if strings is not None:
+            paths = tuple(CopyPath(t, base + len(argument[:at].encode())) for t, at in strings)
+            return Copy(node, flags, (), None, paths)
+    paths = tuple(CopyPath(_text(n), n.start_byte) for n in nodes)
+    return Copy(node, flags, tuple(nodes[:-1]), nodes[-1] if nodes else None, paths)
 
 
 # -- layout --------------------------------------------------------------------------------

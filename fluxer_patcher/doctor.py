@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fluxer_patcher import compose
-from fluxer_patcher.datatree import DataError, DataView, flat_text, is_mapping, unwrap
+from fluxer_patcher.datatree import DataError, DataView, flat_text, is_mapping, is_sequence, unwrap
 from fluxer_patcher.document import Document
 
 CONFIG = "config/config.json"
@@ -33,11 +33,14 @@ ENV = ".env"
 STATIC_DIR = "/usr/src/app/assets"
 WEBHOOK_PATH = "/api/webhooks/livekit"
 CONFIG_DIR = "/usr/src/app/config"
+SERVER_PORT = 8080  # the server image's EXPOSE and the config template's services.server.port
+SERVER_PORT_DEFAULT = 8772  # the config schema's default for services.server.port
 
 SERVER_ROLES: tuple[compose.Role, ...] = (
     {"image": r"fluxer[-_]server"},
     {"build.dockerfile": r"fluxer_server/"},
     {"environment.FLUXER_CONFIG": r"."},
+    {compose.NAME: r"^fluxer[-_]server$"},
 )
 LIVEKIT_ROLE: compose.Role = {"image": r"livekit/livekit-server"}
 
@@ -56,7 +59,6 @@ _PLACEHOLDER = re.compile(
 _SECRET_NAME = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?)$", re.I)
 _INTERPOLATED = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-?+][^}]*)?\}$|^\$[A-Za-z_][A-Za-z0-9_]*$")
 _NATS_PORT = re.compile(r"(?:^|\s)(?:--port|-p)[=\s]+(\d+)")
-_JETSTREAM = re.compile(r"(?:^|\s)(?:--jetstream|-js)(?:\s|$)")
 PRESENT, PROBLEM, ERROR = "already-applied", "drifted", "error"
 
 
@@ -104,6 +106,9 @@ class Deployment:
             (name for name in compose.COMPOSE_FILES if (root / name).is_file()), compose.COMPOSE_FILES[0]
         )
         self._docs: dict[str, Document | _Unavailable] = {}
+        self._views: dict[str, DataView] = {}
+        self._data: dict[str, Any] = {}
+        self._services: list[compose.Service] | None = None
 
     def present(self) -> list[str]:
         return [f for f in (CONFIG, LIVEKIT, self.compose_file, ENV) if (self.root / f).exists()]
@@ -141,11 +146,16 @@ class Deployment:
         return document
 
     def view(self, path: str) -> DataView:
-        return DataView(self.doc(path))
+        if path not in self._views:
+            self._views[path] = DataView(self.doc(path))
+        return self._views[path]
 
     def data(self, path: str) -> Any:
-        view = self.view(path)
-        return view.value(view.root)
+        """The file's data (shared between checks: read it, do not change it)."""
+        if path not in self._data:
+            view = self.view(path)
+            self._data[path] = view.value(view.root)
+        return self._data[path]
 
     @cached_property
     def env(self) -> dict[str, tuple[int, str]]:
@@ -170,8 +180,10 @@ class Deployment:
 
     def services(self) -> list[compose.Service]:
         """The Compose services, their values interpolated from ``.env`` as Compose would."""
-        env = {name: value for name, (_line, value) in self.env.items()}
-        return [compose.with_env(s, env) for s in compose.services(self.view(self.compose_file))]
+        if self._services is None:
+            env = {name: value for name, (_line, value) in self.env.items()}
+            self._services = [compose.with_env(s, env) for s in compose.services(self.view(self.compose_file))]
+        return self._services
 
     def find(self, role: compose.Role) -> list[compose.Service]:
         return [s for s in self.services() if compose.plays(s, role)]
@@ -181,9 +193,6 @@ class Deployment:
             found = self.find(role)
             if len(found) == 1:
                 return found[0]
-        named = [s for s in self.services() if s.name in ("fluxer_server", "fluxer-server")]
-        if len(named) == 1:
-            return named[0]
         raise _Unavailable(PROBLEM, f"{self.compose_file}: no Fluxer server service (one running the "
                                     "fluxer-server image, or built from fluxer_server/Dockerfile)")
 
@@ -384,8 +393,25 @@ def _url(text: str) -> tuple[str, int | None, str]:
         return "", None, ""
 
 
+def _server_port(d: Deployment, server: compose.Service) -> tuple[int, str]:
+    """The port the server listens on, and what sets it: the ``FLUXER_CONFIG__SERVICES__SERVER__PORT``
+    override in its environment, config.json's services.server.port, or the schema's default."""
+    for name, value in _environment(server.data).items():
+        remainder = name.removeprefix("FLUXER_CONFIG__")
+        if remainder != name and [p.lower() for p in remainder.split("__")] == ["services", "server", "port"]:
+            return _int(value, SERVER_PORT_DEFAULT), f"{name} of {server.name}"
+    try:
+        config = d.data(CONFIG)
+    except _Unavailable:
+        return SERVER_PORT, "the port of the image and the config template"
+    port = _section(_section(config, "services"), "server").get("port")
+    if port is None:
+        return SERVER_PORT_DEFAULT, f"the default, {CONFIG} sets no services.server.port"
+    return _int(port, SERVER_PORT_DEFAULT), f"services.server.port in {CONFIG}"
+
+
 def _webhook_url_problems(d: Deployment, url: str) -> list[str]:
-    host, _port, path = _url(url)
+    host, port, path = _url(url)
     if path.rstrip("/") != WEBHOOK_PATH:
         return [f"{LIVEKIT}: a webhook URL (host {host or '?'}) does not end in {WEBHOOK_PATH}"]
     try:
@@ -395,6 +421,11 @@ def _webhook_url_problems(d: Deployment, url: str) -> list[str]:
     if host not in compose.hostnames(server):
         names = ", ".join(sorted(compose.hostnames(server)))
         return [f"{LIVEKIT}: the webhook URL's host {host} is not the server service ({names})"]
+    if port is None:
+        port = 443 if url.lower().startswith("https:") else 80
+    listens, why = _server_port(d, server)
+    if port != listens:
+        return [f"{LIVEKIT}: the webhook URL's port {port} is not the one the server listens on: {listens} ({why})"]
     return []
 
 
@@ -436,13 +467,13 @@ def nats(d: Deployment, f: Finding) -> None:
                               f"{d.compose_file} is called")
             continue
         command = flat_text(service.data.get("command"))
-        if not str(service.data.get("image", "")).startswith("nats:"):
+        if not compose.plays(service, compose.NATS_ROLE):
             f.problems.append(f"{where}: services.nats.{key} points at {service.name}, which does not run a nats image")
             continue
         listens = int(m.group(1)) if (m := _NATS_PORT.search(command)) else 4222
         if listens != port:
             f.problems.append(f"{where}: services.nats.{key} uses port {port} but {service.name} listens on {listens}")
-        if jetstream and not _JETSTREAM.search(command):
+        if jetstream and not compose.plays(service, compose.JETSTREAM_ROLE):
             f.problems.append(f"{_loc(d, d.compose_file, service.node)}: {service.name} runs without --jetstream; "
                               "the server's job queue needs JetStream")
         if service.name not in waits_for:
@@ -457,7 +488,8 @@ def livekit_ports(d: Deployment, f: Finding) -> None:
         f.problems.append(f"{d.compose_file}: {what} (image livekit/livekit-server)")
         return
     service = found[0]
-    rtc, turn = _section(d.data(LIVEKIT), "rtc"), _section(d.data(LIVEKIT), "turn")
+    livekit = d.data(LIVEKIT)
+    rtc, turn = _section(livekit, "rtc"), _section(livekit, "turn")
     tcp = _int(rtc.get("tcp_port"), 7881)
     wanted: list[tuple[int, int, str]] = [(tcp, tcp, "tcp")]
     if turn.get("enabled", True) is not False:
@@ -528,7 +560,7 @@ def _scalars(view: DataView, node: Any, path: str) -> Iterator[tuple[Any, str]]:
             sub = f"{path}.{name}" if path else name
             yield entry.key_node, sub
             yield from _scalars(view, entry.value, sub)
-    elif inner.type in ("array", "block_sequence", "flow_sequence"):
+    elif is_sequence(inner):
         for i, item in enumerate(view.items(inner)):
             yield from _scalars(view, item, f"{path}[{i}]")
     elif inner.type != "alias":
@@ -547,7 +579,7 @@ def inline_secrets(d: Deployment, f: Finding) -> None:
         pairs: list[tuple[str, str, Any]] = []
         if is_mapping(inner):
             pairs = [(e.key, flat_text(view.value(e.value)), e.key_node) for e in view.entries(inner)]
-        elif inner.type in ("block_sequence", "flow_sequence"):
+        elif is_sequence(inner):
             for item in view.items(inner):
                 name, sep, value = flat_text(view.value(item)).partition("=")
                 if sep:
@@ -567,6 +599,10 @@ def file_modes(d: Deployment, f: Finding) -> None:
             mode = stat.S_IMODE(os.stat(d.root / path).st_mode)
         except FileNotFoundError:
             f.problems.append(f"{path}: not found")
+            continue
+        except OSError as exc:
+            f.problems.append(f"{path}: {exc.strerror or exc}")
+            f.status = ERROR
             continue
         if mode & 0o077:
             f.problems.append(f"{path} is mode {mode:04o}, readable by others; chmod 600 {path}")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from fluxer_patcher.datatree import DataView, Entry, flat_text, is_mapping, same_data, unwrap
+from fluxer_patcher.datatree import DataView, Entry, flat_text, is_mapping, is_sequence, same_data, unwrap
 from fluxer_patcher.document import Document
 from fluxer_patcher.edits import Edit
 from fluxer_patcher.yamltext import Style, after_line, blank_separated, column_prefix, key_column
@@ -106,10 +106,7 @@ class YamlMerge:
             if is_mapping(have_node) and is_mapping(want_node):
                 self.mapping(have_node, want_node, path + ".")
                 return
-            if have_node.type in ("block_sequence", "flow_sequence") and want_node.type in (
-                "block_sequence",
-                "flow_sequence",
-            ):
+            if is_sequence(have_node) and is_sequence(want_node):
                 self.sequence(have_node, want_node, path)
                 return
             if top and have_node.type in _STYLES:

@@ -120,3 +120,20 @@ def test_bad_patterns_are_reported_with_their_line() -> None:
 def test_bom_and_crlf() -> None:
     assert excluded("\ufeffdev\r\nx\r\n", "dev")
     assert excluded("\ufeffdev\r\nx\r\n", "x")
+
+
+def test_admit_keeps_a_wildcard_pattern_and_adds_an_exception(tmp_path) -> None:
+    """`*.json` is not written for emojis.json: commenting it out would let every JSON file in."""
+    from fluxer_patcher.catalogue import Expect, Patch, Step
+    from fluxer_patcher.engine import Engine
+    from fluxer_patcher.source import MemoryTree
+
+    step = Step(".dockerignore", None, "dockerignore-admit", None, "the ignore file", Expect(1), {}, None,
+                {"paths": ["emojis.json", "/dir/data.json"], "why": "needed"})
+    patch = Patch("t", (0,), "t", "t", "t", "t", "t", tmp_path, (step,))
+    tree = MemoryTree({".dockerignore": "*.json\n/dir/data.json\nnode_modules\n"})
+    result = Engine(tree).run_patch(patch)
+    assert result.outcome == "changed"
+    assert result.changes[0].after.decode() == (
+        "*.json\n# needed\n!emojis.json\n# needed\n# /dir/data.json\nnode_modules\n"
+    )

@@ -221,3 +221,75 @@ def test_odd_shapes_are_findings_not_crashes(tmp_path: Path, run_cli, config: st
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (1, 2)
     assert [row["id"] for row in json.loads(result.stdout)["patches"]] == CHECK_IDS
+
+
+@pytest.mark.parametrize(
+    ("url", "config_port", "override", "problem"),
+    [
+        ("http://fluxer-server:8080/api/webhooks/livekit", 8080, None, None),
+        ("http://fluxer-server:9999/api/webhooks/livekit", 8080, None,
+         "the webhook URL's port 9999 is not the one the server listens on: 8080 (services.server.port in "
+         "config/config.json)"),
+        ("http://fluxer-server/api/webhooks/livekit", 8080, None, "the webhook URL's port 80 is not"),
+        ("http://fluxer-server:9999/api/webhooks/livekit", 9999, None, None),
+        ("http://fluxer-server:8080/api/webhooks/livekit", None, None,
+         "listens on: 8772 (the default, config/config.json sets no services.server.port)"),
+        ("http://fluxer-server:7000/api/webhooks/livekit", 8080, "7000", None),
+    ],
+)
+def test_webhook_url_port_is_the_servers(deployment, run_cli, url: str, config_port: int | None,
+                                         override: str | None, problem: str | None) -> None:
+    root = deployment("clean")
+    livekit = root / "config/livekit.yaml"
+    livekit.write_text(livekit.read_text().replace("http://fluxer-server:8080/api/webhooks/livekit", url))
+    config = json.loads((root / "config/config.json").read_text())
+    if config_port is None:
+        del config["services"]["server"]["port"]
+    else:
+        config["services"]["server"]["port"] = config_port
+    (root / "config/config.json").write_text(json.dumps(config))
+    if override is not None:
+        compose = root / "docker-compose.yml"
+        compose.write_text(compose.read_text().replace(
+            "    restart: unless-stopped\n",
+            f"    restart: unless-stopped\n    environment: [FLUXER_CONFIG__SERVICES__SERVER__PORT={override}]\n", 1))
+    row = _rows(run_cli("doctor", str(root), "--format", "json").stdout)["doctor-livekit-webhook"]
+    if problem is None:
+        assert row["status"] == "already-applied", row
+    else:
+        assert row["status"] == "drifted" and problem in str(row["reason"]), row
+
+
+def test_file_modes_reports_an_unreadable_file_as_an_error(deployment, run_cli) -> None:
+    root = deployment("clean")
+    (root / ".env").unlink()
+    (root / ".env").symlink_to(".env")  # a loop: os.stat fails with ELOOP
+    result = run_cli("doctor", str(root), "--format", "json")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    row = _rows(result.stdout)["doctor-file-modes"]
+    assert row["status"] == "error" and str(row["reason"]).startswith(".env: "), row
+    assert "config/config.json" not in str(row["reason"])  # the other file was checked: mode 0600
+
+
+def test_server_is_found_by_its_name_when_nothing_else_tells(deployment, run_cli) -> None:
+    root = deployment("clean")
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace("image: ${FLUXER_SERVER_IMAGE}", "image: example/chat:1", 1))
+    rows = _rows(run_cli("doctor", str(root), "--format", "json").stdout)
+    assert rows["doctor-config-mount"]["status"] == "already-applied", rows["doctor-config-mount"]
+    compose.write_text(compose.read_text().replace("  fluxer-server:\n", "  chat:\n", 1))
+    rows = _rows(run_cli("doctor", str(root), "--format", "json").stdout)
+    assert "no Fluxer server service" in str(rows["doctor-config-mount"]["reason"])
+
+
+def test_deployment_reads_each_file_once(deployment, monkeypatch) -> None:
+    """The compose file is walked and interpolated once, however many checks ask for it."""
+    from fluxer_patcher import compose, doctor
+
+    calls = []
+    walk = compose.services
+    monkeypatch.setattr(compose, "services", lambda view: calls.append(view) or walk(view))
+    d = doctor.Deployment(deployment("clean"))
+    doctor.run(d)
+    assert len(calls) == 1
+    assert d.view(doctor.LIVEKIT) is d.view(doctor.LIVEKIT) and d.data(doctor.CONFIG) is d.data(doctor.CONFIG)

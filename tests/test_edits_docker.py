@@ -77,6 +77,17 @@ def test_stages_lineage_and_last_stage() -> None:
     assert not dockerfile.is_last_stage(run)
 
 
+def test_stage_of_keeps_apart_trees_of_the_same_text() -> None:
+    """The stages are remembered per tree: a second parse of the same text gets its own."""
+    first, second = doc(STAGED), doc(STAGED)
+    run_first, run_second = (dockerfile.stages(d.root)[2].body[0] for d in (first, second))
+    stage_first, stage_second = dockerfile.stage_of(run_first), dockerfile.stage_of(run_second)
+    assert stage_first is not None and stage_second is not None
+    assert stage_first.start == dockerfile.instructions(first.root)[5]
+    assert stage_second.start == dockerfile.instructions(second.root)[5]
+    assert stage_first.start != stage_second.start
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
@@ -88,6 +99,14 @@ def test_stages_lineage_and_last_stage() -> None:
         ("RUN apt-get install -y curl ca-certificates git", "RUN apt-get update && apt-get install ca-certificates",
          True),
         ("RUN apt-get install -y curl", "RUN apt-get install ca-certificates", False),
+        # the superset rule only stands for a RUN that is just the apt chain
+        ("RUN apt-get install -y curl ca-certificates", "RUN apt-get install ca-certificates && rustup default stable",
+         False),
+        ("RUN apt-get install -y curl ca-certificates",
+         "RUN apt-get update && apt-get install -y --no-install-recommends \\\n\tca-certificates \\\n"
+         "\t&& rm -rf /var/lib/apt/lists/*", True),
+        ("RUN apt-get install -y a b", "RUN DEBIAN_FRONTEND=noninteractive apt-get -q install -y a; apt-get clean",
+         True),
         ("COPY a b", "ADD a b", False),
     ],
 )
@@ -110,6 +129,18 @@ def test_copy_parts() -> None:
     parts = dockerfile.copy_parts(node)
     assert parts.flags == {"from": "build", "chown": "1:1"} and not parts.from_context
     assert [s.text for s in parts.sources] == [b"a", b"b"] and parts.destination is not None
+
+
+def test_copy_parts_in_exec_form() -> None:
+    """The grammar splits `["a b", "c", "/app/"]` at white space; the paths are the JSON strings."""
+    text = 'FROM a\nCOPY --chown=1 ["a b", "c*", \\\n  "/app/"]\nCOPY [ab]c ./\n'
+    d = doc(text)
+    exec_form, shell_form = (dockerfile.copy_parts(n) for n in dockerfile.instructions(d.root)[1:])
+    assert exec_form.flags == {"chown": "1"} and exec_form.sources == ()
+    assert [p.text for p in exec_form.paths] == ["a b", "c*", "/app/"]
+    assert [d.loc(p.start) for p in exec_form.source_paths] == [f"{FILE}:2:17", f"{FILE}:2:24"]
+    assert d.loc(exec_form.paths[-1].start) == f"{FILE}:3:3"
+    assert [p.text for p in shell_form.paths] == ["[ab]c", "./"]  # not JSON: a bracket wildcard
 
 
 def test_stage_predicates(tmp_path: Path) -> None:
@@ -219,6 +250,19 @@ def test_context_check_reports_a_bad_ignore_file(run) -> None:
     outcome, _, reason = run("FROM a\nCOPY x ./\n", None, "verify-build-context", CHECK,
                              {".dockerignore": "x\n!\n", "x": ""})
     assert outcome == "drifted" and reason == '.dockerignore: line 2: illegal exclusion pattern "!"'
+
+
+def test_context_check_reads_the_exec_form(run) -> None:
+    source = 'FROM a\nCOPY ["present.txt", "gone.txt", "*.md", "/app/"]\n'
+    tree = {".dockerignore": "present.txt\n*.md\n", "present.txt": "", "README.md": ""}
+    outcome, _, reason = run(source, None, "verify-build-context", CHECK, tree)
+    assert outcome == "drifted"
+    assert f"{FILE}:2:7: COPY present.txt: present.txt is excluded by .dockerignore:1 `present.txt`" in reason
+    assert f"{FILE}:2:22: COPY gone.txt: no such file or directory in the build context" in reason
+    assert "COPY *.md: README.md is excluded by .dockerignore:2 `*.md` (optional wildcard source)" in reason
+    outcome, _, reason = run('FROM a\nCOPY ["present.txt", "/app/"]\n', None, "verify-build-context", CHECK,
+                             {"present.txt": ""})
+    assert outcome == "already-applied" and reason.startswith("1 build-context source checked")
 
 
 def test_context_check_on_the_ignored_fixture() -> None:

@@ -452,11 +452,11 @@ def verify_build_context(ctx: EditContext) -> Outcome:
         copy = dockerfile.copy_parts(node)
         if not copy.from_context:
             continue
-        for path_node in copy.sources:
-            raw = doc.text(path_node)
+        for path in copy.source_paths:
+            raw = path.text
             if _REMOTE.match(raw) or raw.startswith("<<"):
                 continue
-            where = f"{doc.loc(path_node)}: {dockerfile.keyword(node)} {raw}"
+            where = f"{doc.loc(path.start)}: {dockerfile.keyword(node)} {raw}"
             if "$" in raw:
                 notes.append(f"{where}: uses a build variable; not checked")
                 continue

@@ -46,13 +46,16 @@ def _caught_parent(pattern: dockerignore.Pattern, path: str) -> str | None:
 def dockerignore_admit(ctx: EditContext) -> Outcome:
     """Let ``paths`` reach the Docker build: decided by Docker's ignore semantics.
 
-    Present when none of ``paths`` is excluded.  Otherwise, for each excluded path, the
-    pattern that decides it is handled: a pattern written for the file itself (it matches
-    the path, and has no ``**``) is commented out; a pattern that catches a parent
-    directory gets the exceptions ``!dir`` and ``!dir/**`` right after it (so the
-    patterns below it still apply), and a ``**`` pattern that matches the file gets
-    ``!path``.  ``why`` becomes a comment above the changed lines.  Re-evaluated after
-    each change; drift when the paths still do not reach the build."""
+    A path may be written as a pattern (``locales/*/messages.js``) standing for all the
+    files it names; it is checked as written.  Present when none of ``paths`` is
+    excluded.  Otherwise, for each excluded path, the pattern that decides it is handled:
+    a pattern that names exactly that path (after Docker's cleaning, a leading ``/``
+    ignored) is commented out; a pattern that catches a parent directory gets the
+    exceptions ``!dir`` and ``!dir/**`` right after it (so the patterns below it still
+    apply); any other pattern that matches the path (``*.json``, ``**/*.js``) stays, for
+    the other files it excludes, and gets ``!path`` right after it.  ``why`` becomes a
+    comment above the changed lines.  Re-evaluated after each change; drift when the
+    paths still do not reach the build."""
     paths = ctx.params["paths"]
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths) or not paths:
         raise SnippetError("parameter 'paths' must be a non-empty list of paths")
@@ -78,7 +81,7 @@ def dockerignore_admit(ctx: EditContext) -> Outcome:
         assert pattern is not None
         index = pattern.line - 1
         parent = _caught_parent(pattern, verdict.path) if not pattern.match(verdict.path) else None
-        if parent is None and "**" not in pattern.text:
+        if parent is None and pattern.text == dockerignore.clean(verdict.path.lstrip("/")):
             lines[index].text = "# " + lines[index].text
             lines[index].tag = "commented"
             if index == 0 or lines[index - 1].tag not in ("commented", "why"):

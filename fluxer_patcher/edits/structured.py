@@ -117,7 +117,7 @@ def _service_name(ctx: EditContext, ref: str) -> str:
     raise NotEditable(f"{view.doc.path}: {len(found)} services play the {ref} role: {where}")
 
 
-def _mapping_target(ctx: EditContext, view: DataView) -> Node:
+def _mapping_target(ctx: EditContext) -> Node:
     target = unwrap(ctx.target)
     if target is None or not is_mapping(target):
         kind = target.type if target is not None else "nothing"
@@ -165,7 +165,7 @@ def merge_mapping(ctx: EditContext) -> Outcome:
 
     Present when every key and item of ``value`` is there with equal data."""
     view = DataView(ctx.doc)
-    target = _mapping_target(ctx, view)
+    target = _mapping_target(ctx)
     snippet = parse_snippet(_text(ctx, "value"))
     wanted = unwrap(snippet.root)
     if wanted is None or not is_mapping(wanted):
@@ -202,7 +202,7 @@ def set_member(ctx: EditContext) -> Outcome:
 
     Present when the member's data equals ``value``."""
     view = DataView(ctx.doc)
-    target = _mapping_target(ctx, view)
+    target = _mapping_target(ctx)
     key, value_text = _text(ctx, "key"), _text(ctx, "value")
     replace, accept = _regex(ctx, "replace"), _regex(ctx, "accept")
     after = ctx.params.get("after")
@@ -285,7 +285,7 @@ def add_compose_service(ctx: EditContext) -> Outcome:
 
     Present when a service, under any name, plays ``role`` (a table of path = regex)."""
     view = DataView(ctx.doc)
-    root = _mapping_target(ctx, view)
+    root = _mapping_target(ctx)
     role = ctx.params["role"]
     try:
         compose.check_role(role)
@@ -300,9 +300,7 @@ def add_compose_service(ctx: EditContext) -> Outcome:
     services = compose.services_node(view)
     if services is None:
         return Drift(f"{ctx.doc.loc(root)}: no `services` mapping at the top level")
-    if view.entry(services, name) is not None:
-        clash = view.entry(services, name)
-        assert clash is not None
+    if (clash := view.entry(services, name)) is not None:
         return Drift(f"{ctx.doc.loc(clash.key_node)}: a service named {name} exists but does not play the role "
                      f"({compose.describe(role)})")
     body = parse_snippet(_text(ctx, "value"))
