@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.datatree import DataView, Entry
-from fluxer_patcher.document import Document
+from fluxer_patcher.document import Document, walk
 from fluxer_patcher.structure import SnippetError
 
 if TYPE_CHECKING:
@@ -32,18 +32,9 @@ def parse_snippet(text: str) -> DataView:
     return DataView(doc)
 
 
-def _walk(node: Node) -> list[Node]:
-    out, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(current.children)
-    return out
-
-
 def preferred_quote(doc: Document) -> str | None:
     """The quote character most quoted scalars of the file use, ``None`` when it has none."""
-    votes: Counter[str] = Counter(_QUOTED[n.type] for n in _walk(doc.root) if n.type in _QUOTED)
+    votes: Counter[str] = Counter(_QUOTED[n.type] for n in walk(doc.root) if n.type in _QUOTED)
     return votes.most_common(1)[0][0] if votes else None
 
 
@@ -56,7 +47,7 @@ def aliases(node: Node) -> list[str]:
     """The anchor names ``*alias`` nodes below ``node`` refer to."""
     return [
         n.text.decode("utf-8")[1:]
-        for n in _walk(node)
+        for n in walk(node)
         if n.type == "alias" and n.text is not None
     ]
 
@@ -77,7 +68,7 @@ class Style:
         text = bytearray(snippet.doc.data[base:end])
         if self.quote is not None:
             scalars = [
-                n for n in _walk(node) if n.type in _QUOTED and _QUOTED[n.type] != self.quote and n.end_byte <= end
+                n for n in walk(node) if n.type in _QUOTED and _QUOTED[n.type] != self.quote and n.end_byte <= end
             ]
             for scalar in sorted(scalars, key=lambda n: n.start_byte, reverse=True):
                 inner = snippet.doc.data[scalar.start_byte + 1 : scalar.end_byte - 1]
