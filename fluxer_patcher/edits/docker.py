@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from fluxer_patcher import dockerfile, dockerignore
 from fluxer_patcher.document import Document, one_line
-from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, Outcome, Present, primitive
+from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, Outcome, Present, primitive, repeated
 from fluxer_patcher.source import SourceError
 from fluxer_patcher.structure import SnippetError
 
@@ -172,8 +172,7 @@ def insert_instructions(ctx: EditContext) -> Outcome:
         for wanted in group:
             same = [n for n in inherited + own if dockerfile.equivalent(n, wanted)]
             if len(same) > 1:
-                where = ", ".join(doc.loc(n) for n in same)
-                notes.append(f"`{one_line(snippet.text(wanted))}` is there {len(same)} times ({where}); left as is")
+                notes.append(repeated(f"`{one_line(snippet.text(wanted))}`", [doc.loc(n) for n in same]))
             if not same:
                 blocks[-1].add(number, wanted)
                 continue
