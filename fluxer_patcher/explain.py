@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from fluxer_patcher import queries
+from fluxer_patcher import locate, queries
 from fluxer_patcher.catalogue import Patch, Step
 from fluxer_patcher.document import Document
 from fluxer_patcher.engine import DRIFTED
@@ -55,9 +55,9 @@ class Searchable(Protocol):
 @cache
 def pattern_literals(language: str, path: Path) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
     """Per pattern of a query: its capture names and the names its predicates pin (``#eq?``, ``#inside?``)."""
-    queries.compile_query(language, path)  # a malformed query fails here, as in the engine
+    query_file = queries.compile_query(language, path)  # a malformed query fails here, as in the engine
     out = []
-    for _line, text in queries._patterns(path.read_text(encoding="utf-8")):
+    for _line, text in queries._patterns(query_file.source):
         literals = tuple(_STRING.findall(m.group(1))[-1] for m in _PREDICATE.finditer(text))
         out.append((frozenset(_CAPTURE.findall(text)), literals))
     return tuple(out)
@@ -88,15 +88,6 @@ def _hints(source: Source, patch: Patch) -> list[str]:
 # -- target file gone -------------------------------------------------------------------
 
 
-def _matches(step: Step, doc: Document) -> list[queries.Match]:
-    assert step.query is not None and step.language is not None
-    query_file = queries.compile_query(step.language, step.query)
-    targets = queries.targets(query_file.run(doc.root))
-    for capture, values in step.where.items():
-        targets = [m for m in targets if (n := m.node(capture)) is not None and doc.text(n) in values]
-    return targets
-
-
 def _query_evidence(source: Source, step: Step, path: str) -> str | None:
     """Where the step's query finds its target(s) in ``path``, ``None`` when it does not."""
     if step.query is None or step.language is None:
@@ -105,7 +96,7 @@ def _query_evidence(source: Source, step: Step, path: str) -> str | None:
         doc = Document(path, source.read(path), step.language)
     except SourceError:
         return None
-    targets = _matches(step, doc)
+    targets = locate.located(step, doc)
     if not targets or not step.expect.admits(len(targets)):
         return None
     return ", ".join(doc.loc(m.target) for m in targets[:3])
