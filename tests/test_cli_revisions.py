@@ -142,6 +142,52 @@ def test_fetch_then_check_the_fetched_revision(repo: Repo, tmp_path: Path) -> No
     assert json.loads(result.output)["target"].endswith("@" + repo.later[:12])
 
 
+# -- drift reasons ----------------------------------------------------------------------
+
+CSP = "fluxer_server/src/ServiceInitializer.tsx"
+CONFIG = "config/config.production.template.json"
+
+
+def _reason(path: Path, fix: str) -> str:
+    result = run("check", "--repo", str(path), "--rev", "HEAD", "--format", "json")
+    assert result.exit_code == 1, result.output
+    return str(next(r for r in rows(result.output) if r["id"] == fix)["reason"])
+
+
+def test_a_renamed_name_that_where_picks_is_named_in_the_reason(tmp_path: Path) -> None:
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    h.edit(CSP, "styleSrc", "styleSources", "refactor: rename styleSrc")
+    reason = _reason(h.path, "csp-allow-fluxerstatic")
+    assert reason.startswith(f"{CSP}: not found: the styleSrc array")
+    # the query still matches the other directives; `where` names the one that is gone
+    assert f"`styleSrc` is gone; similar here: `styleSources` at {CSP}:25:4 (renamed?)" in reason
+
+
+def test_a_similar_name_is_located_by_bytes_after_non_ascii_text(tmp_path: Path) -> None:
+    root = "fluxer_app/src/router/components/RootComponent.tsx"
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    h.edit(root, "isStandaloneRoute", "isStandalonePath", "refactor: rename isStandaloneRoute")
+    h.edit(root, "\tconst isStandalonePath", "\t/* routes — standalone */ const isStandalonePath", "docs: a note")
+    reason = _reason(h.path, "sso-standalone-route")
+    # the column counts bytes, like every other location: the dash is three of them
+    assert f"`isStandaloneRoute` is gone; similar here: `isStandalonePath` at {root}:7:36 " in reason
+
+
+def test_a_moved_file_that_is_not_utf8_is_named_not_searched(tmp_path: Path) -> None:
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    (h.path / CONFIG).unlink()
+    moved = h.path / "deploy" / "config.production.template.json"
+    moved.parent.mkdir()
+    moved.write_bytes(b'{"services": {"caf\xe9": {}, "server": {}, "nats": {}}, "database": {}}\n')
+    h.commit("refactor: move the config template")
+    reason = _reason(h.path, "config-static-dir")
+    assert f"{CONFIG}: file not found" in reason
+    assert "moved to deploy/config.production.template.json? (same file name; not UTF-8 text" in reason
+
+
 # -- drift --------------------------------------------------------------------------------
 
 
