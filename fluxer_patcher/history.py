@@ -53,7 +53,9 @@ def _log(repo: git.Repo, *args: str) -> list[Commit]:
 
 
 def first_parent_range(repo: git.Repo, rev: str, since: str | None = None, last: int | None = None) -> Range:
-    """The first-parent commits after ``since`` (exclusive) up to ``rev``, or the last ``last`` of them."""
+    """The first-parent commits after ``since`` (exclusive) up to ``rev``, or the last ``last`` of them.
+
+    ``since`` must be on that first-parent history itself, not only an ancestor of ``rev``."""
     import git
 
     if (since is None) == (last is None):
@@ -67,6 +69,12 @@ def first_parent_range(repo: git.Repo, rev: str, since: str | None = None, last:
         except git.GitCommandError:
             raise RevisionError(f"{since} is not an ancestor of {rev}") from None
         commits = _log(repo, f"{base}..{head}", "--")
+        if commits and commits[-1].parents[:1] != (base,):
+            # an ancestor through a merge: the walk would start from another commit than SINCE
+            raise RevisionError(
+                f"{since} is not on the first-parent history of {rev} (a commit of a merged branch?); "
+                "give a commit of that history"
+            )
     else:
         assert last is not None
         commits = _log(repo, f"--max-count={last}", head, "--")

@@ -131,6 +131,25 @@ def test_bad_input_is_one_line_and_exit_2(repo: Repo, args: tuple[str, ...], mes
     assert "Traceback" not in result.output
 
 
+def test_since_on_a_merged_branch_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    h = History(tmp_path / "repo")
+    base = h.shape("refactor-2026-02")
+    h.git("checkout", "-q", "-b", "side")
+    side = h.unrelated()[0]
+    h.git("checkout", "-q", "main")
+    h.unrelated()
+    h.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    result = run("drift", "--repo", str(h.path), "--rev", "main", "--since", side)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"fluxer-patch: {side} is not on the first-parent history of main (a commit of a merged branch?); "
+        "give a commit of that history"
+    ]
+    walked = run("drift", "--repo", str(h.path), "--rev", "main", "--since", base, "--format", "json")
+    assert walked.exit_code == 0, walked.output
+    assert json.loads(walked.output)["commits"] == 2  # the docs commit and the merge
+
+
 def test_fetch_then_check_the_fetched_revision(repo: Repo, tmp_path: Path) -> None:
     local = tmp_path / "local.git"
     subprocess.run(["git", "init", "-q", "--bare", str(local)], check=True)
