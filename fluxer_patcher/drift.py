@@ -21,16 +21,12 @@ from typing import TYPE_CHECKING
 from fluxer_patcher.catalogue import Patch
 from fluxer_patcher.engine import CHANGED, ERROR, Engine, PatchResult
 from fluxer_patcher.history import Commit, Range, describe
+from fluxer_patcher.report import exit_code_of, summarise
 from fluxer_patcher.source_git import GitRevision, ObjectCache
 from fluxer_patcher.workspace import NotUtf8
 
 if TYPE_CHECKING:
     import git
-
-
-def status_word(outcome: str) -> str:
-    """The report word of an engine outcome when nothing is written."""
-    return "pending" if outcome == CHANGED else outcome
 
 
 # -- the overlay a fix runs on ----------------------------------------------------------
@@ -126,14 +122,11 @@ class Observation:
     """A fix's result on one set of inputs."""
 
     outcome: str
+    status: str  # the report word (nothing is written: a change is pending)
     reason: str
     inputs: tuple[str, ...]
     ids: tuple[str | None, ...]
     staged: tuple[tuple[str, bytes, str], ...] = ()
-
-    @property
-    def status(self) -> str:
-        return status_word(self.outcome)
 
 
 class ResultCache:
@@ -162,7 +155,8 @@ class ResultCache:
         staged = tuple(
             (c.path, c.after, hashlib.sha1(c.after).hexdigest()) for c in result.changes if result.outcome == CHANGED
         )
-        seen = Observation(result.outcome, result.reason, inputs, tuple(overlay.identity(p) for p in inputs), staged)
+        ids = tuple(overlay.identity(p) for p in inputs)
+        seen = Observation(result.outcome, result.status(False), result.reason, inputs, ids, staged)
         self._by_fix.setdefault(patch.id, {}).setdefault(inputs, {})[seen.ids] = seen
         return seen
 
@@ -232,18 +226,10 @@ class Drift:
     runs: int
 
     def summary(self) -> dict[str, int]:
-        from fluxer_patcher.catalogue import STATUS_WORDS
-
-        counts = {word: 0 for word in STATUS_WORDS}
-        for fix in self.fixes:
-            counts[fix.status] = counts.get(fix.status, 0) + 1
-        return counts
+        return summarise(f.status for f in self.fixes)
 
     def exit_code(self) -> int:
-        summary = self.summary()
-        if summary.get("error"):
-            return 2
-        return 1 if summary.get("drifted") else 0
+        return exit_code_of(self.summary())
 
 
 def _changed(before: Observation | None, now: Observation) -> tuple[str, ...]:

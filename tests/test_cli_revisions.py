@@ -98,6 +98,15 @@ def test_check_path_markdown(repo: Repo) -> None:
     assert "| `sso-users-not-unclaimed` | 20 | 🟦 pending |  |" in result.output
 
 
+def test_one_fix_is_counted_as_one_fix(repo: Repo) -> None:
+    only = ("--only", "csp-allow-fluxerstatic")
+    markdown = run("check", str(FIXTURES / "refactor-2026-02"), *only, "--format", "markdown")
+    assert "\n1 fix: 1 pending.\n" in markdown.output
+    drift = run("drift", "--repo", repo.path, "--rev", repo.later, "--last", "1", "--only", "rspack-cdn-endpoint")
+    assert drift.exit_code == 1
+    assert f"\n1 fix at {repo.later[:10]}: 1 drifted (" in drift.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
