@@ -210,10 +210,8 @@ class FixHistory:
     @property
     def breaking(self) -> Transition | None:
         """The transition into the current status, when it happened in the range (the breaking
-        commit of a drifted fix)."""
-        if self.transitions and self.transitions[-1].after == self.status:
-            return self.transitions[-1]
-        return None
+        commit of a drifted fix): the last one, since the status only changes at a transition."""
+        return self.transitions[-1] if self.transitions else None
 
 
 @dataclass
@@ -289,12 +287,11 @@ def walk(
     return Drift(label, head, base, len(span.commits), fixes, cache.runs - runs_before)
 
 
-def check_revision(patches: Sequence[Patch], revision: GitRevision, explain: bool = True) -> list[PatchResult]:
+def check_revision(patches: Sequence[Patch], revision: GitRevision) -> list[PatchResult]:
     """``check`` on a revision: the engine's own sequential run, with drift reasons explained."""
     from fluxer_patcher import explain as explaining
 
     results = Engine(revision).run(patches)
-    if explain:
-        for result in results:
-            result.reason = explaining.reason(revision, result.patch, result.outcome, result.reason)
+    for result in results:
+        result.reason = explaining.reason(revision, result.patch, result.outcome, result.reason)
     return results

@@ -78,19 +78,12 @@ class CommitInfo:
 class Plumbing:
     """git commands against one repository directory (``.git``, a bare repo, a linked worktree's gitdir)."""
 
-    def __init__(
-        self,
-        git_dir: str | os.PathLike[str],
-        extra_env: Mapping[str, str] | None = None,
-        work_tree: str | os.PathLike[str] | None = None,
-    ) -> None:
+    def __init__(self, git_dir: str | os.PathLike[str], work_tree: str | os.PathLike[str] | None = None) -> None:
         self.git_dir = os.fspath(git_dir)
-        self.extra_env = dict(extra_env or {})
         self.work_tree = os.fspath(work_tree) if work_tree is not None else None
 
     def _env(self, env: Mapping[str, str] | None) -> dict[str, str]:
         out = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
-        out.update(self.extra_env)
         out.update(env or {})
         return out
 
@@ -123,9 +116,6 @@ class Plumbing:
     def rev_parse(self, rev: str) -> str | None:
         proc = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", rev, check=False)
         return proc.stdout.decode().strip() if proc.returncode == 0 else None
-
-    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
-        return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
 
     def write_blob(self, data: bytes, path: str | None = None) -> str:
         """Store ``data`` as a blob: as is, or through the clean filters git applies to ``path``."""

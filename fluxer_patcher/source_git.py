@@ -51,9 +51,10 @@ def open_repo(path: str | Path) -> git.Repo:
 class ObjectCache:
     """Parsed tree objects of one repository, by object id (safe to share: trees never change)."""
 
-    def __init__(self, repo: git.Repo, limit: int = 50_000) -> None:
+    LIMIT = 50_000  # trees kept before the cache starts over
+
+    def __init__(self, repo: git.Repo) -> None:
         self.repo = repo
-        self.limit = limit
         self._trees: dict[bytes, dict[str, Entry]] = {}
 
     def tree(self, binsha: bytes) -> dict[str, Entry]:
@@ -64,7 +65,7 @@ class ObjectCache:
 
         data = self.repo.odb.stream(binsha).read()
         entries = {name: (mode, sha) for sha, mode, name in tree_entries_from_data(data)}
-        if len(self._trees) >= self.limit:
+        if len(self._trees) >= self.LIMIT:
             self._trees.clear()
         self._trees[binsha] = entries
         return entries
@@ -96,7 +97,6 @@ def resolve(repo: git.Repo, rev: str) -> str:
 class GitRevision:
     def __init__(self, repo: git.Repo, rev: str, objects: ObjectCache | None = None) -> None:
         self.repo = repo
-        self.rev = rev
         self.objects = objects or ObjectCache(repo)
         # A full id is checked against the object database directly: no process per commit
         # when a history walk builds one revision per commit.
@@ -107,14 +107,6 @@ class GitRevision:
             sha = resolve(repo, rev)
             self._tree = self.objects.commit_tree(bytes.fromhex(sha))
         self.sha = sha
-
-    @cached_property
-    def commit(self) -> git.Commit:
-        return self.repo.commit(self.sha)
-
-    @cached_property
-    def tree(self) -> git.Tree:
-        return self.commit.tree
 
     @cached_property
     def label(self) -> str:
