@@ -22,7 +22,7 @@ from fluxer_patcher.catalogue import Patch
 from fluxer_patcher.engine import CHANGED, ERROR, Engine, PatchResult
 from fluxer_patcher.history import Commit, Range, describe
 from fluxer_patcher.report import exit_code_of, summarise
-from fluxer_patcher.source_git import GitRevision, ObjectCache
+from fluxer_patcher.source_git import GitRevision, ObjectCache, repo_label
 from fluxer_patcher.workspace import NotUtf8
 
 if TYPE_CHECKING:
@@ -283,8 +283,7 @@ def walk(
                 fix.reason = explaining.reason(revision, fix.patch, last.outcome, last.reason)
     head = span.commits[-1] if span.commits else describe(repo, span.rev)
     base = describe(repo, span.base) if span.base is not None else None
-    label = revision.label.rsplit("@", 1)[0] if revision is not None else str(repo.git_dir)
-    return Drift(label, head, base, len(span.commits), fixes, cache.runs - runs_before)
+    return Drift(repo_label(repo), head, base, len(span.commits), fixes, cache.runs - runs_before)
 
 
 def check_revision(patches: Sequence[Patch], revision: GitRevision) -> list[PatchResult]:

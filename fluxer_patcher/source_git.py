@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import weakref
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +33,10 @@ class RevisionError(Exception):
     """The repository or revision cannot be used; ``str()`` is one line."""
 
 
+# Bare repositories without a config file (mirrors), as open_repo found them.
+_MIRRORS: weakref.WeakSet[git.Repo] = weakref.WeakSet()
+
+
 def open_repo(path: str | Path) -> git.Repo:
     import git
 
@@ -45,7 +50,13 @@ def open_repo(path: str | Path) -> git.Repo:
         # A bare repository without a config file (a mirror): GitPython takes its parent for
         # a work tree, so point its git commands at the repository itself.
         repo.git.update_environment(GIT_DIR=repo.git_dir)
+        _MIRRORS.add(repo)
     return repo
+
+
+def repo_label(repo: git.Repo) -> str:
+    """How reports name a repository: its work tree, or its git directory when it has none."""
+    return str(repo.git_dir if repo.bare or repo in _MIRRORS else repo.working_dir)
 
 
 class ObjectCache:
@@ -90,7 +101,7 @@ def resolve(repo: git.Repo, rev: str) -> str:
         # git's own rev-parse: GitPython's resolves neither short ids in packs nor `@{u}`.
         sha: str = repo.git.rev_parse("--verify", "--end-of-options", f"{rev}^{{commit}}")
     except (git.BadName, ValueError, git.GitCommandError):
-        raise RevisionError(f"{rev}: unknown revision in {repo.working_dir or repo.git_dir}") from None
+        raise RevisionError(f"{rev}: unknown revision in {repo_label(repo)}") from None
     return sha.strip()
 
 
@@ -110,8 +121,7 @@ class GitRevision:
 
     @cached_property
     def label(self) -> str:
-        bare = self.repo.bare or "GIT_DIR" in self.repo.git.environment()
-        return f"{self.repo.git_dir if bare else self.repo.working_dir}@{self.sha[:12]}"
+        return f"{repo_label(self.repo)}@{self.sha[:12]}"
 
     def _walk(self, path: str, depth: int = 0) -> tuple[str, Entry]:
         """The real path and ``(mode, id)`` of the object at ``path``, following symlinks that
