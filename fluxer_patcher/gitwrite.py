@@ -105,7 +105,7 @@ class Plumbing:
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
         if check and proc.returncode != 0:
-            raise GitError(_first_line(proc.stderr) or f"git {args[0]} failed (exit {proc.returncode})")
+            raise GitError(stderr_problem(proc.stderr) or f"git {args[0]} failed (exit {proc.returncode})")
         return proc
 
     def out(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None) -> str:
@@ -219,7 +219,10 @@ class Plumbing:
         return found
 
 
-def _first_line(stderr: bytes) -> str:
-    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+def stderr_problem(stderr: bytes | str) -> str:
+    """The line of git's stderr that names the problem: the first ``fatal:`` or ``error:``
+    line, else the first line; ``""`` when there is none."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     errors = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
     return (errors or lines or [""])[0]

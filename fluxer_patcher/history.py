@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.gitwrite import stderr_problem
 from fluxer_patcher.source_git import RevisionError, resolve
 
 if TYPE_CHECKING:
@@ -98,8 +99,8 @@ def fetch(repo: git.Repo, remote: str) -> None:
     try:
         repo.git.fetch("--quiet", remote)
     except git.GitCommandError as exc:
-        lines = [line.strip().removeprefix("stderr:").strip(" '") for line in str(exc.stderr or "").splitlines()]
-        lines = [line for line in lines if line]
-        fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-        detail = (fatal or lines or [f"exit status {exc.status}"])[0].removeprefix("fatal: ")
+        # GitPython quotes stderr as "stderr: '...'"
+        lines = str(exc.stderr or "").splitlines()
+        text = "\n".join(line.strip().removeprefix("stderr:").strip(" '") for line in lines)
+        detail = (stderr_problem(text) or f"exit status {exc.status}").removeprefix("fatal: ")
         raise RevisionError(f"git fetch {remote} failed: {detail}") from None
