@@ -21,16 +21,12 @@ from typing import TYPE_CHECKING
 from fluxer_patcher.catalogue import Patch
 from fluxer_patcher.engine import CHANGED, ERROR, Engine, PatchResult
 from fluxer_patcher.history import Commit, Range, describe
-from fluxer_patcher.source_git import GitRevision, ObjectCache
+from fluxer_patcher.report import exit_code_of, summarise
+from fluxer_patcher.source_git import GitRevision, ObjectCache, repo_label
 from fluxer_patcher.workspace import NotUtf8
 
 if TYPE_CHECKING:
     import git
-
-
-def status_word(outcome: str) -> str:
-    """The report word of an engine outcome when nothing is written."""
-    return "pending" if outcome == CHANGED else outcome
 
 
 # -- the overlay a fix runs on ----------------------------------------------------------
@@ -126,14 +122,11 @@ class Observation:
     """A fix's result on one set of inputs."""
 
     outcome: str
+    status: str  # the report word (nothing is written: a change is pending)
     reason: str
     inputs: tuple[str, ...]
     ids: tuple[str | None, ...]
     staged: tuple[tuple[str, bytes, str], ...] = ()
-
-    @property
-    def status(self) -> str:
-        return status_word(self.outcome)
 
 
 class ResultCache:
@@ -162,7 +155,8 @@ class ResultCache:
         staged = tuple(
             (c.path, c.after, hashlib.sha1(c.after).hexdigest()) for c in result.changes if result.outcome == CHANGED
         )
-        seen = Observation(result.outcome, result.reason, inputs, tuple(overlay.identity(p) for p in inputs), staged)
+        ids = tuple(overlay.identity(p) for p in inputs)
+        seen = Observation(result.outcome, result.status(False), result.reason, inputs, ids, staged)
         self._by_fix.setdefault(patch.id, {}).setdefault(inputs, {})[seen.ids] = seen
         return seen
 
@@ -216,10 +210,8 @@ class FixHistory:
     @property
     def breaking(self) -> Transition | None:
         """The transition into the current status, when it happened in the range (the breaking
-        commit of a drifted fix)."""
-        if self.transitions and self.transitions[-1].after == self.status:
-            return self.transitions[-1]
-        return None
+        commit of a drifted fix): the last one, since the status only changes at a transition."""
+        return self.transitions[-1] if self.transitions else None
 
 
 @dataclass
@@ -232,18 +224,10 @@ class Drift:
     runs: int
 
     def summary(self) -> dict[str, int]:
-        from fluxer_patcher.catalogue import STATUS_WORDS
-
-        counts = {word: 0 for word in STATUS_WORDS}
-        for fix in self.fixes:
-            counts[fix.status] = counts.get(fix.status, 0) + 1
-        return counts
+        return summarise(f.status for f in self.fixes)
 
     def exit_code(self) -> int:
-        summary = self.summary()
-        if summary.get("error"):
-            return 2
-        return 1 if summary.get("drifted") else 0
+        return exit_code_of(self.summary())
 
 
 def _changed(before: Observation | None, now: Observation) -> tuple[str, ...]:
@@ -299,16 +283,14 @@ def walk(
                 fix.reason = explaining.reason(revision, fix.patch, last.outcome, last.reason)
     head = span.commits[-1] if span.commits else describe(repo, span.rev)
     base = describe(repo, span.base) if span.base is not None else None
-    label = revision.label.rsplit("@", 1)[0] if revision is not None else str(repo.git_dir)
-    return Drift(label, head, base, len(span.commits), fixes, cache.runs - runs_before)
+    return Drift(repo_label(repo), head, base, len(span.commits), fixes, cache.runs - runs_before)
 
 
-def check_revision(patches: Sequence[Patch], revision: GitRevision, explain: bool = True) -> list[PatchResult]:
+def check_revision(patches: Sequence[Patch], revision: GitRevision) -> list[PatchResult]:
     """``check`` on a revision: the engine's own sequential run, with drift reasons explained."""
     from fluxer_patcher import explain as explaining
 
     results = Engine(revision).run(patches)
-    if explain:
-        for result in results:
-            result.reason = explaining.reason(revision, result.patch, result.outcome, result.reason)
+    for result in results:
+        result.reason = explaining.reason(revision, result.patch, result.outcome, result.reason)
     return results

@@ -59,7 +59,7 @@ def commit_line(commit: Commit) -> str:
 def to_text(drift: Drift, colour: bool = False) -> str:
     import click
 
-    from fluxer_patcher.report import _COLOURS
+    from fluxer_patcher.report import _COLOURS, summary_line
 
     base = commit_line(drift.base) if drift.base else "the root commit"
     lines = [
@@ -91,8 +91,9 @@ def to_text(drift: Drift, colour: bool = False) -> str:
     if drifted:
         lines += ["", "now:"]
         lines += [f"  {f.patch.id}: {f.reason}" for f in drifted]
-    counts = ", ".join(f"{n} {word}" for word, n in drift.summary().items() if n)
-    lines += ["", f"{len(drift.fixes)} fixes at {drift.rev.short}: {counts or 'none selected'} ({drift.runs} fix runs)"]
+    at = f"at {drift.rev.short}"
+    counts = summary_line(len(drift.fixes), drift.summary(), f"fix {at}", f"fixes {at}")
+    lines += ["", f"{counts} ({drift.runs} fix runs)"]
     return "\n".join(lines) + "\n"
 
 

@@ -6,7 +6,11 @@ searched (a git revision), the reason gains what to look at next:
 * the target file is gone: where a file of the same name is now, and whether the fix's
   query matches there or in another file that holds the query's names ("moved to X?");
 * the query matched nothing: which of its landmark names are gone, and which similar
-  names the file has instead ("renamed to Y?").
+  names the file has instead ("renamed to Y?");
+* the query matched, but not the names the step's ``where`` picks: which similar names the
+  query finds in their place.
+
+Files that are not UTF-8 text are never searched: the engine does not edit them either.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from fluxer_patcher import queries
+from fluxer_patcher import locate, queries
 from fluxer_patcher.catalogue import Patch, Step
 from fluxer_patcher.document import Document
 from fluxer_patcher.engine import DRIFTED
@@ -55,9 +59,9 @@ class Searchable(Protocol):
 @cache
 def pattern_literals(language: str, path: Path) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
     """Per pattern of a query: its capture names and the names its predicates pin (``#eq?``, ``#inside?``)."""
-    queries.compile_query(language, path)  # a malformed query fails here, as in the engine
+    query_file = queries.compile_query(language, path)  # a malformed query fails here, as in the engine
     out = []
-    for _line, text in queries._patterns(path.read_text(encoding="utf-8")):
+    for _line, text in queries._patterns(query_file.source):
         literals = tuple(_STRING.findall(m.group(1))[-1] for m in _PREDICATE.finditer(text))
         out.append((frozenset(_CAPTURE.findall(text)), literals))
     return tuple(out)
@@ -88,24 +92,31 @@ def _hints(source: Source, patch: Patch) -> list[str]:
 # -- target file gone -------------------------------------------------------------------
 
 
-def _matches(step: Step, doc: Document) -> list[queries.Match]:
-    assert step.query is not None and step.language is not None
-    query_file = queries.compile_query(step.language, step.query)
-    targets = queries.targets(query_file.run(doc.root))
-    for capture, values in step.where.items():
-        targets = [m for m in targets if (n := m.node(capture)) is not None and doc.text(n) in values]
-    return targets
+_NOT_TEXT = "not UTF-8 text"
+
+
+def _document(source: Source, path: str, language: str) -> Document | str | None:
+    """``path`` as a document; ``None`` when it cannot be read, ``_NOT_TEXT`` when it is not UTF-8."""
+    try:
+        data = source.read(path)
+    except SourceError:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _NOT_TEXT
+    return Document(path, data, language)
 
 
 def _query_evidence(source: Source, step: Step, path: str) -> str | None:
-    """Where the step's query finds its target(s) in ``path``, ``None`` when it does not."""
+    """Where the step's query finds its target(s) in ``path``, ``None`` when it does not,
+    ``_NOT_TEXT`` when the file is not UTF-8."""
     if step.query is None or step.language is None:
         return None
-    try:
-        doc = Document(path, source.read(path), step.language)
-    except SourceError:
-        return None
-    targets = _matches(step, doc)
+    doc = _document(source, path, step.language)
+    if not isinstance(doc, Document):
+        return doc
+    targets = locate.located(step, doc)
     if not targets or not step.expect.admits(len(targets)):
         return None
     return ", ".join(doc.loc(m.target) for m in targets[:3])
@@ -139,11 +150,13 @@ def moved(source: Source, step: Step) -> str:
             like_name.append(path)
     candidates = list(dict.fromkeys([*same_name, *like_name, *_grep_candidates(source, step)]))[:MAX_CANDIDATES]
     evidence = {p: _query_evidence(source, step, p) for p in candidates}
-    matching = [p for p in candidates if evidence[p]]
+    matching = [p for p in candidates if evidence[p] not in (None, _NOT_TEXT)]
 
     def why(path: str) -> str:
         parts = ["same file name"] if path in same_name else ["same name, other extension"] if path in like_name else []
-        if evidence[path]:
+        if evidence[path] == _NOT_TEXT:
+            parts.append(f"{_NOT_TEXT}, which no fix edits")
+        elif evidence[path]:
             parts.append(f"the fix's query matches at {evidence[path]}")
         elif step.query is not None:
             parts.append("the fix's query does not match there")
@@ -170,39 +183,75 @@ def _similar(name: str, known: dict[str, int]) -> list[str]:
     return [pool[m] for m in difflib.get_close_matches(last, list(pool), n=2, cutoff=0.75)]
 
 
+class _Names:
+    """The names in a document's text, for finding one again or one like it."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.data.decode("utf-8")
+        self._tokens: dict[bool, dict[str, int]] = {}
+
+    def tokens(self, dotted: bool) -> dict[str, int]:
+        """Identifiers (or dotted chains), each with the character offset of its first use."""
+        if dotted not in self._tokens:
+            found: dict[str, int] = {}
+            for m in (_CHAIN if dotted else _IDENT).finditer(self.text):
+                found.setdefault(m.group(0), m.start())
+            self._tokens[dotted] = found
+        return self._tokens[dotted]
+
+    def loc(self, offset: int) -> str:
+        return self.doc.loc(len(self.text[:offset].encode("utf-8")))
+
+    def hint(self, name: str) -> str | None:
+        """Where ``name`` still is, or which similar names the text has instead."""
+        if not _WORD.match(name):
+            return None
+        known = self.tokens("." in name)
+        if name in known:
+            return f"`{name}` is still at {self.loc(known[name])}, in another shape"
+        close = _similar(name, known)
+        if not close:
+            return None
+        where = ", ".join(f"`{c}` at {self.loc(known[c])}" for c in close)
+        return f"`{name}` is gone; similar here: {where} (renamed?)"
+
+
 def renamed(source: Source, step: Step) -> str:
-    """For a step whose query finds no target: similar names for the landmark names that are gone."""
+    """For a step whose query finds no target: similar names for the landmark names that are
+    gone, and for the names its ``where`` picks when the query finds others in their place."""
     if step.query is None or step.language is None:
         return ""
-    try:
-        doc = Document(step.file, source.read(step.file), step.language)
-    except (SourceError, UnicodeDecodeError):
+    doc = _document(source, step.file, step.language)
+    if not isinstance(doc, Document):
         return ""
-    query_file = queries.compile_query(step.language, step.query)
-    if queries.targets(query_file.run(doc.root)):
+    found = locate.candidates(step, doc)
+    if locate.kept(step, doc, found):
         return ""
-    landmarks = queries.landmarks(query_file, doc.root)
-    text = doc.data.decode("utf-8", "replace")
-    tokens: dict[bool, dict[str, int]] = {}
-    hints = []
-    for captures, literals in pattern_literals(step.language, step.query):
-        names = [c[len(queries.LANDMARK) :] for c in captures if c.startswith(queries.LANDMARK)]
-        if not names or any(landmarks.get(n) for n in names):
-            continue
-        for literal in literals:
-            if not _WORD.match(literal):
+    names = _Names(doc)
+    hints: list[str] = []
+    if not found:
+        query_file = queries.compile_query(step.language, step.query)
+        landmarks = queries.landmarks(query_file, doc.root)
+        for captures, literals in pattern_literals(step.language, step.query):
+            gone = [c[len(queries.LANDMARK) :] for c in captures if c.startswith(queries.LANDMARK)]
+            if not gone or any(landmarks.get(n) for n in gone):
                 continue
-            dotted = "." in literal
-            if dotted not in tokens:
-                tokens[dotted] = {}
-                for m in (_CHAIN if dotted else _IDENT).finditer(text):
-                    tokens[dotted].setdefault(m.group(0), m.start())
-            known = tokens[dotted]
-            if literal in known:
-                hints.append(f"`{literal}` is still at {doc.loc(known[literal])}, in another shape")
+            hints.extend(h for literal in literals if (h := names.hint(literal)))
+    for capture, values in step.where.items():
+        # the names the query captures where `where` looks, e.g. the other directives of a CSP
+        captured: dict[str, int] = {}
+        for m in found:
+            node = m.node(capture)
+            if node is not None:
+                captured.setdefault(doc.text(node), node.start_byte)
+        for value in values:
+            if value in captured:
                 continue
-            close = _similar(literal, known)
+            close = _similar(value, captured)
             if close:
-                where = ", ".join(f"`{c}` at {doc.loc(known[c])}" for c in close)
-                hints.append(f"`{literal}` is gone; similar here: {where} (renamed?)")
+                where = ", ".join(f"`{c}` at {doc.loc(captured[c])}" for c in close)
+                hints.append(f"`{value}` is gone; similar here: {where} (renamed?)")
+            elif hint := names.hint(value):
+                hints.append(hint)
     return "; ".join(dict.fromkeys(hints))

@@ -280,22 +280,39 @@ def _ours(path: Path) -> bool:
         return False
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write(outdir: Path, files: list[PatchFile], force: bool = False) -> None:
-    """Write the files into ``outdir`` (created when missing).
+    """Write the files into ``outdir`` (created when missing, with the mode ``mkdir`` gives;
+    its parent must exist).
 
     A non-empty ``outdir`` is refused unless ``force``; then the patches an earlier export
     wrote there (and ``series``) are replaced and every other file is left alone."""
     if outdir.exists() and not outdir.is_dir():
         raise ExportError(f"{outdir}: exists and is not a directory")
-    existing = sorted(outdir.iterdir()) if outdir.is_dir() else []
-    if existing and not force:
-        raise ExportError(f"{outdir}: not empty; give a new directory, or --force to replace an earlier export there")
-    parent = outdir.parent if str(outdir.parent) else Path(".")
-    staging = Path(tempfile.mkdtemp(prefix=".fluxer-patch-export-", dir=parent))
+    parent = outdir.parent
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "no such directory"
+        raise ExportError(f"{parent}: {what} (the parent of OUTDIR must exist)")
+    try:
+        existing = sorted(outdir.iterdir()) if outdir.is_dir() else []
+        if existing and not force:
+            raise ExportError(
+                f"{outdir}: not empty; give a new directory, or --force to replace an earlier export there"
+            )
+        staging = Path(tempfile.mkdtemp(prefix=".fluxer-patch-export-", dir=parent))
+    except OSError as exc:
+        raise ExportError(f"{exc.filename or outdir}: {exc.strerror or exc}") from None
     try:
         for pf in files:
             (staging / pf.name).write_text(pf.text, encoding="utf-8", newline="\n")
         if not outdir.exists():
+            # mkdtemp made the staging directory 0700; a new OUTDIR gets what mkdir would give
+            staging.chmod(0o777 & ~_umask())
             os.replace(staging, outdir)
             return
         for old in existing:

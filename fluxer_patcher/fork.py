@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fluxer_patcher import commits
-from fluxer_patcher.gitwrite import CommitInfo, GitError, Identity, Plumbing
+from fluxer_patcher.gitwrite import CommitInfo, GitError, Identity, Plumbing, stderr_problem
 from fluxer_patcher.series import Series
 
 
@@ -202,5 +202,4 @@ def _push_problem(stdout: bytes, stderr: bytes) -> str:
     for line in stdout.decode("utf-8", "replace").splitlines():
         if line.startswith("!"):
             return line.split("\t", 2)[-1].strip()
-    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
-    return next((ln for ln in lines if ln.startswith(("fatal:", "error:"))), lines[0] if lines else "unknown error")
+    return stderr_problem(stderr) or "unknown error"

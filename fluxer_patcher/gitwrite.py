@@ -78,19 +78,12 @@ class CommitInfo:
 class Plumbing:
     """git commands against one repository directory (``.git``, a bare repo, a linked worktree's gitdir)."""
 
-    def __init__(
-        self,
-        git_dir: str | os.PathLike[str],
-        extra_env: Mapping[str, str] | None = None,
-        work_tree: str | os.PathLike[str] | None = None,
-    ) -> None:
+    def __init__(self, git_dir: str | os.PathLike[str], work_tree: str | os.PathLike[str] | None = None) -> None:
         self.git_dir = os.fspath(git_dir)
-        self.extra_env = dict(extra_env or {})
         self.work_tree = os.fspath(work_tree) if work_tree is not None else None
 
     def _env(self, env: Mapping[str, str] | None) -> dict[str, str]:
         out = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
-        out.update(self.extra_env)
         out.update(env or {})
         return out
 
@@ -112,7 +105,7 @@ class Plumbing:
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
         if check and proc.returncode != 0:
-            raise GitError(_first_line(proc.stderr) or f"git {args[0]} failed (exit {proc.returncode})")
+            raise GitError(stderr_problem(proc.stderr) or f"git {args[0]} failed (exit {proc.returncode})")
         return proc
 
     def out(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None) -> str:
@@ -123,9 +116,6 @@ class Plumbing:
     def rev_parse(self, rev: str) -> str | None:
         proc = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", rev, check=False)
         return proc.stdout.decode().strip() if proc.returncode == 0 else None
-
-    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
-        return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
 
     def write_blob(self, data: bytes, path: str | None = None) -> str:
         """Store ``data`` as a blob: as is, or through the clean filters git applies to ``path``."""
@@ -229,7 +219,10 @@ class Plumbing:
         return found
 
 
-def _first_line(stderr: bytes) -> str:
-    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+def stderr_problem(stderr: bytes | str) -> str:
+    """The line of git's stderr that names the problem: the first ``fatal:`` or ``error:``
+    line, else the first line; ``""`` when there is none."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     errors = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
     return (errors or lines or [""])[0]

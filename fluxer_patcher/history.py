@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.gitwrite import stderr_problem
 from fluxer_patcher.source_git import RevisionError, resolve
 
 if TYPE_CHECKING:
@@ -53,7 +54,9 @@ def _log(repo: git.Repo, *args: str) -> list[Commit]:
 
 
 def first_parent_range(repo: git.Repo, rev: str, since: str | None = None, last: int | None = None) -> Range:
-    """The first-parent commits after ``since`` (exclusive) up to ``rev``, or the last ``last`` of them."""
+    """The first-parent commits after ``since`` (exclusive) up to ``rev``, or the last ``last`` of them.
+
+    ``since`` must be on that first-parent history itself, not only an ancestor of ``rev``."""
     import git
 
     if (since is None) == (last is None):
@@ -67,6 +70,12 @@ def first_parent_range(repo: git.Repo, rev: str, since: str | None = None, last:
         except git.GitCommandError:
             raise RevisionError(f"{since} is not an ancestor of {rev}") from None
         commits = _log(repo, f"{base}..{head}", "--")
+        if commits and commits[-1].parents[:1] != (base,):
+            # an ancestor through a merge: the walk would start from another commit than SINCE
+            raise RevisionError(
+                f"{since} is not on the first-parent history of {rev} (a commit of a merged branch?); "
+                "give a commit of that history"
+            )
     else:
         assert last is not None
         commits = _log(repo, f"--max-count={last}", head, "--")
@@ -90,8 +99,8 @@ def fetch(repo: git.Repo, remote: str) -> None:
     try:
         repo.git.fetch("--quiet", remote)
     except git.GitCommandError as exc:
-        lines = [line.strip().removeprefix("stderr:").strip(" '") for line in str(exc.stderr or "").splitlines()]
-        lines = [line for line in lines if line]
-        fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-        detail = (fatal or lines or [f"exit status {exc.status}"])[0].removeprefix("fatal: ")
+        # GitPython quotes stderr as "stderr: '...'"
+        lines = str(exc.stderr or "").splitlines()
+        text = "\n".join(line.strip().removeprefix("stderr:").strip(" '") for line in lines)
+        detail = (stderr_problem(text) or f"exit status {exc.status}").removeprefix("fatal: ")
         raise RevisionError(f"git fetch {remote} failed: {detail}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fluxer_patcher.catalogue import GUIDE_URL, Patch
 from fluxer_patcher.drift import Drift, FixHistory
 from fluxer_patcher.history import Commit
-from fluxer_patcher.report import Report
+from fluxer_patcher.report import Report, summary_line
 
 _MARK = {
     "applied": "✅ applied",
@@ -60,8 +60,7 @@ def check_markdown(report: Report) -> str:
     for row in rows:
         gotchas = ", ".join(str(g) for g in row["gotchas"])
         lines.append(f"| {code(row['id'])} | {gotchas} | {_MARK[row['status']]} | {cell(row['reason'])} |")
-    counted = ", ".join(f"{n} {word}" for word, n in report.summary().items() if n)
-    lines += ["", f"{len(rows)} fixes: {counted or 'none selected'}."]
+    lines += ["", summary_line(len(rows), report.summary(), "fix", "fixes") + "."]
     stuck = [r for r in report.results if r.status(report.written) in ("drifted", "error")]
     if stuck:
         lines += ["", "### What to do", ""]

@@ -46,7 +46,7 @@ class Series:
 
 def compute(revision: GitRevision, patches: Iterable[Patch]) -> Series:
     """Run the fixes on ``revision`` in memory; raises NotUtf8 for a target that is not text."""
-    upstream = revision.commit.hexsha
+    upstream = revision.sha
     results = Engine(revision).run(patches)
     steps = tuple(
         Step(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import weakref
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +34,10 @@ class RevisionError(BadInput):
     """The repository or revision cannot be used; ``str()`` is one line."""
 
 
+# Bare repositories without a config file (mirrors), as open_repo found them.
+_MIRRORS: weakref.WeakSet[git.Repo] = weakref.WeakSet()
+
+
 def open_repo(path: str | Path) -> git.Repo:
     import git
 
@@ -46,15 +51,22 @@ def open_repo(path: str | Path) -> git.Repo:
         # A bare repository without a config file (a mirror): GitPython takes its parent for
         # a work tree, so point its git commands at the repository itself.
         repo.git.update_environment(GIT_DIR=repo.git_dir)
+        _MIRRORS.add(repo)
     return repo
+
+
+def repo_label(repo: git.Repo) -> str:
+    """How reports name a repository: its work tree, or its git directory when it has none."""
+    return str(repo.git_dir if repo.bare or repo in _MIRRORS else repo.working_dir)
 
 
 class ObjectCache:
     """Parsed tree objects of one repository, by object id (safe to share: trees never change)."""
 
-    def __init__(self, repo: git.Repo, limit: int = 50_000) -> None:
+    LIMIT = 50_000  # trees kept before the cache starts over
+
+    def __init__(self, repo: git.Repo) -> None:
         self.repo = repo
-        self.limit = limit
         self._trees: dict[bytes, dict[str, Entry]] = {}
 
     def tree(self, binsha: bytes) -> dict[str, Entry]:
@@ -65,7 +77,7 @@ class ObjectCache:
 
         data = self.repo.odb.stream(binsha).read()
         entries = {name: (mode, sha) for sha, mode, name in tree_entries_from_data(data)}
-        if len(self._trees) >= self.limit:
+        if len(self._trees) >= self.LIMIT:
             self._trees.clear()
         self._trees[binsha] = entries
         return entries
@@ -90,14 +102,13 @@ def resolve(repo: git.Repo, rev: str) -> str:
         # git's own rev-parse: GitPython's resolves neither short ids in packs nor `@{u}`.
         sha: str = repo.git.rev_parse("--verify", "--end-of-options", f"{rev}^{{commit}}")
     except (git.BadName, ValueError, git.GitCommandError):
-        raise RevisionError(f"{rev}: unknown revision in {repo.working_dir or repo.git_dir}") from None
+        raise RevisionError(f"{rev}: unknown revision in {repo_label(repo)}") from None
     return sha.strip()
 
 
 class GitRevision:
     def __init__(self, repo: git.Repo, rev: str, objects: ObjectCache | None = None) -> None:
         self.repo = repo
-        self.rev = rev
         self.objects = objects or ObjectCache(repo)
         # A full id is checked against the object database directly: no process per commit
         # when a history walk builds one revision per commit.
@@ -110,17 +121,8 @@ class GitRevision:
         self.sha = sha
 
     @cached_property
-    def commit(self) -> git.Commit:
-        return self.repo.commit(self.sha)
-
-    @cached_property
-    def tree(self) -> git.Tree:
-        return self.commit.tree
-
-    @cached_property
     def label(self) -> str:
-        bare = self.repo.bare or "GIT_DIR" in self.repo.git.environment()
-        return f"{self.repo.git_dir if bare else self.repo.working_dir}@{self.sha[:12]}"
+        return f"{repo_label(self.repo)}@{self.sha[:12]}"
 
     def _walk(self, path: str, depth: int = 0) -> tuple[str, Entry]:
         """The real path and ``(mode, id)`` of the object at ``path``, following symlinks that

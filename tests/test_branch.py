@@ -9,6 +9,7 @@ import pytest
 
 from fluxer_patcher import fork
 from fluxer_patcher.catalogue import load
+from fluxer_patcher.gitwrite import stderr_problem
 from tests.conftest import editing_ids
 from tests.gitrepo import UPSTREAM_DATE, Snapshot, git, make_repo, run_cli
 from tests.gitrepo import hermetic_git as hermetic_git
@@ -233,3 +234,11 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, args: tuple[str, ...], mes
     result = run_cli("branch", *values)
     assert result.code == 2
     assert message in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_git_stderr_comes_down_to_the_line_naming_the_problem() -> None:
+    assert stderr_problem(b"hint: see below\nerror: cannot lock ref\nfatal: the remote hung up\n") == (
+        "error: cannot lock ref"
+    )
+    assert stderr_problem("  warning: only a warning  \n\n") == "warning: only a warning"
+    assert stderr_problem(b"") == ""

@@ -98,6 +98,15 @@ def test_check_path_markdown(repo: Repo) -> None:
     assert "| `sso-users-not-unclaimed` | 20 | 🟦 pending |  |" in result.output
 
 
+def test_one_fix_is_counted_as_one_fix(repo: Repo) -> None:
+    only = ("--only", "csp-allow-fluxerstatic")
+    markdown = run("check", str(FIXTURES / "refactor-2026-02"), *only, "--format", "markdown")
+    assert "\n1 fix: 1 pending.\n" in markdown.output
+    drift = run("drift", "--repo", repo.path, "--rev", repo.later, "--last", "1", "--only", "rspack-cdn-endpoint")
+    assert drift.exit_code == 1
+    assert f"\n1 fix at {repo.later[:10]}: 1 drifted (" in drift.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -131,6 +140,25 @@ def test_bad_input_is_one_line_and_exit_2(repo: Repo, args: tuple[str, ...], mes
     assert "Traceback" not in result.output
 
 
+def test_since_on_a_merged_branch_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    h = History(tmp_path / "repo")
+    base = h.shape("refactor-2026-02")
+    h.git("checkout", "-q", "-b", "side")
+    side = h.unrelated()[0]
+    h.git("checkout", "-q", "main")
+    h.unrelated()
+    h.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    result = run("drift", "--repo", str(h.path), "--rev", "main", "--since", side)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"fluxer-patch: {side} is not on the first-parent history of main (a commit of a merged branch?); "
+        "give a commit of that history"
+    ]
+    walked = run("drift", "--repo", str(h.path), "--rev", "main", "--since", base, "--format", "json")
+    assert walked.exit_code == 0, walked.output
+    assert json.loads(walked.output)["commits"] == 2  # the docs commit and the merge
+
+
 def test_fetch_then_check_the_fetched_revision(repo: Repo, tmp_path: Path) -> None:
     local = tmp_path / "local.git"
     subprocess.run(["git", "init", "-q", "--bare", str(local)], check=True)
@@ -140,6 +168,52 @@ def test_fetch_then_check_the_fetched_revision(repo: Repo, tmp_path: Path) -> No
     result = run("check", "--repo", str(local), "--fetch", "upstream", "--rev", "upstream/main", "--format", "json")
     assert result.exit_code == 1, result.stderr
     assert json.loads(result.output)["target"].endswith("@" + repo.later[:12])
+
+
+# -- drift reasons ----------------------------------------------------------------------
+
+CSP = "fluxer_server/src/ServiceInitializer.tsx"
+CONFIG = "config/config.production.template.json"
+
+
+def _reason(path: Path, fix: str) -> str:
+    result = run("check", "--repo", str(path), "--rev", "HEAD", "--format", "json")
+    assert result.exit_code == 1, result.output
+    return str(next(r for r in rows(result.output) if r["id"] == fix)["reason"])
+
+
+def test_a_renamed_name_that_where_picks_is_named_in_the_reason(tmp_path: Path) -> None:
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    h.edit(CSP, "styleSrc", "styleSources", "refactor: rename styleSrc")
+    reason = _reason(h.path, "csp-allow-fluxerstatic")
+    assert reason.startswith(f"{CSP}: not found: the styleSrc array")
+    # the query still matches the other directives; `where` names the one that is gone
+    assert f"`styleSrc` is gone; similar here: `styleSources` at {CSP}:25:4 (renamed?)" in reason
+
+
+def test_a_similar_name_is_located_by_bytes_after_non_ascii_text(tmp_path: Path) -> None:
+    root = "fluxer_app/src/router/components/RootComponent.tsx"
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    h.edit(root, "isStandaloneRoute", "isStandalonePath", "refactor: rename isStandaloneRoute")
+    h.edit(root, "\tconst isStandalonePath", "\t/* routes — standalone */ const isStandalonePath", "docs: a note")
+    reason = _reason(h.path, "sso-standalone-route")
+    # the column counts bytes, like every other location: the dash is three of them
+    assert f"`isStandaloneRoute` is gone; similar here: `isStandalonePath` at {root}:7:36 " in reason
+
+
+def test_a_moved_file_that_is_not_utf8_is_named_not_searched(tmp_path: Path) -> None:
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    (h.path / CONFIG).unlink()
+    moved = h.path / "deploy" / "config.production.template.json"
+    moved.parent.mkdir()
+    moved.write_bytes(b'{"services": {"caf\xe9": {}, "server": {}, "nats": {}}, "database": {}}\n')
+    h.commit("refactor: move the config template")
+    reason = _reason(h.path, "config-static-dir")
+    assert f"{CONFIG}: file not found" in reason
+    assert "moved to deploy/config.production.template.json? (same file name; not UTF-8 text" in reason
 
 
 # -- drift --------------------------------------------------------------------------------

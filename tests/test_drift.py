@@ -10,7 +10,7 @@ import pytest
 
 from fluxer_patcher import engine, languages
 from fluxer_patcher.catalogue import Expect, Patch, Step, load
-from fluxer_patcher.drift import ResultCache, status_word, walk
+from fluxer_patcher.drift import ResultCache, walk
 from fluxer_patcher.edits import REGISTRY, Drift, EditContext, Outcome, Present, Spec
 from fluxer_patcher.engine import Engine
 from fluxer_patcher.history import first_parent_range
@@ -28,7 +28,7 @@ ROOT = "fluxer_app/src/router/components/RootComponent.tsx"
 def fixture_statuses(name: str) -> dict[str, str]:
     """What `check` says on a fixture tree: the statuses a walk must find at its commit."""
     results = Engine(WorkTree(FIXTURES / name)).run(CATALOGUE.patches)
-    return {r.patch.id: status_word(r.outcome) for r in results}
+    return {r.patch.id: r.status(False) for r in results}
 
 
 @dataclass

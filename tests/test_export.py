@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -98,6 +100,30 @@ def test_outdir_must_be_empty_unless_force(tmp_path: Path) -> None:
     assert (out / "local-notes.txt").read_text() == "keep me\n"
     assert not (out / "series").exists()  # the earlier quilt export's file went with it
     assert (out / f"0001-{EDITING[0]}.patch").read_text().startswith("From 0000000")
+
+
+def test_an_outdir_whose_parent_is_missing_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    code, _, err = _export(repo, tmp_path / "no" / "such" / "out", "git")
+    assert code == 2
+    assert err.strip().splitlines() == [f"fluxer-patch: {tmp_path / 'no' / 'such'}: no such directory "
+                                        "(the parent of OUTDIR must exist)"]
+    assert not (tmp_path / "no").exists()
+    (tmp_path / "file").write_text("x\n")
+    code, _, err = _export(repo, tmp_path / "file" / "out", "git")
+    assert code == 2 and "is not a directory" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_a_new_outdir_gets_the_mode_mkdir_would_give(tmp_path: Path, umask: int) -> None:
+    repo = make_repo(tmp_path / "repo")
+    old = os.umask(umask)
+    try:
+        code, _, err = _export(repo, tmp_path / "out", "quilt")
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o777 & ~umask
 
 
 def _series(repo: Path) -> series.Series:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from fluxer_patcher.source import FileMissing, OutsideTree, SourceError
-from fluxer_patcher.source_git import GitRevision, ObjectCache, RevisionError, open_repo
+from fluxer_patcher.source_git import GitRevision, ObjectCache, RevisionError, open_repo, repo_label
 from tests.git_history import History
 
 
@@ -98,3 +99,17 @@ def test_open_repo_explains_what_is_wrong(tmp_path: Path) -> None:
         open_repo(tmp_path / "missing")
     with pytest.raises(RevisionError, match="not a git repository"):
         open_repo(tmp_path)
+
+
+def test_a_repository_is_named_by_its_work_tree_or_else_its_git_dir(history: History, tmp_path: Path) -> None:
+    repo = open_repo(history.path)
+    assert repo_label(repo) == str(history.path)
+    mirror = tmp_path / "mirror.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(history.path), str(mirror)], check=True)
+    assert repo_label(open_repo(mirror)) == str(mirror)
+    (mirror / "config").unlink()  # a mirror without config: GitPython takes the parent for a work tree
+    bare = open_repo(mirror)
+    assert repo_label(bare) == str(mirror)
+    assert GitRevision(bare, "HEAD").label == f"{mirror}@{history.git('rev-parse', 'HEAD')[:12]}"
+    with pytest.raises(RevisionError, match=f"nope: unknown revision in {mirror}$"):
+        GitRevision(bare, "nope")
