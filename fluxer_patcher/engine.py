@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from fluxer_patcher import languages, queries
+from fluxer_patcher import languages, locate, queries
 from fluxer_patcher.catalogue import Patch, Step
 from fluxer_patcher.document import Document, one_line
 from fluxer_patcher.edits import Apply, Drift, Edit, EditContext, MissingCapture, Present, load_all, repeated
@@ -194,12 +194,10 @@ class Engine:
             # The primitive locates its target itself (line-based formats): one pseudo-match.
             return [queries.Match(-1, {"target": [doc.root]} if step.language else {})]
         assert step.language is not None
-        query_file = queries.compile_query(step.language, step.query)
-        targets = queries.targets(query_file.run(doc.root))
-        for capture, values in step.where.items():
-            targets = [m for m in targets if (n := m.node(capture)) is not None and doc.text(n) in values]
+        targets = locate.located(step, doc)
         if step.expect.admits(len(targets)):
             return targets
+        query_file = queries.compile_query(step.language, step.query)
         found = _landmark_report(doc, queries.landmarks(query_file, doc.root))
         context = f"; {found}" if found else ""
         if not targets:
