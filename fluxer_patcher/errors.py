@@ -1,10 +1,34 @@
-"""Errors every command reports the same way: one line on stderr, exit 2."""
+"""The one exception root of fluxer-patch, and its kinds.
+
+Every error a user can cause or meet (bad input, a refused request, a failing git) is a
+:class:`FluxerPatchError`: ``str()`` is one line naming the problem, and the command line
+catches the root once, prints that line and exits 2.  Exceptions used for control flow
+inside a layer (a primitive's "this shape is not editable") are not errors of this kind.
+
+Imports nothing of the package: every layer may raise these.
+"""
 
 
-class BadInput(Exception):
-    """Input the tool cannot work with (a malformed catalogue, a file that is not UTF-8, an
-    unknown revision); ``str()`` is one line naming the problem."""
+class FluxerPatchError(Exception):
+    """Root of the errors reported as one line on stderr, exit 2."""
+
+    exit_code = 2
+
+
+class BadInput(FluxerPatchError):
+    """Input the tool cannot work with: a malformed catalogue, a file that is not UTF-8,
+    an unknown revision, a path that is not a checkout."""
 
 
 class CatalogueProblem(BadInput, ValueError):
     """A manifest or query of the catalogue is malformed; ``str()`` names the file and the problem."""
+
+
+class Refused(FluxerPatchError):
+    """The tool will not do what was asked, because doing it would lose or mix someone's
+    work (a branch holding foreign commits, local changes under ``--commit``, a file changed
+    while the run wrote)."""
+
+
+class GitFailure(FluxerPatchError):
+    """A git command failed; ``str()`` is the line of git's stderr that names the problem."""

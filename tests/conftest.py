@@ -47,16 +47,14 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 def check_ids() -> set[str]:
     """Catalogue entries that only verify (the build-context check): they never edit, so
     they pass as already-applied and make no commit, patch file or diff."""
-    from fluxer_patcher.catalogue import load
-    from fluxer_patcher.edits import load_all
+    from fluxer_patcher.app.catalogue import load_catalogue
 
-    registry = load_all()
-    return {p.id for p in load().patches if all(registry[s.edit].verifies_only for s in p.steps)}
+    return {p.id for p in load_catalogue().patches if p.verifies_only}
 
 
 def editing_ids() -> list[str]:
     """The ids of the fixes that edit, in catalogue order."""
-    from fluxer_patcher.catalogue import load
+    from fluxer_patcher.app.catalogue import load_catalogue
 
     checks = check_ids()
-    return [i for i in load().ids() if i not in checks]
+    return [i for i in load_catalogue().ids() if i not in checks]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.clirun import run_cli
 from tests.conftest import editing_ids
-from tests.gitrepo import FIXTURES, Snapshot, git, make_repo, run_cli
-from tests.gitrepo import hermetic_git as hermetic_git
+from tests.gitrepos import FIXTURES, Snapshot, git, make_repo
+from tests.gitrepos import hermetic_git as hermetic_git
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")
 IDS = editing_ids()  # checks make no commit

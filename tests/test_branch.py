@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher import fork
-from fluxer_patcher.catalogue import load
-from fluxer_patcher.gitwrite import stderr_problem
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.git.plumbing import Plumbing
+from fluxer_patcher.git.runner import stderr_problem
+from tests.clirun import run_cli
 from tests.conftest import editing_ids
-from tests.gitrepo import UPSTREAM_DATE, Snapshot, git, make_repo, run_cli
-from tests.gitrepo import hermetic_git as hermetic_git
+from tests.gitrepos import UPSTREAM_DATE, Snapshot, git, make_repo
+from tests.gitrepos import hermetic_git as hermetic_git
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")
 CATALOGUE = load()
@@ -211,7 +212,7 @@ def test_push_with_lease(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert git(remote, "rev-parse", "fluxer") == foreign
     assert git(repo, "rev-parse", "fluxer") == local_before
     # the lease is the value read: a remote that moved after the read is not overwritten
-    monkeypatch.setattr(fork, "read_remote", lambda *_: pushed)
+    monkeypatch.setattr(Plumbing, "ls_remote", lambda *_: pushed)
     code, _, err = _branch(repo, "--push", "origin")
     assert code == 2 and "stale info" in err
     assert git(remote, "rev-parse", "fluxer") == foreign

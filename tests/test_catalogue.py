@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher import queries
-from fluxer_patcher.catalogue import CatalogueError, default_root, load
-from fluxer_patcher.document import Document
+from fluxer_patcher.app.catalogue import default_root
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.catalogue.manifest import CatalogueError
+from fluxer_patcher.syntax import queries
+from fluxer_patcher.syntax.document import Document
 
 ROOT = default_root()
 GOOD = """id = "x-fix"

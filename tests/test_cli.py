@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher.catalogue import STATUS_WORDS, load
-from fluxer_patcher.edits import load_all
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.model import ReasonKind, Status
 from tests.conftest import snapshot
 
 IDS = load().ids()
-REGISTRY = load_all()
 # Checks (the build-context check) never edit: when they pass they are already-applied.
-CHECKS = {p.id for p in load().patches if all(REGISTRY[s.edit].verifies_only for s in p.steps)}
+CHECKS = {p.id for p in load().patches if p.verifies_only}
 SSO_SERVICE = "packages/api/src/auth/services/SsoService.tsx"
 USER = "packages/api/src/models/User.tsx"
 
@@ -75,11 +74,12 @@ def test_json_report_schema(fixture_tree, run_cli) -> None:
     doc = _json(result.stdout)
     assert set(doc) == {"tool", "version", "target", "patches", "summary"}
     assert doc["tool"] == "fluxer-patch" and doc["target"] == str(tree)
-    assert list(doc["summary"]) == list(STATUS_WORDS)
+    assert list(doc["summary"]) == list([s.value for s in Status])
     assert [p["id"] for p in doc["patches"]] == IDS
     for row in doc["patches"]:
-        assert set(row) == {"id", "gotchas", "status", "files", "reason"}
-        assert row["status"] in STATUS_WORDS
+        assert set(row) == {"id", "gotchas", "status", "files", "reason", "reason_kind"}
+        assert row["status"] in [s.value for s in Status]
+        assert row["reason_kind"] in {k.value for k in ReasonKind}
         assert all(isinstance(g, int) for g in row["gotchas"]) and row["files"]
     assert sum(doc["summary"].values()) == len(IDS)
 
@@ -240,20 +240,21 @@ def test_unknown_fix_id_and_option_are_usage_errors(fixture_tree, run_cli) -> No
 
 
 def test_colour_only_on_a_tty_and_never_with_no_color(fixture_tree) -> None:
-    from fluxer_patcher.engine import Engine
-    from fluxer_patcher.report import Report, to_text
+    from fluxer_patcher.report.run import RunReport
+    from fluxer_patcher.report.text import run_text
     from fluxer_patcher.source import WorkTree
+    from tests.primitive_case import engine as Engine
 
     results = Engine(WorkTree(fixture_tree("refactor-2026-02"))).run(load().patches)
-    report = Report("t", results, written=False)
-    assert "\x1b[" in to_text(report, colour=True)
-    assert "\x1b[" not in to_text(report, colour=False)
+    report = RunReport("t", results, written=False)
+    assert "\x1b[" in run_text(report, colour=True)
+    assert "\x1b[" not in run_text(report, colour=False)
 
     class Tty:
         def isatty(self) -> bool:
             return True
 
-    from fluxer_patcher.report import use_colour
+    from fluxer_patcher.report.style import use_colour
 
     os.environ.pop("NO_COLOR", None)
     assert use_colour(Tty())  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from fluxer_patcher.cli import cli
 from tests.conftest import check_ids, editing_ids
-from tests.git_history import FIXTURES, History
+from tests.gitrepos import FIXTURES, History
 
 
 @dataclass

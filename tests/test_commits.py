@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from fluxer_patcher import commits
-from fluxer_patcher.catalogue import load
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.output import messages as commits
 
 PATCH = load().patches[0]
 

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from fluxer_patcher import compose
-from fluxer_patcher.datatree import DataView, same_data, unwrap
-from fluxer_patcher.document import Document
-from fluxer_patcher.structure import same
+from fluxer_patcher.formats.compose import model as compose
+from fluxer_patcher.formats.data.datatree import DataView, same_data
+from fluxer_patcher.syntax.document import Document
 
 
 def view(text: str, language: str = "yaml") -> DataView:
@@ -73,7 +72,7 @@ def test_equality_is_on_data_with_types() -> None:
 )
 def test_structure_same_compares_yaml_data(a: str, b: str, equal: bool) -> None:
     va, vb = view(a), view(b)
-    assert same(va.doc, unwrap(va.get(va.root, "k")), vb.doc, unwrap(vb.get(vb.root, "k"))) is equal
+    assert same_data(va.value(va.get(va.root, "k")), vb.value(vb.get(vb.root, "k"))) is equal
 
 
 def test_compose_roles_find_services_by_what_they_run() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher.diffs import counts, unified
-from fluxer_patcher.workspace import FileChange
+from fluxer_patcher.model import FileChange
+from fluxer_patcher.output.diffs import counts, unified
 
 _BRACES = b"\t}\n" * 400
 CASES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fluxer_patcher.dockerignore import Matcher, PatternError, clean, parse
+from fluxer_patcher.formats.dockerignore.rules import Matcher, PatternError, clean, parse
 
 
 def excluded(ignore: str, path: str) -> bool:
@@ -124,9 +124,9 @@ def test_bom_and_crlf() -> None:
 
 def test_admit_keeps_a_wildcard_pattern_and_adds_an_exception(tmp_path) -> None:
     """`*.json` is not written for emojis.json: commenting it out would let every JSON file in."""
-    from fluxer_patcher.catalogue import Expect, Patch, Step
-    from fluxer_patcher.engine import Engine
+    from fluxer_patcher.catalogue.manifest import Expect, Patch, Step
     from fluxer_patcher.source import MemoryTree
+    from tests.primitive_case import engine as Engine
 
     step = Step(".dockerignore", None, "dockerignore-admit", None, "the ignore file", Expect(1), {}, None,
                 {"paths": ["emojis.json", "/dir/data.json"], "why": "needed"})

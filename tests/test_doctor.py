@@ -66,7 +66,7 @@ def test_clean_deployment_passes_every_check(deployment, run_cli) -> None:
     doc = json.loads(result.stdout)
     assert set(doc) == {"tool", "version", "target", "patches", "summary", "advice"}
     assert [row["id"] for row in doc["patches"]] == CHECK_IDS
-    assert all(set(row) == {"id", "gotchas", "status", "files", "reason"} for row in doc["patches"])
+    assert all(set(row) == {"id", "gotchas", "status", "files", "reason", "reason_kind"} for row in doc["patches"])
     assert doc["summary"]["already-applied"] == 11 and doc["advice"][0]["gotchas"] == [13]
     assert snapshot(root) == before  # read-only
     for secret in SECRETS:
@@ -148,7 +148,7 @@ def test_unreadable_file_is_an_error_row(deployment, run_cli) -> None:
     assert rows["doctor-livekit-webhook"] == {
         "id": "doctor-livekit-webhook", "gotchas": [6], "status": "error",
         "files": ["config/livekit.yaml", "docker-compose.yml"],
-        "reason": "config/livekit.yaml: is a directory, expected a file",
+        "reason": "config/livekit.yaml: is a directory, expected a file", "reason_kind": "unreadable",
     }
 
 
@@ -284,12 +284,14 @@ def test_server_is_found_by_its_name_when_nothing_else_tells(deployment, run_cli
 
 def test_deployment_reads_each_file_once(deployment, monkeypatch) -> None:
     """The compose file is walked and interpolated once, however many checks ask for it."""
-    from fluxer_patcher import compose, doctor
+    from fluxer_patcher.doctor import checks
+    from fluxer_patcher.doctor.deployment import CONFIG, LIVEKIT, Deployment
+    from fluxer_patcher.formats.compose import model as compose
 
     calls = []
     walk = compose.services
     monkeypatch.setattr(compose, "services", lambda view: calls.append(view) or walk(view))
-    d = doctor.Deployment(deployment("clean"))
-    doctor.run(d)
+    d = Deployment(deployment("clean"))
+    checks.run(d)
     assert len(calls) == 1
-    assert d.view(doctor.LIVEKIT) is d.view(doctor.LIVEKIT) and d.data(doctor.CONFIG) is d.data(doctor.CONFIG)
+    assert d.view(LIVEKIT) is d.view(LIVEKIT) and d.data(CONFIG) is d.data(CONFIG)

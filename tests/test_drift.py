@@ -8,16 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher import engine, languages
-from fluxer_patcher.catalogue import Expect, Patch, Step, load
-from fluxer_patcher.drift import ResultCache, walk
-from fluxer_patcher.edits import REGISTRY, Drift, EditContext, Outcome, Present, Spec
-from fluxer_patcher.engine import Engine
-from fluxer_patcher.history import first_parent_range
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.app.catalogue import registry
+from fluxer_patcher.catalogue.manifest import Patch
+from fluxer_patcher.drift.cache import ResultCache
+from fluxer_patcher.drift.walk import walk
+from fluxer_patcher.engine import run as run_module
+from fluxer_patcher.engine.primitives import Answer, Drift, EditContext, Present, Registry, primitive
+from fluxer_patcher.git.history import first_parent_range
+from fluxer_patcher.git.repo import open_repo
 from fluxer_patcher.source import WorkTree
-from fluxer_patcher.source_git import open_repo
+from fluxer_patcher.syntax import grammars
 from tests.conftest import check_ids
-from tests.git_history import FIXTURES, History
+from tests.gitrepos import FIXTURES, History
+from tests.primitive_case import engine as Engine
+from tests.primitive_case import step_patch
 
 CATALOGUE = load()
 USER = "packages/api/src/models/User.tsx"
@@ -82,13 +87,13 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Paths the engine parses, in order (snippets the primitives build are not counted)."""
     seen: list[str] = []
 
-    class Counting(engine.Document):
+    class Counting(run_module.Document):
         @cached_property
         def tree(self):  # type: ignore[no-untyped-def]
             seen.append(self.path)
-            return languages.parse(self.language, self.data)
+            return grammars.parse(self.language, self.data)
 
-    monkeypatch.setattr(engine, "Document", Counting)
+    monkeypatch.setattr(run_module, "Document", Counting)
     return seen
 
 
@@ -96,7 +101,7 @@ def _walk(up: Upstream, since: str, rev: str, explain: bool = True, cache: Resul
           patches: tuple[Patch, ...] = CATALOGUE.patches):
     repo = up.repo
     span = first_parent_range(repo, up.shas[rev], since=up.shas[since])
-    return walk(repo, patches, span, explain=explain, cache=cache)
+    return walk(repo, patches, span, registry(), explain=explain, cache=cache)
 
 
 def test_the_fixture_shapes_differ_where_the_tests_expect() -> None:
@@ -137,7 +142,7 @@ def test_a_transition_carries_the_commit_and_the_files_it_changed(upstream: Upst
     assert broke.commit.author == "Upstream Dev"
     assert broke.commit.date.startswith("2026-02-01T")
     assert broke.files == ("fluxer_app/rspack.config.mjs",)
-    assert "CDN_ENDPOINT" in broke.reason
+    assert "CDN_ENDPOINT" in broke.reason.text
     assert cdn.breaking is broke
 
 
@@ -171,7 +176,7 @@ def test_cost_grows_with_changed_files_not_commits(upstream: Upstream, parses: l
 
 
 def test_a_revert_is_answered_from_the_cache(upstream: Upstream, parses: list[str]) -> None:
-    cache = ResultCache()
+    cache = ResultCache(registry())
     _walk(upstream, "base", "later", cache=cache)
     runs = cache.runs
     parses.clear()
@@ -185,10 +190,10 @@ def test_a_moved_file_is_reported_with_where_it_went(upstream: Upstream) -> None
     result = _walk(upstream, "later", "moved")
     user = next(f for f in result.fixes if f.patch.id == "sso-users-not-unclaimed")
     assert user.status == "drifted"
-    assert f"{USER}: file not found" in user.reason
-    assert f"moved to {MOVED_USER}?" in user.reason
-    assert "same file name" in user.reason
-    assert f"the fix's query matches at {MOVED_USER}:" in user.reason
+    assert f"{USER}: file not found" in user.reason.text
+    assert f"moved to {MOVED_USER}?" in user.reason.text
+    assert "same file name" in user.reason.text
+    assert f"the fix's query matches at {MOVED_USER}:" in user.reason.text
     assert user.transitions[-1].commit.subject == "refactor: move the user model"
 
 
@@ -196,8 +201,8 @@ def test_a_renamed_declaration_is_named_in_the_reason(upstream: Upstream) -> Non
     result = _walk(upstream, "back", "renamed")
     route = next(f for f in result.fixes if f.patch.id == "sso-standalone-route")
     assert route.status == "drifted"
-    assert "`isStandaloneRoute` is gone; similar here: `isStandalonePath` at " in route.reason
-    assert f"{ROOT}:7:" in route.reason
+    assert "`isStandaloneRoute` is gone; similar here: `isStandalonePath` at " in route.reason.text
+    assert f"{ROOT}:7:" in route.reason.text
 
 
 def test_last_n_starts_after_the_nth_commit(upstream: Upstream) -> None:
@@ -212,13 +217,13 @@ def test_last_n_starts_after_the_nth_commit(upstream: Upstream) -> None:
 
 def test_a_history_from_the_root_has_a_first_status_without_a_before(upstream: Upstream) -> None:
     repo = upstream.repo
-    result = walk(repo, CATALOGUE.patches, first_parent_range(repo, upstream.shas["base"], last=1000))
+    result = walk(repo, CATALOGUE.patches, first_parent_range(repo, upstream.shas["base"], last=1000), registry())
     for fix in result.fixes:
         assert fix.baseline is None
         first = fix.transitions[0]
         assert first.before is None
         assert first.after == "drifted"  # the root commit holds only docs/
-        assert "no other file named" in first.reason
+        assert "no other file named" in first.reason.text
 
 
 def test_walking_leaves_the_repository_untouched(upstream: Upstream, tmp_path: Path) -> None:
@@ -229,17 +234,16 @@ def test_walking_leaves_the_repository_untouched(upstream: Upstream, tmp_path: P
     assert upstream.history.git("rev-parse", "HEAD") == head
 
 
-def _needs_package_b(ctx: EditContext) -> Outcome:
+@primitive("test-needs-package-b")
+def _needs_package_b(ctx: EditContext) -> Answer:
     """Test-only: drifted until packages/ has a `b` directory (reads a listing, not files)."""
     return Present() if "b" in ctx.source.list_dir("packages") else Drift("packages/b missing")
 
 
-def test_a_listed_directory_reruns_a_fix_only_when_its_names_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(REGISTRY, "test-needs-package-b", Spec("test-needs-package-b", _needs_package_b, ()))
-    step = Step("package.json", None, "test-needs-package-b", None, "packages/b", Expect(1), {}, None, {})
-    patch = Patch("lists-packages", (0,), "t", "s", "f", "g", "b", Path("x.toml"), (step,))
+def test_a_listed_directory_reruns_a_fix_only_when_its_names_change(tmp_path: Path) -> None:
+    with_test_primitive = Registry([*registry().specs.values(), _needs_package_b])
+    patch = step_patch("package.json", "test-needs-package-b", patch_id="lists-packages", looking_for="packages/b",
+                       registry=with_test_primitive)
     h = History(tmp_path / "repo")
     (h.path / "packages" / "a").mkdir(parents=True)
     (h.path / "package.json").write_text("{}\n")
@@ -251,7 +255,7 @@ def test_a_listed_directory_reruns_a_fix_only_when_its_names_change(
     (h.path / "packages" / "b" / "y.ts").write_text("3\n")
     added = h.commit("packages/b appears")
     repo = open_repo(h.path)
-    result = walk(repo, [patch], first_parent_range(repo, added, since=base))
+    result = walk(repo, [patch], first_parent_range(repo, added, since=base), with_test_primitive)
     [fix] = result.fixes
     assert result.runs == 2
     assert [(t.commit.sha, t.before, t.after, t.files) for t in fix.transitions] == [

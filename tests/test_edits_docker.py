@@ -3,17 +3,21 @@ the unchanged case, and the shapes that must be drift or refused."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from fluxer_patcher import dockerfile, queries
-from fluxer_patcher.catalogue import Expect, Patch, Step, load
-from fluxer_patcher.document import Document
-from fluxer_patcher.engine import Engine
-from fluxer_patcher.source import MemoryTree, WorkTree
-from fluxer_patcher.source_git import GitRevision, open_repo
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.catalogue.manifest import CatalogueError, Patch
+from fluxer_patcher.formats.docker import dockerfile
+from fluxer_patcher.git.repo import open_repo
+from fluxer_patcher.source import WorkTree
+from fluxer_patcher.source.revision import GitRevision
+from fluxer_patcher.syntax import queries
+from fluxer_patcher.syntax.document import Document
+from tests.gitrepos import make_repo
+from tests.primitive_case import PrimitiveRunner
+from tests.primitive_case import engine as Engine
 
 FILE = "fluxer_server/Dockerfile"
 FIXTURES = Path(__file__).resolve().parent.parent / "upstream-fixtures"
@@ -42,22 +46,17 @@ def by_id(patch_id: str) -> Patch:
     return next(p for p in CATALOGUE.patches if p.id == patch_id)
 
 
+class DockerRunner(PrimitiveRunner):
+    """The fifth argument is the rest of the tree."""
+
+    def __call__(self, source, query, edit, params, tree=None):  # type: ignore[no-untyped-def,override]
+        return super().__call__(source, query, edit, params, tree=tree)
+
+
 @pytest.fixture
-def run(tmp_path: Path):
+def run(tmp_path: Path) -> PrimitiveRunner:
     """Run one primitive over ``source`` with a query written on the fly (None: no query)."""
-
-    def go(source: str | bytes, query: str | None, edit: str, params: dict, tree: dict | None = None):
-        qpath = None
-        if query is not None:
-            qpath = tmp_path / f"q{abs(hash(query))}.scm"
-            qpath.write_text(query)
-        step = Step(FILE, "dockerfile", edit, qpath, "the test target", Expect(1), {}, None, params)
-        patch = Patch("t", (0,), "t", "t", "t", "t", "t", qpath or tmp_path, (step,))
-        result = Engine(MemoryTree({FILE: source, **(tree or {})})).run_patch(patch)
-        text = result.changes[0].after.decode() if result.changes else source
-        return result.outcome, text, result.reason
-
-    return go
+    return DockerRunner(tmp_path, FILE, "dockerfile")
 
 
 # -- the model -----------------------------------------------------------------------------
@@ -189,8 +188,8 @@ def test_insert_reports_duplicates_and_refuses_bad_snippets(run) -> None:
     assert outcome == "already-applied" and "there 2 times" in reason
     outcome, _, reason = run(source, FROM_APP, "insert-instructions", {"instructions": "# why\nENV Y=1"})
     assert outcome == "error" and "carry no comments" in reason
-    outcome, _, reason = run(source, FROM_APP, "insert-instructions", {"instructions": "ENV Y=1", "position": "under"})
-    assert outcome == "error" and "position" in reason
+    with pytest.raises(CatalogueError, match="`position` must be one of 'before', 'after', not 'under'"):
+        run(source, FROM_APP, "insert-instructions", {"instructions": "ENV Y=1", "position": "under"})
 
 
 def test_set_exec_form_at_end_of_file_without_newline(run) -> None:
@@ -268,8 +267,8 @@ def test_context_check_reads_the_exec_form(run) -> None:
 def test_context_check_on_the_ignored_fixture() -> None:
     result = Engine(WorkTree(FIXTURES / "docker-context-ignored")).run_patch(by_id("docker-build-context"))
     assert result.outcome == "drifted"
-    assert "config/config.production.template.json is excluded by .dockerignore:5 `config`" in result.reason
-    assert "fluxer_media_proxy/data/model.onnx is excluded by .dockerignore:3 `**/*.onnx`" in result.reason
+    assert "config/config.production.template.json is excluded by .dockerignore:5 `config`" in result.reason.text
+    assert "fluxer_media_proxy/data/model.onnx is excluded by .dockerignore:3 `**/*.onnx`" in result.reason.text
 
 
 def test_context_check_sees_the_result_of_the_fixes_before_it() -> None:
@@ -277,7 +276,7 @@ def test_context_check_sees_the_result_of_the_fixes_before_it() -> None:
     package-list fix in the same run, it passes."""
     tree = WorkTree(FIXTURES / "refactor-2026-02")
     alone = Engine(tree).run_patch(by_id("docker-build-context"))
-    assert alone.outcome == "drifted" and "COPY packages/app/package.json: no such file" in alone.reason
+    assert alone.outcome == "drifted" and "COPY packages/app/package.json: no such file" in alone.reason.text
     results = Engine(tree).run([by_id("deps-package-list"), by_id("docker-build-context")])
     assert [r.outcome for r in results] == ["changed", "already-applied"]
 
@@ -285,24 +284,14 @@ def test_context_check_sees_the_result_of_the_fixes_before_it() -> None:
 # -- a git revision as the source ----------------------------------------------------------
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"})
-
-
 def test_package_list_and_context_check_read_a_git_revision(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
     import shutil
 
-    shutil.copytree(FIXTURES / "refactor-2026-02", repo)
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "fixture")
+    repo = make_repo(tmp_path / "repo")
     shutil.rmtree(repo / "packages" / "kv_client")  # the working tree differs; the revision does not
     patches = [by_id("deps-package-list"), by_id("docker-build-context")]
     from_git = Engine(GitRevision(open_repo(repo), "HEAD")).run(patches)
     from_disk = Engine(WorkTree(FIXTURES / "refactor-2026-02")).run(patches)
     assert [r.outcome for r in from_git] == ["changed", "already-applied"]
     assert from_git[0].changes == from_disk[0].changes
-    assert "added cache, kv_client" in from_git[0].reason
+    assert "added cache, kv_client" in from_git[0].reason.text

@@ -6,29 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher.catalogue import Expect, Patch, Step
-from fluxer_patcher.edits import REGISTRY, Apply, Edit, EditContext, Outcome, load_all
-from fluxer_patcher.engine import Engine
-from fluxer_patcher.source import MemoryTree
+from fluxer_patcher.app.catalogue import registry
+from fluxer_patcher.engine.primitives import Answer, Apply, Edit, EditContext, Registry, Spec
+from tests.primitive_case import PrimitiveRunner
 
 FILE = "src/a.tsx"
 
 
 @pytest.fixture
-def run(tmp_path: Path):
+def run(tmp_path: Path) -> PrimitiveRunner:
     """Run one primitive over ``source`` with a query written on the fly."""
-
-    def go(source: str, query: str, edit: str, params: dict, expect: str = "1", language: str = "tsx"):
-        qpath = tmp_path / f"q{abs(hash(query))}.scm"
-        qpath.write_text(query)
-        count, plus = (int(expect.rstrip("+")), expect.endswith("+"))
-        step = Step(FILE, language, edit, qpath, "the test target", Expect(count, plus), {}, None, params)
-        patch = Patch("t", (0,), "t", "t", "t", "t", "t", qpath, (step,))
-        result = Engine(MemoryTree({FILE: source})).run_patch(patch)
-        text = result.changes[0].after.decode() if result.changes else source
-        return result.outcome, text, result.reason
-
-    return go
+    return PrimitiveRunner(tmp_path, FILE, "tsx")
 
 
 ARRAY = "((pair key: (property_identifier) @_k (#eq? @_k \"src\") value: (array) @target))"
@@ -172,14 +160,13 @@ def test_match_counts_are_explicit(run) -> None:
     assert outcome == "drifted" and "not found: the test target" in reason
 
 
-def test_an_edit_that_breaks_the_syntax_is_refused(run, monkeypatch: pytest.MonkeyPatch) -> None:
-    load_all()
-
-    def vandal(ctx: EditContext) -> Outcome:
+def test_an_edit_that_breaks_the_syntax_is_refused(tmp_path: Path) -> None:
+    def vandal(ctx: EditContext) -> Answer:
         return Apply((Edit(ctx.target.start_byte, ctx.target.start_byte, b"{{{"),))
 
-    spec = REGISTRY["add-array-element"]
-    monkeypatch.setitem(REGISTRY, "add-array-element", type(spec)(spec.name, vandal, spec.required))
+    spec = registry()["add-array-element"]
+    specs = [Spec(s.name, vandal, s.params, s.languages) if s is spec else s for s in registry().specs.values()]
+    run = PrimitiveRunner(tmp_path, FILE, "tsx", Registry(specs, registry().resolvers.values()))
     outcome, text, reason = run("x = {src: ['a']};", ARRAY, "add-array-element", {"element": "'b'"})
     assert outcome == "error" and "would leave syntax errors" in reason
     assert text == "x = {src: ['a']};"

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from fluxer_patcher.catalogue import Expect, Patch, Step, load
-from fluxer_patcher.datatree import DataView
-from fluxer_patcher.document import Document
-from fluxer_patcher.engine import Engine
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.formats.data.datatree import DataView
 from fluxer_patcher.source import MemoryTree
+from fluxer_patcher.syntax.document import Document
+from tests.primitive_case import PrimitiveRunner
+from tests.primitive_case import engine as Engine
 
 CATALOGUE = load()
 JSON_OBJECT = '((pair key: (string (string_content) @_k) value: (object) @target) (#eq? @_k "target"))'
@@ -22,22 +23,18 @@ YAML_SERVICE = (
 )
 
 
+class DataRunner(PrimitiveRunner):
+    """The file is ``c.json`` or ``c.yaml`` by the language."""
+
+    def __call__(self, source, query, edit, params, language="yaml", tree=None):  # type: ignore[no-untyped-def,override]
+        file = "c.json" if language == "json" else "c.yaml"
+        return super().__call__(source, query, edit, params, language=language, tree=tree, file=file)
+
+
 @pytest.fixture
-def run(tmp_path: Path):
+def run(tmp_path: Path) -> PrimitiveRunner:
     """Run one primitive over ``source`` with a query written on the fly."""
-
-    def go(source: str, query: str, edit: str, params: dict[str, Any], language: str = "yaml",
-           tree: dict[str, str] | None = None):
-        path = "c.json" if language == "json" else "c.yaml"
-        qpath = tmp_path / f"q{abs(hash(query))}.scm"
-        qpath.write_text(query)
-        step = Step(path, language, edit, qpath, "the test target", Expect(1), {}, None, params)
-        patch = Patch("t", (0,), "t", "t", "t", "t", "t", qpath, (step,))
-        result = Engine(MemoryTree({path: source, **(tree or {})})).run_patch(patch)
-        text = result.changes[0].after.decode() if result.changes else source
-        return result.outcome, text, result.reason
-
-    return go
+    return DataRunner(tmp_path, "c.yaml", "yaml")
 
 
 # -- set-member on JSON -------------------------------------------------------------------
@@ -297,8 +294,8 @@ def test_compose_fixes_touch_only_their_lines(newline: str) -> None:
     before = RICH_COMPOSE.replace("\n", newline)
     engine = Engine(MemoryTree({"compose.yaml": before}))
     results = engine.run([_fix("compose-nats-services"), _fix("compose-build-server")])
-    assert [r.outcome for r in results] == ["changed", "changed"], [r.reason for r in results]
-    after = engine.workspace.read("compose.yaml").decode()
+    assert [r.outcome for r in results] == ["changed", "changed"], [r.reason.text for r in results]
+    after = engine.overlay.read("compose.yaml").decode()
     removed, added = _line_changes(before, after)
     # the only line that changes is the image default; every other line stays byte for byte
     assert removed == ['    image: "${FLUXER_SERVER_IMAGE:-ghcr.io/fluxerapp/fluxer-server:stable}"']
@@ -336,8 +333,8 @@ def test_config_fixes_keep_tabs_and_key_order() -> None:
     ids = ["config-static-dir", "compose-nats-services", "config-nats-urls", "config-sqlite-path-absolute"]
     engine = Engine(MemoryTree(files))
     results = engine.run([_fix(i) for i in ids])
-    assert all(r.outcome == "changed" for r in results), [r.reason for r in results]
-    after = engine.workspace.read("config/config.production.template.json").decode()
+    assert all(r.outcome == "changed" for r in results), [r.reason.text for r in results]
+    after = engine.overlay.read("config/config.production.template.json").decode()
     removed, added = _line_changes(before, after)
     assert removed == [
         '\t\t"sqlite_path": "./data/fluxer.db"',
@@ -386,6 +383,6 @@ def test_a_fix_reading_compose_is_stable_when_a_later_fix_changes_compose() -> N
     }
     engine = Engine(MemoryTree(files))
     first = engine.run([_fix("livekit-webhook-api-key"), _fix("compose-build-server")])
-    assert [r.outcome for r in first] == ["changed", "changed"], [r.reason for r in first]
-    again = Engine(engine.workspace).run([_fix("livekit-webhook-api-key"), _fix("compose-build-server")])
+    assert [r.outcome for r in first] == ["changed", "changed"], [r.reason.text for r in first]
+    again = Engine(engine.overlay).run([_fix("livekit-webhook-api-key"), _fix("compose-build-server")])
     assert [r.outcome for r in again] == ["already-applied", "already-applied"]

@@ -11,13 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher import commits, export, series
-from fluxer_patcher.catalogue import load
-from fluxer_patcher.gitwrite import Plumbing
-from fluxer_patcher.source_git import GitRevision, open_repo
+from fluxer_patcher.app import series
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.app.catalogue import registry
+from fluxer_patcher.git.plumbing import Plumbing
+from fluxer_patcher.git.repo import open_repo
+from fluxer_patcher.output import messages as commits
+from fluxer_patcher.output import patchfiles as export
+from fluxer_patcher.profile import FLUXER
+from fluxer_patcher.source.revision import GitRevision
+from tests.clirun import run_cli
 from tests.conftest import editing_ids
-from tests.gitrepo import git, make_repo, run_cli
-from tests.gitrepo import hermetic_git as hermetic_git
+from tests.gitrepos import git, make_repo
+from tests.gitrepos import hermetic_git as hermetic_git
 
 pytestmark = pytest.mark.usefixtures("hermetic_git")
 CATALOGUE = load()
@@ -92,7 +98,7 @@ def test_outdir_must_be_empty_unless_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _export(repo, out, "quilt")[0] == 0
     (out / "local-notes.txt").write_text("keep me\n")
-    (out / f"0001-{EDITING[0]}.patch").write_text("stale " + commits.PATCH_TRAILER + ": x\n")
+    (out / f"0001-{EDITING[0]}.patch").write_text("stale " + FLUXER.patch_trailer + ": x\n")
     code, _, err = _export(repo, out, "quilt")
     assert code == 2 and "not empty" in err
     code, _, err = _export(repo, out, "git", "--force")
@@ -127,7 +133,7 @@ def test_a_new_outdir_gets_the_mode_mkdir_would_give(tmp_path: Path, umask: int)
 
 
 def _series(repo: Path) -> series.Series:
-    return series.compute(GitRevision(open_repo(repo), "main"), CATALOGUE.patches)
+    return series.compute(GitRevision(open_repo(repo), "main"), CATALOGUE.patches, registry())
 
 
 def test_a_patch_that_does_not_apply_is_never_written(tmp_path: Path) -> None:

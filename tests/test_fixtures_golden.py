@@ -22,11 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher.catalogue import load
-from fluxer_patcher.diffs import unified_all
-from fluxer_patcher.engine import Engine
-from fluxer_patcher.source import WorkTree
-from fluxer_patcher.workspace import Workspace
+from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.output.diffs import unified_all
+from fluxer_patcher.source import Overlay, WorkTree
+from tests.primitive_case import engine as Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "upstream-fixtures"
@@ -55,7 +54,7 @@ def _check(golden: Path, actual: str) -> None:
 @pytest.mark.parametrize("tree", [t for t in TREES if _relevant(t)])
 def test_statuses(tree: str) -> None:
     results = Engine(WorkTree(FIXTURES / tree)).run(CATALOGUE.patches)
-    statuses = {r.patch.id: {"status": r.status(written=False), "reason": r.reason} for r in results}
+    statuses = {r.patch.id: {"status": r.status(written=False), "reason": r.reason.text} for r in results}
     _check(GOLDEN / tree / "statuses.json", json.dumps(statuses, indent=2, sort_keys=True) + "\n")
 
 
@@ -69,10 +68,10 @@ def test_fix_alone(tree: str, patch_id: str) -> None:
     result = Engine(WorkTree(FIXTURES / tree)).run_patch(patch)
     _check(GOLDEN / tree / f"{patch_id}.diff", unified_all(result.changes))
     if result.changes:
-        patched = Workspace(WorkTree(FIXTURES / tree))
+        patched = Overlay(WorkTree(FIXTURES / tree))
         for change in result.changes:
             patched.stage(change.path, change.after)
         again = Engine(patched).run_patch(patch)
-        assert again.outcome == "already-applied", again.reason
+        assert again.outcome == "already-applied", again.reason.text
         assert again.changes == []
 

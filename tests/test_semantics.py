@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 
-from fluxer_patcher.catalogue import load
-from fluxer_patcher.engine import Engine
+from fluxer_patcher.app.catalogue import load_catalogue as load
 from fluxer_patcher.source import WorkTree
 from tests.conftest import FIXTURES
+from tests.primitive_case import engine as Engine
 
 NODE = shutil.which("node")
 

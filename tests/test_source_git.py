@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from fluxer_patcher.git.objects import ObjectCache
+from fluxer_patcher.git.repo import RevisionError, open_repo
 from fluxer_patcher.source import FileMissing, OutsideTree, SourceError
-from fluxer_patcher.source_git import GitRevision, ObjectCache, RevisionError, open_repo, repo_label
-from tests.git_history import History
+from fluxer_patcher.source.revision import GitRevision
+from tests.gitrepos import History
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,7 @@ def test_reads_files_through_symlinks_that_stay_inside(history: History) -> None
     assert rev.read("app/src/main.ts") == b"export const a = 1;\n"
     assert rev.read("app/link.ts") == rev.read("app/src/main.ts")
     assert rev.read("code/main.ts") == rev.read("app/src/main.ts")
-    assert rev.version("code/main.ts") == rev.version("app/src/main.ts")
+    assert rev.identity("code/main.ts") == rev.identity("app/src/main.ts")
     with pytest.raises(OutsideTree):
         rev.read("app/escape")
     with pytest.raises(FileMissing):
@@ -56,10 +58,10 @@ def test_listing_modes_and_identities(history: History) -> None:
     assert new.mode("app/src/main.ts") == 0o644
     assert new.mode("app/src") is None
     assert new.is_file("app/link.ts") and not new.is_file("app/src")
-    assert old.object_id("app/run.sh") == new.object_id("app/run.sh")
-    assert old.object_id("app/src/main.ts") != new.object_id("app/src/main.ts")
-    assert old.object_id("app") != new.object_id("app")  # a directory's id changes with its files
-    assert old.object_id("docs.md") is None
+    assert old.identity("app/run.sh") == new.identity("app/run.sh")
+    assert old.identity("app/src/main.ts") != new.identity("app/src/main.ts")
+    assert old.identity("app") != new.identity("app")  # a directory's id changes with its files
+    assert old.identity("docs.md") is None
 
 
 def test_revisions_name_commits_by_any_spelling(history: History) -> None:
@@ -103,13 +105,13 @@ def test_open_repo_explains_what_is_wrong(tmp_path: Path) -> None:
 
 def test_a_repository_is_named_by_its_work_tree_or_else_its_git_dir(history: History, tmp_path: Path) -> None:
     repo = open_repo(history.path)
-    assert repo_label(repo) == str(history.path)
+    assert repo.label == str(history.path)
     mirror = tmp_path / "mirror.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(history.path), str(mirror)], check=True)
-    assert repo_label(open_repo(mirror)) == str(mirror)
+    assert open_repo(mirror).label == str(mirror)
     (mirror / "config").unlink()  # a mirror without config: GitPython takes the parent for a work tree
     bare = open_repo(mirror)
-    assert repo_label(bare) == str(mirror)
+    assert bare.label == str(mirror)
     assert GitRevision(bare, "HEAD").label == f"{mirror}@{history.git('rev-parse', 'HEAD')[:12]}"
     with pytest.raises(RevisionError, match=f"nope: unknown revision in {mirror}$"):
         GitRevision(bare, "nope")

@@ -1,9 +1,11 @@
-"""The ``fluxer-patch`` command line: parse arguments, call the library, render reports.
+"""The ``fluxer-patch`` command line: parse arguments, call ``app``, render with ``report``.
 
-``app`` holds the group and its one-line error handling; each ``*_command(s)`` module
-registers its commands; heavy imports happen inside the commands."""
+:mod:`.main` holds the group and its one-line error handling; each ``*_command(s)`` module
+registers its commands; everything past argument parsing is imported inside the commands.
+May import: every layer.
+"""
 
 from fluxer_patcher.cli import doctor_command, revision_commands, tree_commands
-from fluxer_patcher.cli.app import cli, main
+from fluxer_patcher.cli.main import cli, main
 
 __all__ = ["cli", "doctor_command", "main", "revision_commands", "tree_commands"]

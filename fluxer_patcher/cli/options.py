@@ -60,3 +60,10 @@ def fetch_option(func: F) -> F:
     return click.option(
         "--fetch", "remote", default=None, metavar="REMOTE", help="Run `git fetch REMOTE` first (a remote or a URL).",
     )(func)
+
+
+def selection(only: tuple[str, ...], skip: tuple[str, ...], catalogue: Path | None) -> Any:
+    """The fixes a command runs (``app.run.Selection``)."""
+    from fluxer_patcher.app.run import Selection
+
+    return Selection(only, skip, catalogue)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from fluxer_patcher.cli.app import InputProblem, cli
-from fluxer_patcher.cli.inputs import commit_identity, open_git_repo, revision_series, select
+from fluxer_patcher.cli.main import cli
 from fluxer_patcher.cli.options import (
     catalogue_option,
     fetch_option,
@@ -15,6 +14,7 @@ from fluxer_patcher.cli.options import (
     identity_options,
     repo_option,
     report_format_option,
+    selection,
     selection_options,
 )
 
@@ -43,16 +43,13 @@ def drift(
 
     Fixes run again only at commits that change what they read; results are cached by git
     object id. Exit 1 when a fix is drifted at REV."""
-    from fluxer_patcher.drift import walk
-    from fluxer_patcher.drift_report import emit
-    from fluxer_patcher.history import first_parent_range
+    from fluxer_patcher.app.history import drift as walk_drift
+    from fluxer_patcher.report import emit_drift
 
     if (since is None) == (last is None):
         raise click.UsageError("give one of --since REV or --last N")
-    _cat, patches = select(catalogue, only, skip)
-    git_repo = open_git_repo(repo, remote)
-    result = walk(git_repo, patches, first_parent_range(git_repo, rev, since=since, last=last))
-    emit(result, fmt)
+    result = walk_drift(repo, rev, since, last, remote, selection(only, skip, catalogue))
+    emit_drift(result, fmt)
     return result.exit_code()
 
 
@@ -86,29 +83,12 @@ def branch_(
 
     Built from git objects: the working tree, the index and HEAD are never touched.  The same
     REV and fixes give the same commit ids; a rerun with nothing new updates nothing."""
-    from fluxer_patcher import fork
-    from fluxer_patcher.gitwrite import GitError, Plumbing
-    from fluxer_patcher.report import Report, emit
+    from fluxer_patcher.app.fork import BranchRequest, build_branch
+    from fluxer_patcher.report import emit_run
 
-    series = revision_series(repo, onto, only, skip, catalogue)
-    report = Report(series.revision.label, list(series.results), written=True)
-    if series.errors:
-        report.written = False
-        report.notes.append(f"branch {name} not built: a fix ended in error")
-        emit(report, fmt)
-        return report.exit_code()
-    git = Plumbing(series.revision.repo.git_dir)
-    try:
-        identity = commit_identity(git.commit_date(series.upstream), author, committer)
-        outcome = fork.build_branch(
-            git, series, onto, name, identity, force=force, move=not (strict and series.drifted), remote=remote
-        )
-    except (fork.BranchRefused, GitError) as exc:
-        raise InputProblem(str(exc)) from None
-    report.written = outcome.updated or outcome.old == outcome.tip
-    report.notes.extend(outcome.lines())
-    report.extra["branch"] = outcome.to_dict()
-    emit(report, fmt)
+    request = BranchRequest(onto, name, remote, strict, force, author, committer)
+    report = build_branch(repo, request, selection(only, skip, catalogue))
+    emit_run(report, fmt)
     return report.exit_code()
 
 
@@ -142,30 +122,10 @@ def export_(
     """Write the fixes that apply on REV as numbered patch files in OUTDIR.
 
     Every patch is parsed back and applied on REV before anything is written."""
-    from fluxer_patcher import export
-    from fluxer_patcher.gitwrite import GitError, Plumbing
-    from fluxer_patcher.report import Report, emit
+    from fluxer_patcher.app.export import ExportRequest, export
+    from fluxer_patcher.report import emit_run
 
-    series = revision_series(repo, rev, only, skip, catalogue)
-    report = Report(series.revision.label, list(series.results), written=False)
-    if series.errors or (strict and series.drifted):
-        why = "a fix ended in error" if series.errors else "--strict and a fix drifted"
-        report.notes.append(f"nothing exported: {why}")
-        emit(report, fmt)
-        return report.exit_code()
-    git = Plumbing(series.revision.repo.git_dir)
-    try:
-        identity = commit_identity(git.commit_date(series.upstream), author, committer)
-        files = export.export(series, git, identity, patch_format, outdir, force)
-    except (export.ExportError, GitError) as exc:
-        raise InputProblem(str(exc)) from None
-    report.written = True
-    patches = [f for f in files if f.step is not None]
-    report.notes.append(
-        f"exported {len(patches)} patch{'es' if len(patches) != 1 else ''} ({patch_format}) on "
-        f"{series.upstream[:12]} to {outdir}; each parsed back and applied on {rev} before writing"
-    )
-    report.notes.extend(f"  {f.name}" for f in files)
-    report.extra["export"] = {"format": patch_format, "outdir": str(outdir), "files": [f.name for f in files]}
-    emit(report, fmt)
+    request = ExportRequest(rev, outdir, patch_format, strict, force, author, committer)
+    report = export(repo, request, selection(only, skip, catalogue))
+    emit_run(report, fmt)
     return report.exit_code()

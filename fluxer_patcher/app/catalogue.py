@@ -1,0 +1,47 @@
+"""The bundled catalogue, the default registry, and selecting fixes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from fluxer_patcher.catalogue import loader
+from fluxer_patcher.catalogue.manifest import Catalogue, Patch
+from fluxer_patcher.engine.primitives import Registry
+from fluxer_patcher.errors import BadInput
+from fluxer_patcher.formats import builtin
+from fluxer_patcher.profile import FLUXER, Profile
+
+
+def registry() -> Registry:
+    return builtin.registry()
+
+
+def bundled_root() -> Path:
+    """Where the bundled ``patches/`` and ``queries/`` live: the installed package's copy, or
+    the source checkout this module runs from."""
+    here = Path(__file__).resolve().parent.parent
+    installed = here / "_catalogue"
+    if (installed / "patches").is_dir():
+        return installed
+    return here.parent
+
+
+def default_root(profile: Profile = FLUXER) -> Path:
+    """The catalogue to use: ``$FLUXER_PATCH_CATALOGUE``, else the bundled one."""
+    env = os.environ.get(profile.catalogue_env)
+    return Path(env) if env else bundled_root()
+
+
+def load_catalogue(root: Path | None = None, profile: Profile = FLUXER) -> Catalogue:
+    """The catalogue at ``root`` (default: :func:`default_root`), validated against the default registry."""
+    return loader.load(root or default_root(profile), registry(), profile.default_bug)
+
+
+def select(catalogue: Catalogue, only: Iterable[str] = (), skip: Iterable[str] = ()) -> list[Patch]:
+    only, skip = tuple(only), tuple(skip)
+    both = sorted(set(only) & set(skip))
+    if both:
+        raise BadInput(f"--only {both[0]} and --skip {both[0]}: a fix cannot be both run and left out")
+    return catalogue.select(only, skip)

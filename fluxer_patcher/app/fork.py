@@ -1,0 +1,42 @@
+"""``branch``: the patched fork branch, REV plus one commit per fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fluxer_patcher.app.run import Selection, commit_identity
+from fluxer_patcher.app.series import revision_series
+from fluxer_patcher.git.plumbing import Plumbing
+from fluxer_patcher.output import branch
+from fluxer_patcher.report.run import RunReport
+
+
+@dataclass(frozen=True)
+class BranchRequest:
+    onto: str
+    name: str
+    remote: str | None = None
+    strict: bool = False
+    force: bool = False
+    author: str | None = None
+    committer: str | None = None
+
+
+def build_branch(repo: Path | None, request: BranchRequest, selection: Selection) -> RunReport:
+    series = revision_series(repo, request.onto, selection)
+    report = RunReport(series.revision.label, list(series.results), written=True)
+    if series.errors:
+        report.written = False
+        report.notes.append(f"branch {request.name} not built: a fix ended in error")
+        return report
+    git = Plumbing(series.revision.repo.git_dir)
+    identity = commit_identity(git.commit_date(series.upstream), request.author, request.committer)
+    outcome = branch.build_branch(
+        git, series, request.onto, request.name, identity,
+        force=request.force, move=not (request.strict and series.drifted), remote=request.remote,
+    )
+    report.written = outcome.updated or outcome.old == outcome.tip
+    report.notes.extend(outcome.lines())
+    report.extra["branch"] = outcome.to_dict()
+    return report

@@ -1,0 +1,156 @@
+"""``check`` and ``apply``: run the selected fixes on a checkout (or a revision), then write or not."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fluxer_patcher.app import catalogue as bundled
+from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree
+from fluxer_patcher.catalogue.manifest import Patch, files_of
+from fluxer_patcher.drift.walk import check_revision
+from fluxer_patcher.engine.run import Engine
+from fluxer_patcher.errors import BadInput
+from fluxer_patcher.git import worktree
+from fluxer_patcher.git.plumbing import GitError, Identity
+from fluxer_patcher.model import FileChange, Outcome, PatchResult
+from fluxer_patcher.output import inplace, messages
+from fluxer_patcher.output.commits import BuiltCommit
+from fluxer_patcher.output.diffs import unified_all
+from fluxer_patcher.output.writer import write_changes
+from fluxer_patcher.report.nextsteps import valid_domain
+from fluxer_patcher.report.run import RunReport
+from fluxer_patcher.source.worktree import WorkTree
+
+
+@dataclass(frozen=True)
+class Selection:
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    catalogue: Path | None = None
+
+
+@dataclass
+class TreeRun:
+    tree: WorkTree
+    patches: list[Patch]
+    results: list[PatchResult]
+    changes: list[FileChange]  # every file change, against the disk
+
+
+def run_tree(path: Path, selection: Selection) -> TreeRun:
+    """Select fixes, check that PATH is a Fluxer tree and run the engine in memory."""
+    tree = open_tree(path)
+    catalogue = bundled.load_catalogue(selection.catalogue)
+    patches = bundled.select(catalogue, selection.only, selection.skip)
+    require_fluxer_tree(tree, catalogue, str(path))
+    engine = Engine(tree, bundled.registry())
+    results = engine.run(patches)
+    return TreeRun(tree, patches, results, engine.overlay.changes())
+
+
+def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
+    return worktree.local_changes(path, files_of(patches))
+
+
+def check_tree(path: Path, selection: Selection) -> RunReport:
+    run = run_tree(path, selection)
+    return RunReport(str(path), run.results, written=False, local_changes=local_changes(path, run.patches))
+
+
+def check_rev(repo_path: Path | None, rev: str, remote: str | None, selection: Selection) -> RunReport:
+    """``check`` on a git revision: objects only, no checkout."""
+    catalogue = bundled.load_catalogue(selection.catalogue)
+    patches = bundled.select(catalogue, selection.only, selection.skip)
+    revision = open_revision(open_git_repo(repo_path, remote), rev, catalogue)
+    return RunReport(revision.label, check_revision(patches, revision, bundled.registry()), written=False)
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    dry_run: bool = False
+    commit: bool = False
+    base_domain: str | None = None
+    author: str | None = None
+    committer: str | None = None
+    include_diff: bool = False  # the JSON report of a dry run carries each fix's diff
+
+
+@dataclass
+class ApplyOutcome:
+    report: RunReport
+    diff: str = ""  # the whole dry-run diff
+    commits: list[BuiltCommit] = field(default_factory=list)
+
+
+def apply(path: Path, selection: Selection, options: ApplyOptions) -> ApplyOutcome:
+    """Compute every fix; write all or nothing (and commit, with ``options.commit``)."""
+    values = {}
+    if options.base_domain is not None:
+        if not valid_domain(options.base_domain):
+            raise BadInput(f"--base-domain {options.base_domain!r}: expected a host name such as chat.example.org")
+        values["base_domain"] = options.base_domain
+    checkout = _open_checkout(path) if options.commit else None
+    run = run_tree(path, selection)
+    local = local_changes(path, run.patches)
+    report = RunReport(
+        str(path), run.results, written=False, local_changes=local, include_diff=options.include_diff, values=values
+    )
+    if options.dry_run:
+        return ApplyOutcome(report, unified_all(run.changes))
+    if any(r.outcome is Outcome.ERROR for r in run.results):
+        report.aborted = bool(run.changes)
+        return ApplyOutcome(report)
+    built: list[BuiltCommit] = []
+    if run.changes:
+        if checkout is not None:
+            built = _commit_objects(checkout, run.tree, run.results, local, options)
+        write_changes(run.tree, run.changes)
+        if checkout is not None:
+            _advance(checkout, run.tree, built, run.changes)
+            report.notes.extend(_commit_lines(checkout, built))
+            report.extra["commits"] = [{"id": c.patch_id, "sha": c.sha} for c in built]
+    report.written = True
+    return ApplyOutcome(report, commits=built)
+
+
+def _open_checkout(path: Path) -> worktree.Checkout:
+    open_tree(path)
+    return worktree.open_checkout(path)
+
+
+def _commit_objects(checkout: worktree.Checkout, tree: WorkTree, results: list[PatchResult], local: list[str],
+                    options: ApplyOptions) -> list[BuiltCommit]:
+    """The fix commits as objects (HEAD not moved), refusing targets with local changes."""
+    changed = {c.path for r in results for c in r.changes}
+    dirty = [p for p in local if p in changed]
+    if dirty:
+        raise BadInput(
+            f"{', '.join(dirty)}: local changes; --commit would mix them into the fix commits "
+            "(commit or stash them first, or run without --commit); nothing written"
+        )
+    try:
+        identity = commit_identity(checkout.git.commit_date(checkout.head), options.author, options.committer)
+        return inplace.build_commits(checkout, tree, results, identity)
+    except GitError as exc:
+        raise GitError(f"{exc}; nothing written") from None
+
+
+def _advance(checkout: worktree.Checkout, tree: WorkTree, built: list[BuiltCommit], changes: list[FileChange]) -> None:
+    paths = list(inplace.repo_paths(tree, checkout, [c.path for c in changes]).values())
+    inplace.advance(checkout, built, paths)
+
+
+def _commit_lines(checkout: worktree.Checkout, built: list[BuiltCommit]) -> list[str]:
+    where = checkout.branch.removeprefix("refs/heads/") if checkout.branch else "detached HEAD"
+    lines = [f"committed {len(built)} fix{'es' if len(built) != 1 else ''} on {where}:"]
+    return lines + [f"  {c.sha[:12]}  {c.subject}" for c in built]
+
+
+def commit_identity(date: str, author: str | None, committer: str | None) -> Identity:
+    """The commit identity dated ``date`` (an upstream commit's date, for reproducible ids)."""
+    try:
+        return messages.identity(date, author, committer)
+    except ValueError as exc:
+        raise BadInput(f"--author/--committer: {exc}") from None

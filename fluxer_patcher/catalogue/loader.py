@@ -1,0 +1,254 @@
+"""Reading a catalogue: one TOML manifest per fix in ``patches/``, queries in ``queries/``.
+
+A manifest tells a fix's whole story (README, "Adding a fix"); this module reads it into
+the :mod:`.manifest` model and validates it against the registry of primitives it is
+given (their typed parameters, their languages), so that a malformed manifest is one line
+naming the file before anything runs.  Fixes run in the order their ``after`` lists
+require (each after the fixes it names), file-name order among fixes that are free.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from fluxer_patcher.catalogue import params as typed
+from fluxer_patcher.catalogue.manifest import Catalogue, CatalogueError, Example, Expect, Patch, Step
+from fluxer_patcher.syntax.grammars import GRAMMARS
+
+EXAMPLE_STATUSES = ("applied", "already-applied", "drifted", "error")
+NEXT_STEP_VALUES = ("base_domain",)
+_EXPECT = re.compile(r"^(\d+)(\+?)$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FIELD = re.compile(r"\{(\w+)\}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MANIFEST_KEYS = frozenset(
+    {"id", "gotchas", "title", "symptom", "fix", "guide", "bug", "steps", "examples", "next_steps", "after"}
+)
+STEP_KEYS = frozenset({"file", "language", "query", "looking_for", "expect", "where", "present", "edit", "params"})
+
+
+class PrimitiveInfo(Protocol):
+    """What the loader needs to know of a primitive (``engine.primitives.Spec`` has it)."""
+
+    @property
+    def params(self) -> Mapping[str, typed.Param]: ...
+
+    @property
+    def languages(self) -> frozenset[str] | None: ...
+
+    @property
+    def verifies_only(self) -> bool: ...
+
+
+class PrimitiveTable(Protocol):
+    """The registry the loader validates against (``engine.primitives.Registry``)."""
+
+    def get(self, name: str) -> Any: ...
+
+    def names(self) -> list[str]: ...
+
+    def declared(self, spec: Any, params: Mapping[str, Any]) -> dict[str, typed.Param]: ...
+
+
+def _str(table: Mapping[str, Any], key: str, where: str, default: str | None = None, one_line: bool = False) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or (default is None and not value.strip()):
+        raise CatalogueError(f"{where}: `{key}` must be a non-empty string")
+    if one_line and _CONTROL.search(value):
+        raise CatalogueError(f"{where}: `{key}` must be one line of text (no line breaks or control characters)")
+    return value
+
+
+def _expect(value: object, where: str) -> Expect:
+    m = _EXPECT.match(str(value))
+    if m is None or isinstance(value, bool):
+        raise CatalogueError(f"{where}: `expect` must be a count like 1 or \"1+\", not {value!r}")
+    return Expect(int(m.group(1)), bool(m.group(2)))
+
+
+def _query_path(root: Path, rel: object, where: str) -> Path:
+    """``queries/<rel>``, which must be a file inside the catalogue's ``queries/``."""
+    if not isinstance(rel, str) or not rel:
+        raise CatalogueError(f"{where}: query paths are strings relative to queries/")
+    base = (root / "queries").resolve()
+    path = (base / rel).resolve()
+    if not path.is_relative_to(base):
+        raise CatalogueError(f"{where}: query file {rel!r} is outside the catalogue's queries/")
+    if not path.is_file():
+        raise CatalogueError(f"{where}: query file queries/{rel} does not exist")
+    return root / "queries" / rel
+
+
+def _step(root: Path, table: dict[str, Any], where: str, registry: PrimitiveTable) -> Step:
+    unknown = sorted(set(table) - STEP_KEYS)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown key `{unknown[0]}` (a step has {', '.join(sorted(STEP_KEYS))})")
+    edit = _str(table, "edit", where)
+    spec = registry.get(edit)
+    if spec is None:
+        raise CatalogueError(f"{where}: unknown edit {edit!r} (known: {', '.join(registry.names())})")
+    language = table.get("language")
+    if language is not None and language not in GRAMMARS:
+        raise CatalogueError(f"{where}: unknown language {language!r}")
+    query = table.get("query")
+    if (query is not None or "present" in table) and language is None:
+        raise CatalogueError(f"{where}: a step with a query needs a `language`")
+    if spec.languages is not None and language not in spec.languages:
+        raise CatalogueError(f"{where}: edit {edit!r} works on {', '.join(sorted(spec.languages))}, not {language}")
+    params = table.get("params", {})
+    if not isinstance(params, dict):
+        raise CatalogueError(f"{where}: `params` must be a table")
+    problem = typed.check(params, registry.declared(spec, params))
+    if problem:
+        raise CatalogueError(f"{where}: edit {edit!r} parameters: {problem}")
+    where_table = table.get("where", {})
+    if not isinstance(where_table, dict) or not all(
+        isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+        for v in where_table.values()
+    ):
+        raise CatalogueError(f"{where}: `where` must be a table of capture = string or list of strings")
+    if where_table and query is None:
+        raise CatalogueError(f"{where}: `where` filters a query's matches; this step has no `query`")
+    return Step(
+        file=_str(table, "file", where),
+        language=language,
+        edit=edit,
+        query=_query_path(root, query, where) if query is not None else None,
+        looking_for=_str(table, "looking_for", where),
+        expect=_expect(table.get("expect", 1), where),
+        where={k: tuple(v) if isinstance(v, list) else (str(v),) for k, v in where_table.items()},
+        present=_query_path(root, table["present"], where) if "present" in table else None,
+        params=params,
+        verifies_only=spec.verifies_only,
+    )
+
+
+def _files(value: object, first: str, key: str, where: str) -> dict[str, str]:
+    """An example's ``before``/``after``: a string (the fix's first file) or a table of path = text."""
+    if isinstance(value, str):
+        return {first: value}
+    if isinstance(value, dict) and value and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return dict(value)
+    raise CatalogueError(f"{where}: `{key}` must be the text of {first}, or a table of path = text")
+
+
+def _example(table: dict[str, Any], where: str, first: str) -> Example:
+    status = table.get("status", "applied" if "after" in table else "already-applied")
+    if status not in EXAMPLE_STATUSES:
+        raise CatalogueError(f"{where}: example status {status!r} is not a status word")
+    if status == "applied" and "after" not in table:
+        raise CatalogueError(f"{where}: an `applied` example needs `after`")
+    tree = table.get("tree", {})
+    if not isinstance(tree, dict) or not all(isinstance(v, str) for v in tree.values()):
+        raise CatalogueError(f"{where}: `tree` must be a table of path = text")
+    reason = table.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise CatalogueError(f"{where}: `reason` must be a string")
+    return Example(
+        name=_str(table, "name", where),
+        before=_files(table.get("before", ""), first, "before", where),
+        after=_files(table["after"], first, "after", where) if "after" in table else None,
+        status=status,
+        reason=reason,
+        tree={str(k): str(v) for k, v in tree.items()},
+    )
+
+
+def _next_steps(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogueError(f"{where}: `next_steps` must be a list of strings")
+    for line in value:
+        unknown = [f for f in _FIELD.findall(line) if f not in NEXT_STEP_VALUES]
+        if unknown:
+            raise CatalogueError(f"{where}: `next_steps` refers to unknown value {{{unknown[0]}}}")
+    return tuple(value)
+
+
+def load_patch(root: Path, path: Path, registry: PrimitiveTable, default_bug: str = "") -> Patch:
+    where = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{where}: cannot read manifest ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{where}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise CatalogueError(f"{where}: invalid TOML: nested too deeply") from None
+    patch_id = _str(data, "id", where)
+    if not _ID.match(patch_id):
+        raise CatalogueError(f"{where}: id {patch_id!r} must be lowercase words joined by '-'")
+    gotchas = data.get("gotchas")
+    if not isinstance(gotchas, list) or not gotchas or not all(isinstance(g, int) for g in gotchas):
+        raise CatalogueError(f"{where}: `gotchas` must be a non-empty list of guide gotcha numbers")
+    steps = data.get("steps")
+    if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
+        raise CatalogueError(f"{where}: a fix needs at least one [[steps]] table (and only tables)")
+    examples = data.get("examples", [])
+    if not isinstance(examples, list) or not all(isinstance(e, dict) for e in examples):
+        raise CatalogueError(f"{where}: `examples` must be [[examples]] tables")
+    after = data.get("after", [])
+    if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
+        raise CatalogueError(f"{where}: `after` must be a list of fix ids")
+    unknown = sorted(set(data) - MANIFEST_KEYS)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown key `{unknown[0]}`")
+    parsed = tuple(_step(root, s, f"{where} step {i + 1}", registry) for i, s in enumerate(steps))
+    return Patch(
+        id=patch_id,
+        gotchas=tuple(gotchas),
+        title=_str(data, "title", where, one_line=True),
+        symptom=_str(data, "symptom", where),
+        fix=_str(data, "fix", where),
+        guide=_str(data, "guide", where, one_line=True),
+        bug=_str(data, "bug", where, default=default_bug or None, one_line=True),
+        manifest=path,
+        steps=parsed,
+        examples=tuple(_example(e, f"{where} example {i + 1}", parsed[0].file) for i, e in enumerate(examples)),
+        next_steps=_next_steps(data.get("next_steps", []), where),
+        after=tuple(after),
+    )
+
+
+def ordered(patches: list[Patch]) -> tuple[Patch, ...]:
+    """``patches`` with every fix after those its ``after`` names (file-name order otherwise)."""
+    by_id = {p.id: p for p in patches}
+    for patch in patches:
+        for other in patch.after:
+            if other not in by_id:
+                raise CatalogueError(f"{patch.manifest.name}: `after` names unknown fix {other!r}")
+    done: dict[str, Patch] = {}
+    visiting: list[str] = []
+
+    def visit(patch: Patch) -> None:
+        if patch.id in done:
+            return
+        if patch.id in visiting:
+            cycle = " -> ".join([*visiting[visiting.index(patch.id) :], patch.id])
+            raise CatalogueError(f"{patch.manifest.name}: `after` makes a cycle: {cycle}")
+        visiting.append(patch.id)
+        for other in patch.after:
+            visit(by_id[other])
+        visiting.pop()
+        done[patch.id] = patch
+
+    for patch in patches:
+        visit(patch)
+    return tuple(done.values())
+
+
+def load(root: Path, registry: PrimitiveTable, default_bug: str = "") -> Catalogue:
+    """Every manifest of ``root/patches``, validated against ``registry``, in run order."""
+    directory = root / "patches"
+    if not directory.is_dir():
+        raise CatalogueError(f"{root}: not a catalogue (no patches/ directory)")
+    patches = [load_patch(root, p, registry, default_bug) for p in sorted(directory.glob("*.toml"))]
+    seen: dict[str, Path] = {}
+    for patch in patches:
+        if patch.id in seen:
+            raise CatalogueError(f"{patch.manifest.name}: id {patch.id!r} also used by {seen[patch.id].name}")
+        seen[patch.id] = patch.manifest
+    return Catalogue(root, ordered(patches))

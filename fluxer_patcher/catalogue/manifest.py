@@ -1,0 +1,122 @@
+"""The data model of a catalogue: fixes (``Patch``), their steps and examples.
+
+Plain frozen dataclasses built by :mod:`fluxer_patcher.catalogue.loader`; every layer reads
+them.  Imports nothing of the package but :mod:`fluxer_patcher.errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fluxer_patcher.errors import CatalogueProblem
+
+
+class CatalogueError(CatalogueProblem):
+    """A manifest is malformed, or a selection names an unknown fix; ``str()`` says which."""
+
+
+@dataclass(frozen=True)
+class Expect:
+    """How many targets a step's query must find: ``count``, or at least that many."""
+
+    count: int
+    at_least: bool = False
+
+    def admits(self, n: int) -> bool:
+        return n >= self.count if self.at_least else n == self.count
+
+    def __str__(self) -> str:
+        return f"{self.count}{'+' if self.at_least else ''}"
+
+
+@dataclass(frozen=True)
+class Step:
+    file: str
+    language: str | None
+    edit: str
+    query: Path | None
+    looking_for: str
+    expect: Expect
+    where: dict[str, tuple[str, ...]]
+    present: Path | None
+    params: Mapping[str, Any]
+    verifies_only: bool = False  # its edit is a check that never changes the file
+
+
+@dataclass(frozen=True)
+class Example:
+    """A manifest's own test case: ``before`` → ``after`` (or an expected status).
+
+    ``before`` and ``after`` map paths to text; a manifest may write them as one string,
+    which stands for the fix's first file.  ``tree`` holds files the fix reads but does not
+    change."""
+
+    name: str
+    before: Mapping[str, str]
+    after: Mapping[str, str] | None
+    status: str
+    reason: str | None
+    tree: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Patch:
+    id: str
+    gotchas: tuple[int, ...]
+    title: str
+    symptom: str
+    fix: str
+    guide: str
+    bug: str
+    manifest: Path
+    steps: tuple[Step, ...]
+    examples: tuple[Example, ...] = field(default=())
+    next_steps: tuple[str, ...] = field(default=())
+    after: tuple[str, ...] = field(default=())  # fixes that run before this one
+
+    @property
+    def files(self) -> list[str]:
+        return list(dict.fromkeys(step.file for step in self.steps))
+
+    @property
+    def verifies_only(self) -> bool:
+        """A check (the build-context check): it reports, never edits."""
+        return all(step.verifies_only for step in self.steps)
+
+    @property
+    def gotcha_label(self) -> str:
+        return ",".join(str(g) for g in self.gotchas)
+
+    @property
+    def queries(self) -> list[Path]:
+        """The query files of its steps, each once."""
+        return list(dict.fromkeys(p for s in self.steps for p in (s.query, s.present) if p is not None))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    root: Path
+    patches: tuple[Patch, ...]  # in run order: every fix after those its `after` names
+
+    def ids(self) -> list[str]:
+        return [p.id for p in self.patches]
+
+    def select(self, only: Iterable[str] = (), skip: Iterable[str] = ()) -> list[Patch]:
+        only, skip = tuple(only), tuple(skip)
+        known = set(self.ids())
+        unknown = [i for i in (*only, *skip) if i not in known]
+        if unknown:
+            raise CatalogueError(f"unknown fix id {unknown[0]!r} (the `list` command shows them)")
+        chosen = [p for p in self.patches if not only or p.id in only]
+        return [p for p in chosen if p.id not in skip]
+
+    def all_files(self) -> list[str]:
+        return files_of(self.patches)
+
+
+def files_of(patches: Iterable[Patch]) -> list[str]:
+    """The files ``patches`` target, each once, in catalogue order."""
+    return list(dict.fromkeys(f for p in patches for f in p.files))

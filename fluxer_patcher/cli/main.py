@@ -1,0 +1,50 @@
+"""The ``fluxer-patch`` command group: one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from fluxer_patcher import __version__
+from fluxer_patcher.errors import FluxerPatchError
+
+EXIT_USAGE = 2
+
+
+class OneLineGroup(click.Group):
+    """A group whose errors are one line on stderr (``fluxer-patch: ...``), never a traceback:
+    click's usage errors, and every :class:`~fluxer_patcher.errors.FluxerPatchError`."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), getattr(exc, "exit_code", EXIT_USAGE))
+        except FluxerPatchError as exc:
+            _fail(str(exc), exc.exit_code)
+        except click.Abort:
+            _fail("aborted", 130)
+        except BrokenPipeError:
+            sys.exit(0)
+        sys.exit(code or 0)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    first = message.strip().splitlines()[0] if message.strip() else "error"
+    click.echo(f"fluxer-patch: {first}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="fluxer-patch")
+def cli() -> None:
+    """Structural, idempotent fixes that make the Fluxer monorepo build and run for self-hosters."""
+
+
+def main() -> None:
+    cli.main(prog_name="fluxer-patch")

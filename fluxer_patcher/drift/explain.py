@@ -1,0 +1,264 @@
+"""Drift reasons a maintainer can act on.
+
+The engine says what it did not find.  Here, for a drifted fix on a tree that can be
+searched (a git revision), the reason gains what to look at next:
+
+* the target file is gone: where a file of the same name is now, and whether the fix's
+  query matches there or in another file that holds the query's names ("moved to X?");
+* the query matched nothing: which of its landmark names are gone, and which similar
+  names the file has instead ("renamed to Y?");
+* the query matched, but not the names the step's ``where`` picks: which similar names the
+  query finds in their place.
+
+Files that are not UTF-8 text are never searched: the engine does not edit them either.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from fluxer_patcher.catalogue.manifest import Patch, Step
+from fluxer_patcher.engine import locate
+from fluxer_patcher.model import Outcome, Reason, ReasonKind
+from fluxer_patcher.source.base import Source, SourceError
+from fluxer_patcher.syntax import queries
+from fluxer_patcher.syntax.document import Document
+
+# Where files of a language live, for searching a tree by the fix's query.
+GLOBS: dict[str, tuple[str, ...]] = {
+    "typescript": ("*.ts", "*.tsx", "*.mts", "*.cts"),
+    "tsx": ("*.tsx", "*.ts", "*.mts", "*.cts"),
+    "javascript": ("*.js", "*.mjs", "*.cjs", "*.jsx"),
+    "dockerfile": ("Dockerfile", "*.Dockerfile", "*.dockerfile", "Dockerfile.*"),
+    "json": ("*.json",),
+    "yaml": ("*.yaml", "*.yml"),
+}
+MAX_CANDIDATES = 25
+_PREDICATE = re.compile(r'\(#(?:eq|inside)\?\s+@[\w.]+((?:\s+"[^"]*")+)\s*\)')
+_STRING = re.compile(r'"([^"]*)"')
+_CAPTURE = re.compile(r"@([\w.]+)")
+_WORD = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$")
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
+
+
+@runtime_checkable
+class Searchable(Protocol):
+    """A tree whose every file can be listed and searched (a :class:`GitRevision`)."""
+
+    def paths(self) -> list[str]: ...
+
+    def grep(self, literals: Sequence[str], globs: Sequence[str]) -> list[str]: ...
+
+
+@cache
+def pattern_literals(language: str, path: Path) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """Per pattern of a query: its capture names and the names its predicates pin (``#eq?``, ``#inside?``)."""
+    query_file = queries.compile_query(language, path)  # a malformed query fails here, as in the engine
+    out = []
+    for _line, text in queries.patterns_of(query_file.source):
+        literals = tuple(_STRING.findall(m.group(1))[-1] for m in _PREDICATE.finditer(text))
+        out.append((frozenset(_CAPTURE.findall(text)), literals))
+    return tuple(out)
+
+
+def reason(source: Source, patch: Patch, outcome: Outcome, why: Reason) -> Reason:
+    """``why``, with hints appended when the fix drifted (a missing file then becomes
+    ``moved`` or ``removed-upstream`` by what the search found)."""
+    if outcome is not Outcome.DRIFTED:
+        return why
+    try:
+        kind, hints = _hints(source, patch)
+    except SourceError:
+        return why
+    if not hints:
+        return why
+    return Reason(kind or why.kind, "; ".join([why.text, *hints]))
+
+
+def _hints(source: Source, patch: Patch) -> tuple[ReasonKind | None, list[str]]:
+    for step in patch.steps:
+        if not source.is_file(step.file):
+            if not isinstance(source, Searchable):
+                return None, []
+            kind, hint = moved(source, step)
+            return kind, [hint]
+    for step in patch.steps:
+        hint = renamed(source, step)
+        if hint:
+            return None, [hint]
+    return None, []
+
+
+# -- target file gone -------------------------------------------------------------------
+
+
+_NOT_TEXT = "not UTF-8 text"
+
+
+def _document(source: Source, path: str, language: str) -> Document | str | None:
+    """``path`` as a document; ``None`` when it cannot be read, ``_NOT_TEXT`` when it is not UTF-8."""
+    try:
+        data = source.read(path)
+    except SourceError:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _NOT_TEXT
+    return Document(path, data, language)
+
+
+def _query_evidence(source: Source, step: Step, path: str) -> str | None:
+    """Where the step's query finds its target(s) in ``path``, ``None`` when it does not,
+    ``_NOT_TEXT`` when the file is not UTF-8."""
+    if step.query is None or step.language is None:
+        return None
+    doc = _document(source, path, step.language)
+    if not isinstance(doc, Document):
+        return doc
+    targets = locate.located(step, doc)
+    if not targets or not step.expect.admits(len(targets)):
+        return None
+    return ", ".join(doc.loc(m.target) for m in targets[:3])
+
+
+def _grep_candidates(source: Searchable, step: Step) -> list[str]:
+    if step.query is None or step.language is None:
+        return []
+    globs = GLOBS.get(step.language, ())
+    found: dict[str, None] = {}
+    for captures, literals in pattern_literals(step.language, step.query):
+        if "target" in captures and literals:
+            found.update(dict.fromkeys(source.grep(sorted(set(literals)), globs)))
+    return list(found)
+
+
+def moved(source: Source, step: Step) -> tuple[ReasonKind, str]:
+    """Where the file of ``step`` may have gone, with the evidence."""
+    assert isinstance(source, Searchable)
+    name = posixpath.basename(step.file)
+    stem = posixpath.splitext(name)[0]
+    suffixes = {g[1:] for g in GLOBS.get(step.language or "", ()) if g.startswith("*.")}
+    same_name, like_name = [], []
+    for path in source.paths():
+        base, ext = posixpath.splitext(posixpath.basename(path))
+        if path == step.file:
+            continue
+        if base + ext == name:
+            same_name.append(path)
+        elif base == stem and ext in suffixes:
+            like_name.append(path)
+    candidates = list(dict.fromkeys([*same_name, *like_name, *_grep_candidates(source, step)]))[:MAX_CANDIDATES]
+    evidence = {p: _query_evidence(source, step, p) for p in candidates}
+    matching = [p for p in candidates if evidence[p] not in (None, _NOT_TEXT)]
+
+    def why(path: str) -> str:
+        parts = ["same file name"] if path in same_name else ["same name, other extension"] if path in like_name else []
+        if evidence[path] == _NOT_TEXT:
+            parts.append(f"{_NOT_TEXT}, which no fix edits")
+        elif evidence[path]:
+            parts.append(f"the fix's query matches at {evidence[path]}")
+        elif step.query is not None:
+            parts.append("the fix's query does not match there")
+        return "; ".join(parts)
+
+    ranked = sorted(matching, key=lambda p: (p not in same_name, p not in like_name)) or same_name or like_name
+    if not ranked:
+        searched = f" or a file where {step.query.name} matches" if step.query is not None else ""
+        return ReasonKind.REMOVED_UPSTREAM, f"no other file named {name}{searched} in this tree (removed upstream?)"
+    if len(ranked) == 1:
+        return ReasonKind.MOVED, f"moved to {ranked[0]}? ({why(ranked[0])})"
+    listed = ", ".join(f"{p} ({why(p)})" for p in ranked[:3])
+    more = f" and {len(ranked) - 3} more" if len(ranked) > 3 else ""
+    return ReasonKind.MOVED, f"moved? candidates: {listed}{more}"
+
+
+# -- query matched nothing --------------------------------------------------------------
+
+
+def _similar(name: str, known: dict[str, int]) -> list[str]:
+    """Names like ``name``; a dotted name keeps its prefix (``Routes.X`` ~ ``Routes.Y``, not ``Config.X``)."""
+    prefix, _, last = name.rpartition(".")
+    pool = {t.rpartition(".")[2]: t for t in known if t != name and t.rpartition(".")[0] == prefix}
+    return [pool[m] for m in difflib.get_close_matches(last, list(pool), n=2, cutoff=0.75)]
+
+
+class _Names:
+    """The names in a document's text, for finding one again or one like it."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.data.decode("utf-8")
+        self._tokens: dict[bool, dict[str, int]] = {}
+
+    def tokens(self, dotted: bool) -> dict[str, int]:
+        """Identifiers (or dotted chains), each with the character offset of its first use."""
+        if dotted not in self._tokens:
+            found: dict[str, int] = {}
+            for m in (_CHAIN if dotted else _IDENT).finditer(self.text):
+                found.setdefault(m.group(0), m.start())
+            self._tokens[dotted] = found
+        return self._tokens[dotted]
+
+    def loc(self, offset: int) -> str:
+        return self.doc.loc(len(self.text[:offset].encode("utf-8")))
+
+    def hint(self, name: str) -> str | None:
+        """Where ``name`` still is, or which similar names the text has instead."""
+        if not _WORD.match(name):
+            return None
+        known = self.tokens("." in name)
+        if name in known:
+            return f"`{name}` is still at {self.loc(known[name])}, in another shape"
+        close = _similar(name, known)
+        if not close:
+            return None
+        where = ", ".join(f"`{c}` at {self.loc(known[c])}" for c in close)
+        return f"`{name}` is gone; similar here: {where} (renamed?)"
+
+
+def renamed(source: Source, step: Step) -> str:
+    """For a step whose query finds no target: similar names for the landmark names that are
+    gone, and for the names its ``where`` picks when the query finds others in their place."""
+    if step.query is None or step.language is None:
+        return ""
+    doc = _document(source, step.file, step.language)
+    if not isinstance(doc, Document):
+        return ""
+    found = locate.candidates(step, doc)
+    if locate.kept(step, doc, found):
+        return ""
+    names = _Names(doc)
+    hints: list[str] = []
+    if not found:
+        query_file = queries.compile_query(step.language, step.query)
+        landmarks = queries.landmarks(query_file, doc.root)
+        for captures, literals in pattern_literals(step.language, step.query):
+            gone = [c[len(queries.LANDMARK) :] for c in captures if c.startswith(queries.LANDMARK)]
+            if not gone or any(landmarks.get(n) for n in gone):
+                continue
+            hints.extend(h for literal in literals if (h := names.hint(literal)))
+    for capture, values in step.where.items():
+        # the names the query captures where `where` looks, e.g. the other directives of a CSP
+        captured: dict[str, int] = {}
+        for m in found:
+            node = m.node(capture)
+            if node is not None:
+                captured.setdefault(doc.text(node), node.start_byte)
+        for value in values:
+            if value in captured:
+                continue
+            close = _similar(value, captured)
+            if close:
+                where = ", ".join(f"`{c}` at {doc.loc(captured[c])}" for c in close)
+                hints.append(f"`{value}` is gone; similar here: {where} (renamed?)")
+            elif hint := names.hint(value):
+                hints.append(hint)
+    return "; ".join(dict.fromkeys(hints))

@@ -1,0 +1,31 @@
+"""Query predicates of Dockerfiles, registered with the query runner when imported.
+
+``(#stage? @cap "<name>")``: the instruction belongs to the stage ``FROM … AS <name>``
+(compared case-insensitively, as Docker does); ``(#last-stage? @cap)``: it belongs to the
+file's last stage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fluxer_patcher.formats.docker import dockerfile
+from fluxer_patcher.syntax import predicates
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+
+def _stage(args: predicates.Args, captures: dict[str, list[Node]]) -> bool:
+    nodes = predicates.capture_nodes("stage?", args, 2, '@capture "stage name"', captures)
+    wanted = args[1][0].lower()
+    return all((stage := dockerfile.stage_of(n)) is not None and stage.name == wanted for n in nodes)
+
+
+def _last_stage(args: predicates.Args, captures: dict[str, list[Node]]) -> bool:
+    nodes = predicates.capture_nodes("last-stage?", args, 1, "@capture", captures)
+    return all(dockerfile.is_last_stage(n) for n in nodes)
+
+
+predicates.register("stage?", _stage)
+predicates.register("last-stage?", _last_stage)

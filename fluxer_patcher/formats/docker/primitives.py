@@ -1,0 +1,406 @@
+"""Edit primitives for Dockerfiles (tree-sitter-dockerfile)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fluxer_patcher.catalogue.params import CHOICE, TEXTS, Param
+from fluxer_patcher.engine.primitives import (
+    Answer,
+    Apply,
+    Drift,
+    Edit,
+    EditContext,
+    ParameterError,
+    Present,
+    primitive,
+    repeated,
+)
+from fluxer_patcher.formats.docker import dockerfile
+from fluxer_patcher.syntax.document import Document, one_line
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from fluxer_patcher.source.base import Source
+
+DOCKERFILE = frozenset({"dockerfile"})
+
+
+# -- snippets ------------------------------------------------------------------------------
+
+
+def parse_snippet(text: str) -> tuple[Document, list[list[Node]]]:
+    """Dockerfile instructions of a fix, grouped as written (a blank line starts a group)."""
+    doc = Document("<snippet>", text.strip("\n").encode("utf-8") + b"\n", "dockerfile")
+    if doc.root.has_error:
+        raise ParameterError(f"not valid Dockerfile instructions: {one_line(text)!r}")
+    if any(c.type == "comment" for c in doc.root.named_children):
+        raise ParameterError("instructions of a fix carry no comments (the manifest says why)")
+    nodes = dockerfile.instructions(doc.root)
+    if not nodes:
+        raise ParameterError("no Dockerfile instructions given")
+    groups: list[list[Node]] = [[nodes[0]]]
+    for previous, node in itertools.pairwise(nodes):
+        between = doc.data[previous.end_byte : node.start_byte]
+        if between.count(b"\n") > 1:
+            groups.append([])
+        groups[-1].append(node)
+    return doc, groups
+
+
+def render(doc: Document, snippet: Document, node: Node) -> bytes:
+    """A snippet instruction in the file's style: its continuation indent and line ending."""
+    lines = snippet.data[node.start_byte : node.end_byte].split(b"\n")
+    indent = dockerfile.continuation_indent(doc)
+    tails = [line for line in lines[1:] if line.strip()]
+    own = min((line[: len(line) - len(line.lstrip(b" \t"))] for line in tails), key=len, default=b"")
+    out = [lines[0].rstrip()]
+    for line in lines[1:]:
+        rest = line[len(own) :] if line.startswith(own) else line.lstrip(b" \t")
+        out.append(indent + rest.rstrip() if line.strip() else b"")
+    return doc.newline.join(out)
+
+
+def _line_after(doc: Document, node: Node) -> int:
+    """Offset of the start of the line after ``node`` (EOF when it is the last line)."""
+    end = doc.data.find(b"\n", node.end_byte)
+    return len(doc.data) if end == -1 else end + 1
+
+
+def _comments_above(doc: Document, node: Node) -> int:
+    """Start of the comment lines directly above ``node`` (they belong to it), else its line."""
+    start = doc.line_start(node.start_byte)
+    while start > 0:
+        above = doc.line_start(start - 1)
+        if not doc.data[above:start].strip().startswith(b"#"):
+            break
+        start = above
+    return start
+
+
+def _is_blank_line(doc: Document, offset: int) -> bool:
+    if offset >= len(doc.data):
+        return True
+    return not doc.data[offset : doc.line_end(offset)].strip()
+
+
+# -- insert-instructions -------------------------------------------------------------------
+
+
+def _scope(ctx: EditContext, anchor: Node, position: str) -> tuple[list[Node], list[Node]] | None:
+    """The instructions that take effect at the insertion point: those of the stages the
+    anchor's stage derives from, and those on the anchor's side of its own stage."""
+    all_stages = dockerfile.stages(ctx.doc.root)
+    stage = dockerfile.stage_of(anchor)
+    if stage is None:
+        return None
+    top = dockerfile.top_instruction(anchor)
+    body = list(stage.body)
+    if top.id == stage.start.id:
+        own = body if position == "after" else []
+    else:
+        index = next(i for i, n in enumerate(body) if n.id == top.id)
+        own = body[:index] if position == "before" else body[index + 1 :]
+    inherited = [n for s in dockerfile.lineage(all_stages, stage)[1:] for n in s.body]
+    return inherited, own
+
+
+@dataclass
+class _Block:
+    """Missing instructions that go to one place, grouped by their group in the snippet."""
+
+    after: Node | None  # insert after this present instruction (None: at the anchor)
+    after_group: int  # the snippet group of ``after`` (-1 at the anchor)
+    groups: list[tuple[int, list[Node]]] = field(default_factory=list)
+
+    def add(self, group: int, node: Node) -> None:
+        if not self.groups or self.groups[-1][0] != group:
+            self.groups.append((group, []))
+        self.groups[-1][1].append(node)
+
+    @property
+    def joins(self) -> bool:
+        """Whether it continues the group of the instruction it follows."""
+        return self.after is not None and self.groups[0][0] == self.after_group
+
+
+def _insertion(doc: Document, at: int, block: bytes, grouped: bool, joins: bool) -> Edit:
+    nl = doc.newline
+    lead = nl if at == len(doc.data) and not doc.data.endswith(b"\n") else b""
+    if grouped and not joins and at > 0 and not _is_blank_line(doc, doc.line_start(at - 1)):
+        lead += nl
+    tail = nl + (nl if grouped and not joins and not _is_blank_line(doc, at) else b"")
+    return Edit(at, at, lead + block + tail)
+
+
+@primitive(
+    "insert-instructions",
+    Param("instructions", doc="the instructions, grouped by blank lines"),
+    Param("position", CHOICE, "before or after the instruction @target", default="before", choices=("before", "after")),
+    Param("layout", CHOICE, "group: new groups set off by blank lines; attach: join the anchor's group",
+          default="group", choices=("group", "attach")),
+    languages=DOCKERFILE,
+)
+def insert_instructions(ctx: EditContext) -> Answer:
+    """Insert Dockerfile ``instructions`` before or after the instruction ``@target``.
+
+    An instruction counts as present when the anchor's stage (on the anchor's side) or a
+    stage it derives from has an equivalent one (the same instruction blind to layout and
+    quoting; an ``apt-get install`` of a superset of the packages).  Only missing ones are
+    inserted, each after the present instruction that precedes it in ``instructions``
+    (else at the anchor), in the file's continuation indent.  ``layout = "group"``
+    (default) sets new groups off with blank lines as the file does; ``"attach"`` joins
+    the anchor's group."""
+    doc = ctx.doc
+    anchor = dockerfile.top_instruction(ctx.target)
+    position = ctx.text("position")
+    layout = ctx.text("layout")
+    snippet, groups = parse_snippet(ctx.text("instructions"))
+    scope = _scope(ctx, anchor, position)
+    if scope is None:
+        return Drift(f"{doc.loc(anchor)}: `{one_line(doc.text(anchor))}` is not inside a stage")
+    inherited, own = scope
+    own_ids = {n.id for n in own}
+    notes: list[str] = []
+    blocks = [_Block(None, -1)]
+    present = 0
+    for number, group in enumerate(groups):
+        for wanted in group:
+            same = [n for n in inherited + own if dockerfile.equivalent(n, wanted)]
+            if len(same) > 1:
+                notes.append(repeated(f"`{one_line(snippet.text(wanted))}`", [doc.loc(n) for n in same]))
+            if not same:
+                blocks[-1].add(number, wanted)
+                continue
+            present += 1
+            mine = [n for n in same if n.id in own_ids]
+            if mine:
+                blocks.append(_Block(mine[-1], number))
+    blocks = [b for b in blocks if b.groups]
+    if not blocks:
+        return Present("; ".join(notes))
+    nl = doc.newline
+    grouped = dockerfile.separates_groups(doc)
+    edits = []
+    for block in blocks:
+        text = (nl + nl if grouped else nl).join(nl.join(render(doc, snippet, n) for n in g) for _, g in block.groups)
+        if block.after is not None:
+            at, joins = _line_after(doc, block.after), block.joins
+        else:
+            at = _line_after(doc, anchor) if position == "after" else _comments_above(doc, anchor)
+            joins = layout == "attach"
+        edits.append(_insertion(doc, at, text, grouped, joins))
+    if present:
+        notes.append(f"{present} of the instructions were there already")
+    return Apply(tuple(edits), "; ".join(notes))
+
+
+# -- add-shell-command ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Segment:
+    start: int  # byte offsets in the file
+    end: int
+    text: str  # flattened
+    separator: str  # the operator before it ("" for the first)
+
+
+_OPERATORS = ("&&", "||", ";", "|")
+
+
+def _segments(doc: Document, command: Node) -> list[_Segment]:
+    """The simple commands of a shell command line, split at top-level ``&&``, ``||``, ``;``, ``|``."""
+    data = doc.data
+    base, end = command.start_byte, command.end_byte
+    out: list[_Segment] = []
+    quote = ""
+    start, separator = base, ""
+    i = base
+    while i < end:
+        ch = data[i : i + 1]
+        if quote:
+            if ch == b"\\" and quote == '"':
+                i += 2
+                continue
+            if ch.decode("latin-1") == quote:
+                quote = ""
+            i += 1
+            continue
+        if ch in (b"'", b'"'):
+            quote = ch.decode()
+            i += 1
+            continue
+        if ch == b"\\":
+            i += 2
+            continue
+        op = next((o for o in _OPERATORS if data[i : i + len(o)] == o.encode()), None)
+        if op is None:
+            i += 1
+            continue
+        out.append(_piece(doc, start, i, separator))
+        separator = op
+        i += len(op)
+        start = i
+    out.append(_piece(doc, start, end, separator))
+    return out
+
+
+def _piece(doc: Document, start: int, end: int, separator: str) -> _Segment:
+    raw = doc.data[start:end].decode("utf-8")
+    text = dockerfile.flatten(raw)
+    lead = len(raw) - len(raw.lstrip(" \t\\\r\n"))
+    return _Segment(start + len(raw[:lead].encode()), end, text, separator)
+
+
+@primitive(
+    "add-shell-command",
+    Param("command", doc="the command to run"),
+    Param("before", doc="the command of the RUN it runs before"),
+    languages=DOCKERFILE,
+)
+def add_shell_command(ctx: EditContext) -> Answer:
+    """Run ``command &&`` right before the command ``before`` of the RUN ``@target``.
+
+    Present when the RUN already runs ``command`` before ``before``."""
+    doc, run = ctx.doc, dockerfile.top_instruction(ctx.target)
+    command, before = dockerfile.flatten(ctx.text("command")), dockerfile.flatten(ctx.text("before"))
+    shell = next((c for c in run.named_children if c.type == "shell_command"), None)
+    if run.type != "run_instruction" or shell is None:
+        return Drift(f"{doc.loc(run)}: expected a RUN in shell form, found `{one_line(doc.text(run))}`")
+    segments = _segments(doc, shell)
+    anchors = [i for i, s in enumerate(segments) if s.text == before]
+    if len(anchors) != 1:
+        found = "no" if not anchors else f"{len(anchors)}"
+        return Drift(f"{doc.loc(run)}: `{one_line(doc.text(run))}` has {found} `{before}` command(s); expected one")
+    index = anchors[0]
+    done = [i for i, s in enumerate(segments) if s.text == command]
+    if any(i < index for i in done):
+        return Present()
+    if done:
+        return Drift(f"{doc.loc(run)}: `{command}` runs after `{before}` in `{one_line(doc.text(run))}`")
+    if segments[index].separator not in ("", "&&"):
+        return Drift(
+            f"{doc.loc(run)}: `{before}` follows `{segments[index].separator}`; adding `{command} &&` "
+            "would change what runs"
+        )
+    at = segments[index].start
+    return Apply((Edit(at, at, f"{command} && ".encode()),))
+
+
+# -- sync-copy-list ------------------------------------------------------------------------
+
+
+def _template(text: str) -> re.Pattern[str]:
+    if text.count("{name}") < 1:
+        raise ParameterError(f"template {text!r} needs a {{name}} placeholder")
+    return re.compile("^" + re.escape(text).replace(re.escape("{name}"), "(?P<name>[^/]+)") + "$")
+
+
+def _norm_dest(path: str) -> str:
+    return path.removeprefix("./").rstrip("/") + ("/" if path.endswith("/") else "")
+
+
+def present_dirs(source: Source, directory: str, marker: str) -> list[str]:
+    """Names of the directories under ``directory`` that hold a ``marker`` file."""
+    return [n for n in source.list_dir(directory) if source.is_file(f"{directory}/{n}/{marker}")]
+
+
+@primitive(
+    "sync-copy-list",
+    Param("directory", doc="the directory whose subdirectories are listed"),
+    Param("marker", doc="the file a subdirectory must hold"),
+    Param("source", doc="the COPY source, with {name}"),
+    Param("destination", doc="the COPY destination, with {name}"),
+    languages=DOCKERFILE,
+)
+def sync_copy_list(ctx: EditContext) -> Answer:
+    """Make the stage of ``@target`` copy ``source`` → ``destination`` (templates with
+    ``{name}``) for exactly the directories under ``directory`` holding ``marker``.
+
+    Lines for directories that do not exist are removed, missing ones are added (sorted)
+    after the last kept line; the existing order stays.  Present when the set is right,
+    whatever the order."""
+    doc = ctx.doc
+    stage = dockerfile.stage_of(ctx.target)
+    if stage is None:
+        return Drift(f"{doc.loc(ctx.target)}: not inside a stage")
+    source_t, dest_t = ctx.text("source"), ctx.text("destination")
+    source_re, dest_re = _template(source_t), _template(_norm_dest(dest_t))
+    wanted = present_dirs(ctx.source, ctx.text("directory"), ctx.text("marker"))
+    if not wanted:
+        return Drift(f"{ctx.text('directory')}/ has no directories with a {ctx.text('marker')}; list left as is")
+    lines: list[tuple[str, Node]] = []
+    for node in stage.body:
+        if node.type != "copy_instruction":
+            continue
+        copy = dockerfile.copy_parts(node)
+        names = [m.group("name") for p in copy.sources if (m := source_re.match(doc.text(p)))]
+        if not names or not copy.from_context:
+            continue
+        dest = dest_re.match(_norm_dest(doc.text(copy.destination))) if copy.destination is not None else None
+        if len(copy.sources) != 1 or dest is None or dest.group("name") != names[0]:
+            return Drift(f"{doc.loc(node)}: `{one_line(doc.text(node))}` is not of the form `COPY {source_t} {dest_t}`")
+        lines.append((names[0], node))
+    if not lines:
+        return Drift(f"{doc.loc(stage.start)}: stage {stage.name} has no `COPY {source_t} {dest_t}` lines")
+    have = [name for name, _ in lines]
+    duplicates = sorted({n for n in have if have.count(n) > 1})
+    note = f"copied more than once: {', '.join(duplicates)}; left as is" if duplicates else ""
+    if set(have) == set(wanted):
+        return Present(note)
+    stale = [(name, node) for name, node in lines if name not in wanted]
+    kept = [node for name, node in lines if name in wanted]
+    new = sorted(set(wanted) - set(have))
+    edits = [Edit(doc.line_start(node.start_byte), _line_after(doc, node), b"") for _, node in stale]
+    if new:
+        after = kept[-1] if kept else stale[0][1]
+        at = _line_after(doc, after) if kept else doc.line_start(after.start_byte)
+        keyword = doc.text(after).split(None, 1)[0]
+        rows = [f"{keyword} {source_t.replace('{name}', n)} {dest_t.replace('{name}', n)}" for n in new]
+        text = b"".join(row.encode() + doc.newline for row in rows)
+        lead = doc.newline if at == len(doc.data) and not doc.data.endswith(b"\n") else b""
+        edits.append(Edit(at, at, lead + text))
+    summary = []
+    if stale:
+        marker = f"{ctx.text('directory')}/<name>/{ctx.text('marker')}"
+        summary.append(f"removed {', '.join(n for n, _ in stale)} (no {marker})")
+    if new:
+        summary.append(f"added {', '.join(new)}")
+    return Apply(tuple(edits), "; ".join([*summary, note] if note else summary))
+
+
+# -- set-exec-form -------------------------------------------------------------------------
+
+
+@primitive(
+    "set-exec-form",
+    Param("arguments", TEXTS, "the command in exec form"),
+    Param("replaces", TEXTS, "the only command it may replace", default=None),
+    languages=DOCKERFILE,
+)
+def set_exec_form(ctx: EditContext) -> Answer:
+    """Make the ENTRYPOINT/CMD ``@target`` run ``arguments`` (exec form, a JSON array).
+
+    With ``replaces``, only that command (exec form, or the same words in shell form) is
+    replaced; anything else is drift.  Present when it already runs ``arguments``."""
+    doc, node = ctx.doc, dockerfile.top_instruction(ctx.target)
+    wanted = ctx.texts("arguments")
+    current = dockerfile.exec_form(node)
+    if current == wanted:
+        return Present()
+    shell = dockerfile.shell_text(node)
+    replaces = ctx.texts("replaces") if ctx.value("replaces") is not None else None
+    if replaces is not None and current != replaces and (shell is None or shell.split() != replaces):
+        return Drift(
+            f"{doc.loc(node)}: `{one_line(doc.text(node))}` is neither {json.dumps(replaces)} nor {json.dumps(wanted)}"
+        )
+    args = next((c for c in node.named_children if c.type in ("json_string_array", "shell_command")), None)
+    if args is None:
+        return Drift(f"{doc.loc(node)}: `{one_line(doc.text(node))}` has no command")
+    return Apply((Edit(args.start_byte, args.end_byte, json.dumps(wanted).encode()),))

@@ -1,0 +1,96 @@
+"""The first-parent history of a git revision, and fetching it.
+
+One ``git log`` lists a whole range with the metadata reports show (id, date, author,
+subject); nothing here reads trees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fluxer_patcher.errors import GitFailure
+from fluxer_patcher.git.repo import Repository, RevisionError
+from fluxer_patcher.git.runner import NETWORK_TIMEOUT, user_value
+
+_FIELD, _RECORD = "\x1f", "\x1e"
+_FORMAT = _FIELD.join(["%H", "%P", "%aI", "%an", "%s"]) + _RECORD
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    date: str  # author date, ISO 8601
+    author: str
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+
+@dataclass(frozen=True)
+class Range:
+    """Commits oldest first; ``base`` is the commit they are compared with (``None`` at a root)."""
+
+    rev: str
+    base: str | None
+    commits: tuple[Commit, ...]
+
+
+def _log(repo: Repository, *args: str) -> list[Commit]:
+    out = repo.git.out("log", "--first-parent", f"--format={_FORMAT}", *args)
+    commits = []
+    for record in out.split(_RECORD):
+        record = record.strip("\n")
+        if not record:
+            continue
+        sha, parents, date, author, subject = record.split(_FIELD, 4)
+        commits.append(Commit(sha, tuple(parents.split()), date, author, subject))
+    return commits
+
+
+def first_parent_range(repo: Repository, rev: str, since: str | None = None, last: int | None = None) -> Range:
+    """The first-parent commits after ``since`` (exclusive) up to ``rev``, or the last ``last`` of them.
+
+    ``since`` must be on that first-parent history itself, not only an ancestor of ``rev``."""
+    if (since is None) == (last is None):
+        raise ValueError("give exactly one of since and last")
+    head = repo.resolve(rev)
+    base: str | None
+    if since is not None:
+        base = repo.resolve(since)
+        if not repo.git.ok("merge-base", "--is-ancestor", base, head):
+            raise RevisionError(f"{since} is not an ancestor of {rev}")
+        commits = _log(repo, f"{base}..{head}", "--")
+        if commits and commits[-1].parents[:1] != (base,):
+            # an ancestor through a merge: the walk would start from another commit than SINCE
+            raise RevisionError(
+                f"{since} is not on the first-parent history of {rev} (a commit of a merged branch?); "
+                "give a commit of that history"
+            )
+    else:
+        assert last is not None
+        commits = _log(repo, f"--max-count={last}", head, "--")
+        base = commits[-1].parents[0] if commits and commits[-1].parents else None
+    commits.reverse()
+    return Range(head, base, tuple(commits))
+
+
+def describe(repo: Repository, sha: str) -> Commit:
+    return _log(repo, "--max-count=1", sha, "--")[0]
+
+
+def fetch(repo: Repository, remote: str) -> None:
+    """``git fetch REMOTE`` (a configured remote, or a URL); one line on failure."""
+    user_value(remote, "--fetch")
+    is_url = "://" in remote or remote.startswith(("/", "./", "../", "git@")) or remote.endswith(".git")
+    if not is_url:
+        remotes = repo.remotes()
+        if remote not in remotes:
+            known = ", ".join(sorted(remotes)) or "none configured"
+            raise RevisionError(f"{remote}: no such remote (remotes: {known})")
+    try:
+        repo.git.run("fetch", "--quiet", "--end-of-options", remote, timeout=NETWORK_TIMEOUT)
+    except GitFailure as exc:
+        raise RevisionError(f"git fetch {remote} failed: {str(exc).removeprefix('fatal: ')}") from None

@@ -1,0 +1,172 @@
+"""The one place git runs: processes, their environment, their errors; GitPython's object reader.
+
+* Every git process starts here, with the caller's ``GIT_DIR``/``GIT_WORK_TREE``/index
+  variables removed (the repository is always named explicitly), messages in English
+  (``LC_ALL=C``, so the ``fatal:`` line can be read), no terminal prompt, and a timeout.
+* A failure is a :class:`~fluxer_patcher.errors.GitFailure` whose text is the line of
+  stderr that names the problem (:func:`stderr_problem`).
+* Values a user gave (a remote, a revision, a branch name) pass :func:`user_value` or go
+  after ``--``/``--end-of-options``: a value starting with ``-`` never becomes an option.
+* GitPython is imported only here, lazily: its repository discovery and its object
+  database (one ``git cat-file --batch`` process per repository) read objects by id.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fluxer_patcher.errors import BadInput, GitFailure
+
+if TYPE_CHECKING:
+    import git as gitpython
+
+_DROP_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_PREFIX",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+)
+TIMEOUT = 300.0  # seconds for any local command
+NETWORK_TIMEOUT = 1800.0  # fetch, push, ls-remote
+
+
+class RevisionError(BadInput):
+    """The repository or revision cannot be used; ``str()`` is one line."""
+
+
+def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
+    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
+    env.update(extra or {})
+    return env
+
+
+def stderr_problem(stderr: bytes | str) -> str:
+    """The line of git's stderr that names the problem: the first ``fatal:`` or ``error:``
+    line, else the first line; ``""`` when there is none."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
+    return (errors or lines or [""])[0]
+
+
+def user_value(value: str, what: str) -> str:
+    """``value`` unchanged, or :class:`BadInput` when git could read it as an option."""
+    if value.startswith("-"):
+        raise BadInput(f"{what} {value!r}: must not start with '-'")
+    return value
+
+
+@dataclass(frozen=True)
+class Git:
+    """git commands against one repository directory (``git_dir``), or in a directory (``cwd``)."""
+
+    git_dir: str | None = None
+    work_tree: str | None = None
+    cwd: str | None = None
+    config: tuple[str, ...] = field(default=("i18n.commitEncoding=UTF-8",))
+
+    def command(self, *args: str) -> list[str]:
+        cmd = ["git"]
+        if self.git_dir is not None:
+            cmd.append(f"--git-dir={self.git_dir}")
+        if self.work_tree is not None:
+            cmd.append(f"--work-tree={self.work_tree}")
+        for setting in self.config:
+            cmd += ["-c", setting]
+        return [*cmd, *args]
+
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        check: bool = True,
+        timeout: float = TIMEOUT,
+    ) -> subprocess.CompletedProcess[bytes]:
+        cwd = self.cwd or self.work_tree
+        try:
+            proc = subprocess.run(
+                self.command(*args), input=input, capture_output=True, env=clean_env(env), check=False,
+                cwd=cwd, timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise GitFailure(f"git {args[0]} did not finish within {timeout:.0f} s") from None
+        except OSError as exc:
+            raise GitFailure(f"cannot run git: {exc.strerror or exc}") from None
+        if check and proc.returncode != 0:
+            raise GitFailure(stderr_problem(proc.stderr) or f"git {args[0]} failed (exit {proc.returncode})")
+        return proc
+
+    def out(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
+            timeout: float = TIMEOUT) -> str:
+        return self.run(*args, input=input, env=env, timeout=timeout).stdout.decode("utf-8", "replace").strip()
+
+    def ok(self, *args: str) -> bool:
+        """Whether the command exits 0 (its output is not wanted)."""
+        return self.run(*args, check=False).returncode == 0
+
+
+# -- GitPython: discovery and the object database ------------------------------------------
+
+
+class MissingObject(LookupError):
+    """The repository does not have the object (a partial clone, a mirror without a large blob)."""
+
+
+@dataclass
+class Handle:
+    """A repository opened with GitPython: where it is, and its object reader."""
+
+    git_dir: str
+    working_dir: str | None  # None for a bare repository or a mirror without a config
+    repo: Any  # gitpython.Repo; kept untyped so that importing this module does not import GitPython
+
+    def read(self, binsha: bytes) -> tuple[str, bytes]:
+        """The type (``"blob"``, ``"tree"``, ``"commit"`` ...) and content of the object
+        ``binsha`` (read whole: the stream shares one pipe)."""
+        from gitdb.exc import ODBError
+
+        try:
+            stream = self.repo.odb.stream(binsha)
+            data: bytes = stream.read()
+        except (ODBError, ValueError) as exc:
+            raise MissingObject(binsha.hex()) from exc
+        kind = stream.type
+        return kind.decode("ascii") if isinstance(kind, bytes) else str(kind), data
+
+
+def open_handle(path: str | os.PathLike[str]) -> Handle:
+    """The repository at ``path``: a clone, a linked worktree, a bare repository or a mirror."""
+    import git
+
+    try:
+        repo: gitpython.Repo = git.Repo(path, search_parent_directories=False)
+    except git.NoSuchPathError:
+        raise RevisionError(f"{path}: no such directory") from None
+    except git.InvalidGitRepositoryError:
+        raise RevisionError(f"{path}: not a git repository") from None
+    except git.GitCommandError as exc:
+        raise GitFailure(f"{path}: {stderr_problem(str(exc.stderr or '')) or 'git refused the repository'}") from None
+    working: str | None = None if repo.bare else str(repo.working_dir)
+    if working is not None and not Path(working, ".git").exists():
+        # A bare repository without a config file (a mirror): GitPython takes its parent for
+        # a work tree, so point its own git commands at the repository itself.
+        repo.git.update_environment(GIT_DIR=repo.git_dir)
+        working = None
+    return Handle(str(repo.git_dir), working, repo)
+
+
+def tree_entries(data: bytes) -> list[tuple[bytes, int, str]]:
+    """``(binsha, mode, name)`` of a raw tree object, parsed by GitPython."""
+    from git.objects.fun import tree_entries_from_data
+
+    return list(tree_entries_from_data(data))

@@ -1,0 +1,65 @@
+"""Reports: one row model (:mod:`.rows`) and one renderer per format (:mod:`.text`,
+:mod:`.json`, :mod:`.markdown`) for ``check``/``apply``/``branch``/``export``, ``drift``,
+``doctor`` and ``list``; advice by reason kind (:mod:`.advice`); next steps (:mod:`.nextsteps`).
+
+The ``emit_*`` functions write a report in the format asked for.
+May import: everything below ``app`` (``model``, ``profile``, ``catalogue``, ``output``,
+``drift``, ``doctor``, ...).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from fluxer_patcher.catalogue.manifest import Patch
+    from fluxer_patcher.doctor.checks import Advice, Finding
+    from fluxer_patcher.drift.walk import Drift
+    from fluxer_patcher.report.run import RunReport
+
+
+def emit_run(report: RunReport, fmt: str, stream: TextIO | None = None) -> None:
+    from fluxer_patcher.report import json, markdown, style, text
+
+    stream = stream or sys.stdout
+    if fmt == "json":
+        stream.write(json.run_json(report))
+    elif fmt == "markdown":
+        stream.write(markdown.run_markdown(report))
+    else:
+        stream.write(text.run_text(report, colour=style.use_colour(stream)))
+
+
+def emit_drift(drift: Drift, fmt: str, stream: TextIO | None = None) -> None:
+    from fluxer_patcher.report import json, markdown, style, text
+
+    stream = stream or sys.stdout
+    if fmt == "json":
+        stream.write(json.drift_json(drift))
+    elif fmt == "markdown":
+        stream.write(markdown.drift_markdown(drift))
+    else:
+        stream.write(text.drift_text(drift, colour=style.use_colour(stream)))
+
+
+def emit_doctor(target: str, findings: Sequence[Finding], advice: Sequence[Advice], fmt: str,
+                stream: TextIO | None = None) -> None:
+    from fluxer_patcher.report import json, markdown, rows, style, text
+
+    stream = stream or sys.stdout
+    found = rows.of_findings(findings)
+    if fmt == "json":
+        stream.write(json.doctor_json(target, found, advice))
+    elif fmt == "markdown":
+        stream.write(markdown.doctor_markdown(target, found, advice))
+    else:
+        stream.write(text.doctor_text(found, advice, colour=style.use_colour(stream)))
+
+
+def emit_list(patches: Sequence[Patch], fmt: str, stream: TextIO | None = None) -> None:
+    from fluxer_patcher.report import json, text
+
+    stream = stream or sys.stdout
+    stream.write(json.list_json(patches) if fmt == "json" else text.list_text(patches))

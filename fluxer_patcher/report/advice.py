@@ -1,0 +1,38 @@
+"""What to do about a fix that did not apply, chosen by its reason's kind (never its text)."""
+
+from __future__ import annotations
+
+from fluxer_patcher.catalogue.manifest import Patch
+from fluxer_patcher.model import Reason, ReasonKind
+
+GONE = frozenset({ReasonKind.FILE_MISSING, ReasonKind.REMOVED_UPSTREAM})
+
+
+def code(text: str) -> str:
+    """``text`` as a Markdown code span."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def action(patch: Patch, reason: Reason, rev: str | None) -> str:
+    """One paragraph of Markdown: what a maintainer does about ``patch`` drifting for ``reason``."""
+    manifest = f"patches/{patch.manifest.name}"
+    queries = sorted({f"queries/{s.query.parent.name}/{s.query.name}" for s in patch.steps if s.query is not None})
+    query = f" and {', '.join(code(q) for q in queries)}" if queries else ""
+    check = f"`fluxer-patch check --rev {rev}`" if rev else "`fluxer-patch check` again"
+    if reason.kind is ReasonKind.MOVED:
+        return (
+            f"If the file moved as suggested, point the step's `file` in {code(manifest)} at its new path, "
+            f"add the new shape to the manifest's `[[examples]]`, and run {check}."
+        )
+    if reason.kind in GONE:
+        return (
+            f"The target file is gone: check whether upstream fixed gotcha {patch.gotcha_label} itself or "
+            f"removed the feature, then retire or rewrite {code(manifest)}."
+        )
+    return (
+        f"Update {code(manifest)}{query} to the new shape (the reason lists what still exists), add that shape "
+        f"to the manifest's `[[examples]]`, and run {check}. Until then apply it by hand as the guide's "
+        f"“{patch.guide}” describes."
+    )

@@ -1,0 +1,64 @@
+"""The one row model of every report: a fix, a check or a catalogue entry, and what became of it.
+
+``check``, ``apply``, ``branch``, ``export``, ``drift``, ``doctor`` and ``list`` all show
+rows; the renderers (:mod:`.text`, :mod:`.json`, :mod:`.markdown`) know only rows and the
+few fields around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fluxer_patcher.catalogue.manifest import Patch
+from fluxer_patcher.doctor.checks import Finding
+from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, summarise
+from fluxer_patcher.output.diffs import unified_all
+
+NO_REASON = Reason(ReasonKind.EDIT)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    gotchas: tuple[int, ...]
+    status: Status | None  # None for a catalogue listing
+    files: tuple[str, ...]
+    reason: Reason = field(default_factory=lambda: NO_REASON)
+    extra: dict[str, Any] = field(default_factory=dict)  # more JSON keys of the row (e.g. "diff")
+
+    @property
+    def gotcha_label(self) -> str:
+        return ",".join(str(g) for g in self.gotchas)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "gotchas": list(self.gotchas)}
+        if self.status is not None:
+            out["status"] = str(self.status)
+        out["files"] = list(self.files)
+        if self.status is not None:
+            out["reason"] = self.reason.text
+            out["reason_kind"] = str(self.reason.kind)
+        out.update(self.extra)
+        return out
+
+
+def of_patch(patch: Patch, status: Status | None, reason: Reason = NO_REASON,
+             extra: dict[str, Any] | None = None) -> Row:
+    return Row(patch.id, patch.gotchas, status, tuple(patch.files), reason, extra or {})
+
+
+def of_results(results: Iterable[PatchResult], written: bool, include_diff: bool = False) -> list[Row]:
+    return [
+        of_patch(r.patch, r.status(written), r.reason, {"diff": unified_all(r.changes)} if include_diff else None)
+        for r in results
+    ]
+
+
+def of_findings(findings: Iterable[Finding]) -> list[Row]:
+    return [Row(f.id, f.gotchas, f.status, tuple(f.files), f.reason) for f in findings]
+
+
+def summary(rows: Sequence[Row]) -> dict[str, int]:
+    return summarise(r.status for r in rows if r.status is not None)

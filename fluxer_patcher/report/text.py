@@ -1,0 +1,151 @@
+"""Terminal reports: one aligned table of rows, a summary line, and what to do next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from fluxer_patcher.model import Outcome, Status
+from fluxer_patcher.profile import FLUXER, Profile
+from fluxer_patcher.report.rows import Row, summary
+from fluxer_patcher.report.style import COLOURS, summary_line
+
+if TYPE_CHECKING:
+    from fluxer_patcher.catalogue.manifest import Patch
+    from fluxer_patcher.doctor.checks import Advice
+    from fluxer_patcher.drift.walk import Drift
+    from fluxer_patcher.git.history import Commit
+    from fluxer_patcher.report.run import RunReport
+
+
+def table(headers: Sequence[str], cells: Sequence[Sequence[str]], colour: bool = False,
+          statuses: Sequence[Status | None] = ()) -> list[str]:
+    """Aligned columns, the last one free; the first column is coloured by ``statuses``."""
+    import click
+
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers[:-1])]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)) + "  " + headers[-1]]
+    for index, cell in enumerate(cells):
+        parts = [c.ljust(w) for c, w in zip(cell, widths, strict=False)]
+        status = statuses[index] if index < len(statuses) else None
+        if colour and status is not None:
+            parts[0] = click.style(parts[0], fg=COLOURS.get(status, "white"))
+        lines.append(("  ".join(parts) + "  " + cell[-1]).rstrip())
+    return lines
+
+
+def row_table(rows: Sequence[Row], colour: bool, id_header: str = "FIX") -> list[str]:
+    cells = [[str(r.status), r.id, r.gotcha_label, ", ".join(r.files), r.reason.text] for r in rows]
+    return table(["STATUS", id_header, "GOTCHA", "FILE", "REASON"], cells, colour, [r.status for r in rows])
+
+
+# -- check, apply, branch, export ---------------------------------------------------------
+
+
+def run_text(report: RunReport, colour: bool = False, profile: Profile = FLUXER) -> str:
+    rows = report.rows()
+    lines = row_table(rows, colour)
+    lines.append("")
+    lines.append(summary_line(len(rows), summary(rows), "fix", "fixes"))
+    if report.local_changes:
+        lines.append(f"note: these target files had local changes before this run: {', '.join(report.local_changes)}")
+    if report.notes:
+        lines.append("")
+        lines.extend(report.notes)
+    lines.extend(_run_next_steps(report, profile))
+    return "\n".join(lines) + "\n"
+
+
+def _run_next_steps(report: RunReport, profile: Profile) -> list[str]:
+    drifted = [r for r in report.results if r.outcome is Outcome.DRIFTED and not r.patch.verifies_only]
+    failed_checks = [r for r in report.results if r.outcome is Outcome.DRIFTED and r.patch.verifies_only]
+    out: list[str] = []
+    if report.aborted:
+        out.append("")
+        out.append("nothing was written: a fix ended in error, and apply is all or nothing.")
+        out.extend(f"  - {r.patch.id}: {r.reason}" for r in report.errors())
+    if drifted:
+        out.append("")
+        out.append("next: upstream moved the code these fixes target; nothing was guessed.")
+        for r in drifted:
+            manifest = f"patches/{r.patch.manifest.name}"
+            out.append(
+                f"  - {r.patch.id} (gotcha {r.patch.gotcha_label}): apply it by hand as the guide's "
+                f"'{r.patch.guide}' describes, or update {manifest} and its query"
+            )
+        out.append(f"  guide: {profile.guide_url}")
+    if failed_checks:
+        out.append("")
+        out.append("next: these checks found what would break the build; change what their reason names:")
+        out.extend(f"  - {r.patch.id} (gotcha {r.patch.gotcha_label}): see its reason above" for r in failed_checks)
+    if drifted or failed_checks:
+        out.append(f"  then run `{profile.tool} check` again; `--format json` gives the same in machine form.")
+    steps = report.next_steps()
+    if steps:
+        out.append("")
+        out.append("next: " + steps[0])
+        out.extend(steps[1:])
+    return out
+
+
+# -- drift ------------------------------------------------------------------------------
+
+
+def commit_line(commit: Commit) -> str:
+    return f"{commit.short} {commit.date[:10]} {commit.author}: {commit.subject}"
+
+
+def drift_text(drift: Drift, colour: bool = False) -> str:
+    base = commit_line(drift.base) if drift.base else "the root commit"
+    lines = [
+        f"{drift.repo_label}: {drift.commits} first-parent commit{'s' if drift.commits != 1 else ''}",
+        f"  from {base}",
+        f"  to   {commit_line(drift.rev)}",
+        "",
+    ]
+    cells = [
+        [str(f.status), f.patch.id, f.patch.gotcha_label,
+         commit_line(f.breaking.commit) if f.breaking else "(unchanged in this range)"]
+        for f in drift.fixes
+    ]
+    lines += table(["STATUS", "FIX", "GOTCHA", "SINCE"], cells, colour, [f.status for f in drift.fixes])
+    changes = [(fix, t) for fix in drift.fixes for t in fix.transitions]
+    if changes:
+        lines += ["", "transitions:"]
+        for fix, t in sorted(changes, key=lambda ft: ft[1].index):
+            change = f"{t.before or '(none)'} -> {t.after}"
+            lines.append(f"  {t.commit.short} {t.commit.date[:10]}  {fix.patch.id}: {change}")
+            lines.append(f"      {t.commit.author}: {t.commit.subject}")
+            if t.reason.text and t.after in (Status.DRIFTED, Status.ERROR):
+                lines.append(f"      {t.reason}")
+    drifted = [f for f in drift.fixes if f.status in (Status.DRIFTED, Status.ERROR)]
+    if drifted:
+        lines += ["", "now:"]
+        lines += [f"  {f.patch.id}: {f.reason}" for f in drifted]
+    at = f"at {drift.rev.short}"
+    counts = summary_line(len(drift.fixes), drift.summary(), f"fix {at}", f"fixes {at}")
+    lines += ["", f"{counts} ({drift.runs} fix runs)"]
+    return "\n".join(lines) + "\n"
+
+
+# -- doctor -----------------------------------------------------------------------------
+
+
+def doctor_text(rows: Sequence[Row], advice: Sequence[Advice], colour: bool = False, profile: Profile = FLUXER) -> str:
+    counts = summary(rows)
+    lines = row_table(rows, colour, id_header="CHECK")
+    lines += ["", summary_line(len(rows), counts, "check", "checks")]
+    if counts[Status.DRIFTED] or counts[Status.ERROR]:
+        lines += ["", f"next: fix the deployment files named above, then run `{profile.tool} doctor` again.",
+                  f"  guide: {profile.guide_url}"]
+    for note in advice:
+        lines += ["", "advice: " + note.lines[0], *(f"  - {line}" for line in note.lines[1:])]
+    return "\n".join(lines) + "\n"
+
+
+# -- list -------------------------------------------------------------------------------
+
+
+def list_text(patches: Sequence[Patch]) -> str:
+    cells = [[p.id, p.gotcha_label, ", ".join(p.files), p.title] for p in patches]
+    return "\n".join(table(["FIX", "GOTCHA", "FILE", "DESCRIPTION"], cells)) + "\n"

@@ -1,0 +1,63 @@
+"""A directory on disk as a :class:`~fluxer_patcher.source.base.Source`."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from fluxer_patcher.source.base import FileMissing, OutsideTree, SourceError, check_relative
+
+
+class WorkTree:
+    """A directory on disk."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self._real_root = os.path.realpath(self.root)
+
+    @property
+    def label(self) -> str:
+        return str(self.root)
+
+    def resolve(self, path: str) -> Path:
+        """The real location of ``path``, refusing one that leads outside the tree."""
+        check_relative(path)
+        full = self.root / path
+        real = os.path.realpath(full)
+        if os.path.commonpath([real, self._real_root]) != self._real_root:
+            raise OutsideTree(path, real)
+        return Path(real)
+
+    def read(self, path: str) -> bytes:
+        real = self.resolve(path)
+        try:
+            return real.read_bytes()
+        except FileNotFoundError:
+            raise FileMissing(path) from None
+        except IsADirectoryError:
+            raise SourceError(path, "is a directory, expected a file") from None
+        except OSError as exc:
+            raise SourceError(path, exc.strerror or str(exc)) from None
+
+    def is_file(self, path: str) -> bool:
+        try:
+            return self.resolve(path).is_file()
+        except SourceError:
+            return False
+
+    def list_dir(self, path: str) -> list[str]:
+        try:
+            real = self.resolve(path) if path not in ("", ".") else Path(self._real_root)
+            return sorted(os.listdir(real))
+        except (SourceError, OSError):
+            return []
+
+    def mode(self, path: str) -> int | None:
+        try:
+            return stat.S_IMODE(self.resolve(path).stat().st_mode)
+        except (SourceError, OSError):
+            return None
+
+    def identity(self, path: str) -> str | None:
+        return None

@@ -1,0 +1,244 @@
+"""Running the tree-sitter queries of ``queries/``.
+
+Conventions of a query file:
+
+* ``@target`` marks the node a fix edits; one match of a pattern that captures
+  ``@target`` is one target.
+* Other captures (``@url``, ``@timer``) are values the fix's parameters can refer to as
+  ``{url}``; captures starting with ``_`` are private to the query.
+* Captures named ``@landmark.<what>`` belong to patterns that only explain drift: when the
+  target is not found, the report says which landmarks still exist and where.
+
+Besides tree-sitter's own predicates (``#eq?``, ``#match?``, ``#any-of?`` ...), queries
+may use those of :mod:`.predicates`: ``(#inside? @cap "<node type>" "<name>")`` (the
+nearest ancestor of that type, ``method_definition``, ``function_declaration`` ..., has that
+name) and those the file kinds register (the Dockerfile's ``#stage?`` and ``#last-stage?``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fluxer_patcher.syntax import grammars, predicates
+from fluxer_patcher.syntax.predicates import QueryError
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Query
+
+LANDMARK = "landmark."
+_ROW_COL = re.compile(r"\s*at row (\d+), column (\d+)")
+
+
+@dataclass
+class Match:
+    pattern: int
+    captures: dict[str, list[Node]] = field(default_factory=dict)
+
+    def node(self, name: str) -> Node | None:
+        nodes = self.captures.get(name)
+        return nodes[0] if nodes else None
+
+    @property
+    def target(self) -> Node:
+        node = self.node("target")
+        assert node is not None
+        return node
+
+
+def patterns_of(source: str) -> list[tuple[int, str]]:
+    """The top-level patterns of a query source with their line numbers.
+
+    A pattern is a parenthesised or bracketed form plus the captures and quantifiers that
+    follow it (``(identifier) @name``)."""
+    forms: list[tuple[int, str]] = []
+    depth, start, i, n = 0, -1, 0, len(source)
+    while i < n:
+        c = source[i]
+        if c == ";":
+            i = source.find("\n", i)
+            i = n if i == -1 else i
+            continue
+        if c == '"':
+            i += 1
+            while i < n and source[i] != '"':
+                i += 2 if source[i] == "\\" else 1
+        elif c in "([":
+            if depth == 0:
+                if start >= 0:
+                    forms.append((source.count("\n", 0, start) + 1, source[start:i].rstrip()))
+                start = i
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        i += 1
+    if start >= 0:
+        forms.append((source.count("\n", 0, start) + 1, source[start:].rstrip()))
+    return forms
+
+
+class QueryFile:
+    """One ``.scm`` file: its edit patterns, and its landmark patterns compiled on demand.
+
+    Compiling costs milliseconds per query with the TSX grammar, whatever its size, so
+    :func:`compile_together` compiles the edit patterns of all the files a run needs as one
+    query per language, and each file runs its own slice of it.  Landmarks only matter when
+    a fix drifts, so they are compiled only then."""
+
+    def __init__(self, language: str, path: Path) -> None:
+        self.language = language
+        self.path = path
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"{path}: cannot read query ({exc.strerror})") from None
+        main: list[str] = []
+        landmarks: list[str] = []
+        for line, text in patterns_of(source):
+            if "@" not in text or text.startswith("(#"):
+                raise QueryError(
+                    f"{path}:{line}: pattern captures nothing (a top-level predicate must sit inside "
+                    "the pattern's parentheses: `((node) @cap (#eq? @cap \"x\"))`)"
+                )
+            (landmarks if "@" + LANDMARK in text else main).append(text)
+        if not main:
+            raise QueryError(f"{path}: no pattern besides landmarks")
+        self.source = source
+        self.patterns = main
+        self.landmark_names = list(dict.fromkeys(re.findall(r"@landmark\.([\w.]+)", "\n".join(landmarks))))
+        self._landmark_source = "\n\n".join(landmarks)
+        self._slice: tuple[Query, int] | None = None
+
+    def _compile(self, source: str) -> Query:
+        from tree_sitter import Query
+
+        try:
+            return Query(grammars.language(self.language), source)
+        except Exception as exc:  # tree_sitter.QueryError and friends
+            where = _ROW_COL.search(str(exc))
+            if where is None:
+                raise QueryError(f"{self.path}: invalid {self.language} query: {exc}") from None
+            line, col = int(where.group(1)) + 1, int(where.group(2)) + 1
+            what = _ROW_COL.sub("", str(exc)).strip(" :")
+            raise QueryError(f"{self.path}:{line}:{col}: invalid {self.language} query: {what}") from None
+
+    @cached_property
+    def capture_names(self) -> frozenset[str]:
+        """Every capture the file's patterns name, landmarks included."""
+        return frozenset(re.findall(r"@([\w.]+)", "\n".join(text for _, text in patterns_of(self.source))))
+
+    @property
+    def query(self) -> Query:
+        """A query holding this file's edit patterns (maybe among other files')."""
+        if self._slice is None:
+            compile_together([self])
+        assert self._slice is not None
+        return self._slice[0]
+
+    def run(self, root: Node) -> list[Match]:
+        """Matches of this file's edit patterns under ``root``, patterns numbered from 0."""
+        query = self.query
+        assert self._slice is not None
+        first = self._slice[1]
+        last = first + len(self.patterns)
+        return [Match(m.pattern - first, m.captures) for m in run(query, root) if first <= m.pattern < last]
+
+    @cached_property
+    def landmark_query(self) -> Query | None:
+        return self._compile(self._landmark_source) if self._landmark_source else None
+
+
+@cache
+def compile_query(language: str, path: Path) -> QueryFile:
+    """The query file at ``path``, read and checked (compiled on first use)."""
+    return QueryFile(language, path)
+
+
+def compile_together(files: Iterable[QueryFile]) -> None:
+    """Compile the edit patterns of ``files`` as one query per language."""
+    by_language: dict[str, list[QueryFile]] = {}
+    for qf in files:
+        group = by_language.setdefault(qf.language, [])
+        if qf._slice is None and qf not in group:
+            group.append(qf)
+    for group in by_language.values():
+        if not group:
+            continue
+        try:
+            query = group[0]._compile("\n\n".join(p for qf in group for p in qf.patterns))
+        except QueryError:
+            for qf in group:  # name the file at fault, with its own line numbers
+                qf._compile(qf.source)
+            raise
+        first = 0
+        for qf in group:
+            qf._slice = (query, first)
+            first += len(qf.patterns)
+        if first != query.pattern_count:
+            raise QueryError(f"{group[0].path}: patterns were miscounted ({first} != {query.pattern_count})")
+
+
+def run(query: Query, root: Node) -> list[Match]:
+    from tree_sitter import QueryCursor
+
+    failures: list[QueryError] = []
+
+    def predicate(name: str, args: list[tuple[str, str]], _pattern: int, captures: dict[str, list[Node]]) -> bool:
+        # tree-sitter goes on calling after an exception: keep the first, answer no to the rest
+        if failures:
+            return False
+        try:
+            return predicates.evaluate(name, args, captures)
+        except QueryError as exc:
+            failures.append(exc)
+            return False
+
+    cursor = QueryCursor(query)
+    found = cursor.matches(root, predicate=predicate)  # type: ignore[call-arg]  # stubs lag behind
+    if failures:
+        raise failures[0]
+    matches = [Match(pattern, dict(captures)) for pattern, captures in found]
+    matches.sort(key=lambda m: (_first_start(m), m.pattern))
+    return matches
+
+
+def _first_start(match: Match) -> int:
+    starts = [nodes[0].start_byte for nodes in match.captures.values() if nodes]
+    return min(starts) if starts else 0
+
+
+def targets(matches: list[Match]) -> list[Match]:
+    """One match per ``@target`` node, in document order."""
+    found: dict[tuple[int, int], Match] = {}
+    for match in matches:
+        target = match.node("target")
+        if target is None:
+            continue
+        # Several patterns can match one node (a precise one and a catch-all), or one pattern
+        # several times (each entry of a list): merge them, the first match's nodes first.
+        key = (target.start_byte, target.end_byte)
+        if key in found:
+            merged = found[key].captures
+            for name, nodes in match.captures.items():
+                known = merged.get(name, [])
+                merged[name] = known + [n for n in nodes if all(n != k for k in known)]
+        else:
+            found[key] = match
+    return list(found.values())
+
+
+def landmarks(query_file: QueryFile, root: Node) -> dict[str, list[Node]]:
+    """Where each ``@landmark.<name>`` of the file matches (names in file order)."""
+    found: dict[str, list[Node]] = {name: [] for name in query_file.landmark_names}
+    if query_file.landmark_query is None:
+        return found
+    for match in run(query_file.landmark_query, root):
+        for name, nodes in match.captures.items():
+            if name.startswith(LANDMARK):
+                seen = found.setdefault(name[len(LANDMARK) :], [])
+                seen.extend(n for n in nodes if all(n != other for other in seen))
+    return found
