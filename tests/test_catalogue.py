@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fluxer_patcher.app.catalogue import default_root
+from fluxer_patcher.app.catalogue import default_root, registry
 from fluxer_patcher.app.catalogue import load_catalogue as load
 from fluxer_patcher.catalogue.manifest import CatalogueError
 from fluxer_patcher.syntax import queries
@@ -152,3 +152,58 @@ def test_cli_reports_a_broken_query_in_one_line(tmp_path: Path, run_cli) -> None
         broken.read_text().splitlines().index("((no_such_node) @target)") + 1
     ) + ":3: invalid tsx query: Invalid node type: no_such_node")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _manifest(path: Path, patch_id: str, after: str = "") -> None:
+    path.write_text(
+        f'id = "{patch_id}"\ngotchas = [1]\ntitle = "t"\nsymptom = "s"\nfix = "f"\nguide = "g"\n{after}\n'
+        '[[steps]]\nfile = ".dockerignore"\nedit = "dockerignore-admit"\nlooking_for = "it"\n'
+        'params = { paths = ["x"], why = "y" }\n'
+    )
+
+
+def test_after_orders_fixes_whatever_their_file_names(tmp_path: Path) -> None:
+    (tmp_path / "patches").mkdir()
+    (tmp_path / "queries").mkdir()
+    _manifest(tmp_path / "patches" / "01-late.toml", "late", 'after = ["early"]')
+    _manifest(tmp_path / "patches" / "02-early.toml", "early")
+    _manifest(tmp_path / "patches" / "03-free.toml", "free")
+    assert load(tmp_path).ids() == ["early", "late", "free"]
+
+
+@pytest.mark.parametrize(
+    ("late_after", "early_after", "message"),
+    [
+        ('after = ["nobody"]', "", "`after` names unknown fix 'nobody'"),
+        ('after = ["early"]', 'after = ["late"]', "`after` makes a cycle: late -> early -> late"),
+    ],
+)
+def test_after_names_known_fixes_without_cycles(tmp_path: Path, late_after: str, early_after: str,
+                                                message: str) -> None:
+    (tmp_path / "patches").mkdir()
+    (tmp_path / "queries").mkdir()
+    _manifest(tmp_path / "patches" / "01-late.toml", "late", late_after)
+    _manifest(tmp_path / "patches" / "02-early.toml", "early", early_after)
+    with pytest.raises(CatalogueError, match=message.replace("?", "\\?")):
+        load(tmp_path)
+
+
+def test_the_bundled_order_puts_the_build_context_check_after_the_docker_fixes() -> None:
+    ids = load().ids()
+    assert ids.index("compose-nats-services") < ids.index("config-nats-urls")
+    assert ids[-1] == "docker-build-context"
+
+
+def test_an_example_may_hold_several_files(tmp_path: Path) -> None:
+    from fluxer_patcher.catalogue.loader import load_patch
+
+    (tmp_path / "patches").mkdir()
+    path = tmp_path / "patches" / "01-x.toml"
+    _manifest(path, "x")
+    path.write_text(path.read_text() + (
+        '[[examples]]\nname = "two files"\nbefore = { ".dockerignore" = "x\\n", "b.txt" = "1" }\n'
+        'after = { ".dockerignore" = "# y\\n# x\\n" }\n'
+    ))
+    [example] = load_patch(tmp_path, path, registry(), "https://example.org/bug").examples
+    assert example.before == {".dockerignore": "x\n", "b.txt": "1"}
+    assert example.after == {".dockerignore": "# y\n# x\n"}
