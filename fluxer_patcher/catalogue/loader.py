@@ -53,6 +53,9 @@ class PrimitiveTable(Protocol):
 
     def declared(self, spec: Any, params: Mapping[str, Any]) -> dict[str, typed.Param]: ...
 
+    @property
+    def resolvers(self) -> Mapping[str, Any]: ...
+
 
 def _str(table: Mapping[str, Any], key: str, where: str, default: str | None = None, one_line: bool = False) -> str:
     value = table.get(key, default)
