@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "upstream-fixtures"
+sys.path.insert(0, str(ROOT))
+from tests.gitrepos import History, copy_fixture  # noqa: E402  (the one helper that builds repositories)
+
 SHAPES = ["guide-2026-02-26", "fork-hand-patched", "refactor-2026-02", "upstream-later"]
 TARGET_EDITS = [
     ("packages/api/src/auth/services/SsoService.tsx", "\n// touched {n}\n"),
@@ -32,43 +32,9 @@ TARGET_EDITS = [
 ]
 
 
-class Repo:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.n = 0
-        path.mkdir(parents=True)
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str) -> str:
-        date = f"{1769904000 + self.n * 3600} +0000"  # 2026-02-01, one commit an hour
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-            "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
-            "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
-            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-        }
-        done = subprocess.run(["git", "-C", str(self.path), *args], env=env, check=True, capture_output=True, text=True)
-        return done.stdout.strip()
-
-    def commit(self, message: str) -> None:
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
-        self.n += 1
-
-    def shape(self, fixture: str) -> None:
-        source = FIXTURES / fixture
-        for file in source.rglob("*"):
-            rel = file.relative_to(source)
-            if file.is_file() and rel.as_posix() != "README.md":
-                dest = self.path / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(file, dest)
-
-
-def build(path: Path, commits: int) -> Repo:
-    repo = Repo(path)
-    repo.shape("refactor-2026-02")
+def build(path: Path, commits: int) -> History:
+    repo = History(path)
+    copy_fixture("refactor-2026-02", path)
     for p in range(40):
         for f in range(50):
             file = path / "packages" / f"pkg{p:02d}" / "src" / f"module{f:02d}.ts"
@@ -78,7 +44,7 @@ def build(path: Path, commits: int) -> Repo:
     for i in range(commits):
         if i % 10 == 9:
             if (i // 10) % 2 == 0:
-                repo.shape(SHAPES[(i // 20) % len(SHAPES)])
+                copy_fixture(SHAPES[(i // 20) % len(SHAPES)], path)
             else:
                 target, text = TARGET_EDITS[(i // 10) % len(TARGET_EDITS)]
                 with (path / target).open("a") as fh:

@@ -69,8 +69,8 @@ def make_repo(path: Path, tree: str = "refactor-2026-02", branch: str = "main") 
     return path
 
 
-def clone_bare(source: Path, dest: Path) -> Path:
-    git(source.parent, "clone", "-q", "--bare", str(source), str(dest))
+def clone_bare(source: Path | str, dest: Path) -> Path:
+    git(dest.parent, "clone", "-q", "--bare", str(source), str(dest))
     return dest
 
 

@@ -13,6 +13,7 @@ import pytest
 from fluxer_patcher.app.catalogue import load_catalogue as load
 from fluxer_patcher.model import ReasonKind, Status
 from tests.conftest import snapshot
+from tests.gitrepos import git
 
 IDS = load().ids()
 # Checks (the build-context check) never edit: when they pass they are already-applied.
@@ -267,10 +268,8 @@ def test_colour_only_on_a_tty_and_never_with_no_color(fixture_tree) -> None:
 
 def test_local_changes_are_named(fixture_tree, run_cli) -> None:
     tree = fixture_tree("refactor-2026-02")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@e"}
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "upstream"]):
-        subprocess.run(["git", *args], cwd=tree, check=True, env=env)
+        git(tree, *args)
     (tree / USER).write_text((tree / USER).read_text() + "// local note\n")
     text = run_cli("check", str(tree))
     assert f"local changes before this run: {USER}\n" in text.stdout

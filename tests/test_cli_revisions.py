@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from fluxer_patcher.cli import cli
 from tests.conftest import check_ids, editing_ids
-from tests.gitrepos import FIXTURES, History
+from tests.gitrepos import FIXTURES, History, clone_bare, git
 
 
 @dataclass
@@ -77,7 +76,7 @@ def test_check_rev_reads_objects_only(repo: Repo) -> None:
 
 def test_check_rev_on_a_bare_mirror_without_config(repo: Repo, tmp_path: Path) -> None:
     mirror = tmp_path / "mirror.git"
-    subprocess.run(["git", "clone", "-q", "--bare", repo.path, str(mirror)], check=True)
+    clone_bare(repo.path, mirror)
     (mirror / "config").unlink()
     result = run("check", "--repo", str(mirror), "--rev", "main", "--format", "json")
     assert result.exit_code == 1, result.output
@@ -161,8 +160,8 @@ def test_since_on_a_merged_branch_is_one_line_and_exit_2(tmp_path: Path) -> None
 
 def test_fetch_then_check_the_fetched_revision(repo: Repo, tmp_path: Path) -> None:
     local = tmp_path / "local.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(local)], check=True)
-    subprocess.run(["git", "--git-dir", str(local), "remote", "add", "upstream", repo.path], check=True)
+    git(local.parent, "init", "-q", "--bare", str(local))
+    git(local, "remote", "add", "upstream", str(repo.path))
     missing = run("check", "--repo", str(local), "--rev", "upstream/main")
     assert missing.exit_code == 2 and "unknown revision" in missing.stderr
     result = run("check", "--repo", str(local), "--fetch", "upstream", "--rev", "upstream/main", "--format", "json")
@@ -273,8 +272,8 @@ def test_drift_markdown(repo: Repo) -> None:
 
 def test_drift_fetches_first(repo: Repo, tmp_path: Path) -> None:
     local = tmp_path / "local.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(local)], check=True)
-    subprocess.run(["git", "--git-dir", str(local), "remote", "add", "upstream", repo.path], check=True)
+    git(local.parent, "init", "-q", "--bare", str(local))
+    git(local, "remote", "add", "upstream", str(repo.path))
     assert run("drift", "--repo", str(local), "--rev", "upstream/main", "--last", "1").exit_code == 2
     result = run("drift", "--repo", str(local), "--fetch", "upstream", "--rev", "upstream/main", "--last", "1")
     assert result.exit_code == 1, result.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from fluxer_patcher.git.objects import ObjectCache
 from fluxer_patcher.git.repo import RevisionError, open_repo
 from fluxer_patcher.source import FileMissing, OutsideTree, SourceError
 from fluxer_patcher.source.revision import GitRevision
-from tests.gitrepos import History
+from tests.gitrepos import History, clone_bare
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +106,7 @@ def test_a_repository_is_named_by_its_work_tree_or_else_its_git_dir(history: His
     repo = open_repo(history.path)
     assert repo.label == str(history.path)
     mirror = tmp_path / "mirror.git"
-    subprocess.run(["git", "clone", "-q", "--bare", str(history.path), str(mirror)], check=True)
+    clone_bare(history.path, mirror)
     assert open_repo(mirror).label == str(mirror)
     (mirror / "config").unlink()  # a mirror without config: GitPython takes the parent for a work tree
     bare = open_repo(mirror)
