@@ -337,3 +337,18 @@ def test_build_context_violation_names_the_pattern(fixture_tree, run_cli) -> Non
     assert result.exit_code == 1
     assert "config/config.production.template.json is excluded by .dockerignore:5 `config`" in result.stdout
     assert "next: these checks found what would break the build" in result.stdout
+
+
+def test_check_leaves_the_index_alone(fixture_tree, run_cli) -> None:
+    """A read-only command never rewrites .git/index (git status refreshes stale entries unless
+    told not to take optional locks)."""
+    import time
+
+    tree = fixture_tree("refactor-2026-02")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "upstream"]):
+        git(tree, *args)
+    index = (tree / ".git" / "index").read_bytes()
+    time.sleep(1.1)
+    (tree / USER).touch()  # same content, newer mtime: a stale index entry
+    assert run_cli("check", str(tree)).exit_code == 0
+    assert (tree / ".git" / "index").read_bytes() == index

@@ -20,7 +20,8 @@ def local_changes(root: Path, paths: list[str]) -> list[str]:
         return []
     git = Git(cwd=str(root))
     try:
-        proc = git.run("status", "--porcelain=v1", "-z", "--no-renames", "--", *paths, check=False, timeout=30)
+        proc = git.run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--no-renames", "--", *paths,
+                       check=False, timeout=30)
     except GitFailure:
         return []  # no git, or it hangs
     if proc.returncode != 0:
