@@ -352,3 +352,11 @@ def test_check_leaves_the_index_alone(fixture_tree, run_cli) -> None:
     (tree / USER).touch()  # same content, newer mtime: a stale index entry
     assert run_cli("check", str(tree)).exit_code == 0
     assert (tree / ".git" / "index").read_bytes() == index
+
+
+@pytest.mark.parametrize("command", ["apply", "check", "doctor"])
+def test_an_empty_path_is_bad_input_not_the_current_directory(run_cli, command: str) -> None:
+    result = run_cli(command, "")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("fluxer-patch: ") and "is empty" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

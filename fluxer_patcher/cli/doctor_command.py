@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from fluxer_patcher.cli.main import cli
-from fluxer_patcher.cli.options import report_format_option
+from fluxer_patcher.cli.options import DirectoryPath, report_format_option
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=DirectoryPath())
 @click.option(
     "--compose", "compose_file", metavar="FILE", default=None,
     help="The Compose file, relative to PATH (default: the first of compose.yaml, compose.yml, "

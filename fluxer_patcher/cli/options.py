@@ -67,3 +67,15 @@ def selection(only: tuple[str, ...], skip: tuple[str, ...], catalogue: Path | No
     from fluxer_patcher.app.run import Selection
 
     return Selection(only, skip, catalogue)
+
+
+class DirectoryPath(click.Path):
+    """A directory argument; an empty string is refused (``Path("")`` would be the current directory)."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty; give the directory to work on (`.` for the current one)", param, ctx)
+        return super().convert(value, param, ctx)

@@ -9,6 +9,7 @@ import click
 
 from fluxer_patcher.cli.main import cli
 from fluxer_patcher.cli.options import (
+    DirectoryPath,
     catalogue_option,
     fetch_option,
     format_option,
@@ -21,7 +22,7 @@ from fluxer_patcher.cli.options import (
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=DirectoryPath())
 @click.option("--dry-run", is_flag=True, help="Print the unified diff of every fix; write nothing.")
 @click.option(
     "--commit", is_flag=True,
@@ -71,7 +72,7 @@ def apply(
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path), required=False)
+@click.argument("path", type=DirectoryPath(), required=False)
 @repo_option
 @click.option("--rev", default=None, metavar="REV", help="Check this git revision, read from objects (no checkout).")
 @fetch_option
