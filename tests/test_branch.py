@@ -243,3 +243,10 @@ def test_git_stderr_comes_down_to_the_line_naming_the_problem() -> None:
     )
     assert stderr_problem("  warning: only a warning  \n\n") == "warning: only a warning"
     assert stderr_problem(b"") == ""
+
+
+def test_branch_says_what_it_built_not_what_to_build_next(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    code, out, _ = _branch(repo)
+    assert code == 0 and "branch fluxer created at" in out
+    assert "docker build" not in out and "next:" not in out

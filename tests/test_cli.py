@@ -360,3 +360,9 @@ def test_an_empty_path_is_bad_input_not_the_current_directory(run_cli, command: 
     assert result.exit_code == 2
     assert result.stderr.startswith("fluxer-patch: ") and "is empty" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_only_and_skip_of_one_fix_is_a_usage_error(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    result = run_cli("check", str(tree), "--only", "config-static-dir", "--skip", "config-static-dir")
+    assert result.exit_code == 2 and "cannot be both run and left out" in result.stderr

@@ -164,3 +164,10 @@ def test_the_message_check_catches_a_mail_git_am_would_misread(tmp_path: Path) -
     cut = replace(files[0], text=files[0].text.replace("\n\nSymptom:", "\n---\nSymptom:", 1))
     with pytest.raises(export.ExportError, match="commit message"):
         export.verify([cut, *files[1:]], "git", s)
+
+
+def test_export_says_what_it_wrote_not_what_to_build_next(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    result = run_cli("export", "--repo", repo, "--rev", "main", tmp_path / "out")
+    assert result.code == 0 and "exported " in result.out
+    assert "docker build" not in result.out and "next:" not in result.out

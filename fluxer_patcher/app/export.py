@@ -25,7 +25,7 @@ class ExportRequest:
 
 def export(repo: Path | None, request: ExportRequest, selection: Selection) -> RunReport:
     series = revision_series(repo, request.rev, selection)
-    report = RunReport(series.revision.label, list(series.results), written=False)
+    report = RunReport(series.revision.label, list(series.results), written=False, show_next_steps=False)
     if series.errors or (request.strict and series.drifted):
         why = "a fix ended in error" if series.errors else "--strict and a fix drifted"
         report.notes.append(f"nothing exported: {why}")

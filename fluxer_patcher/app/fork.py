@@ -25,7 +25,7 @@ class BranchRequest:
 
 def build_branch(repo: Path | None, request: BranchRequest, selection: Selection) -> RunReport:
     series = revision_series(repo, request.onto, selection)
-    report = RunReport(series.revision.label, list(series.results), written=True)
+    report = RunReport(series.revision.label, list(series.results), written=True, show_next_steps=False)
     if series.errors:
         report.written = False
         report.notes.append(f"branch {request.name} not built: a fix ended in error")
