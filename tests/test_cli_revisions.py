@@ -278,3 +278,18 @@ def test_drift_fetches_first(repo: Repo, tmp_path: Path) -> None:
     result = run("drift", "--repo", str(local), "--fetch", "upstream", "--rev", "upstream/main", "--last", "1")
     assert result.exit_code == 1, result.stderr
     assert "pending -> drifted" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--fetch", "--upload-pack=touch {marker}", "--rev", "main"),
+        ("drift", "--fetch", "--upload-pack=touch {marker}.git", "--last", "1"),
+        ("branch", "--onto", "main", "--branch", "fixed", "--push", "--receive-pack=touch {marker}"),
+    ],
+)
+def test_values_that_look_like_options_never_reach_git(repo: Repo, tmp_path: Path, args: tuple[str, ...]) -> None:
+    marker = tmp_path / "ran"
+    result = run(*[a.format(marker=marker) for a in args], "--repo", str(repo.path))
+    assert result.exit_code == 2 and "must not start with '-'" in result.output
+    assert not marker.exists()
