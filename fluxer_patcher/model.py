@@ -65,9 +65,6 @@ class Reason:
     def __str__(self) -> str:
         return self.text
 
-    def with_text(self, text: str, kind: ReasonKind | None = None) -> Reason:
-        return Reason(kind or self.kind, text)
-
 
 @dataclass(frozen=True)
 class FileChange:

@@ -94,18 +94,9 @@ class PrimitiveRunner:
         engine = Engine(MemoryTree({file: source, **(tree or {})}), self.registry or default_registry())
         return engine.run_patch(patch)
 
-    def __call__(
-        self,
-        source: str | bytes,
-        query: str | None,
-        edit: str,
-        params: Mapping[str, Any],
-        expect: str = "1",
-        language: str | None = None,
-        tree: Mapping[str, str | bytes] | None = None,
-        file: str | None = None,
-    ) -> tuple[Outcome, str | bytes, str]:
-        result = self.result(source, query, edit, params, expect, language, tree, file)
+    def __call__(self, source: str | bytes, *args: Any, **kwargs: Any) -> tuple[Outcome, str | bytes, str]:
+        """:meth:`result`, as ``(outcome, text after, reason text)``."""
+        result = self.result(source, *args, **kwargs)
         text = result.changes[0].after.decode() if result.changes else source
         return result.outcome, text, result.reason.text
 

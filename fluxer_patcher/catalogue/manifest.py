@@ -90,11 +90,6 @@ class Patch:
     def gotcha_label(self) -> str:
         return ",".join(str(g) for g in self.gotchas)
 
-    @property
-    def queries(self) -> list[Path]:
-        """The query files of its steps, each once."""
-        return list(dict.fromkeys(p for s in self.steps for p in (s.query, s.present) if p is not None))
-
 
 @dataclass(frozen=True)
 class Catalogue:

@@ -243,9 +243,6 @@ class Registry:
     def __getitem__(self, name: str) -> Spec:
         return self.specs[name]
 
-    def __contains__(self, name: object) -> bool:
-        return name in self.specs
-
     def names(self) -> list[str]:
         return sorted(self.specs)
 
