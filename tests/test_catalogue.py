@@ -61,7 +61,10 @@ def _catalogue(tmp_path: Path, manifest: str) -> Path:
         (("params = { with = \"1\" }", "params = { with = \"1\", x = 2 }"), "parameters: unknown ['x']"),
         (("looking_for = \"it\"\n", "looking_for = \"it\"\nexpect = \"one\"\n"), "`expect` must be a count"),
         (("javascript/cdn-endpoint.scm", "javascript/nope.scm"), "queries/javascript/nope.scm does not exist"),
-        (("gotchas = [4]", "gotchas = []"), "`gotchas` must be a non-empty list"),
+        (("gotchas = [4]", "gotchas = []"), "a fix needs `gotchas` (the guide's numbers) or `refs`"),
+        (("gotchas = [4]", "gotchas = [true]"), "`gotchas` must be a list of guide gotcha numbers"),
+        (("gotchas = [4]", "gotchas = [4]\nrefs = [\"a\\nb\"]"), "`refs` must be a list of one-line references"),
+        (("gotchas = [4]", "gotchas = [4]\ndefault = \"no\""), "`default` must be true or false"),
         (("id = \"x-fix\"", "id = \"X Fix\""), "must be lowercase words"),
         (("language = \"javascript\"", "language = \"cobol\""), "unknown language 'cobol'"),
         (("title = \"t\"", "title = "), "invalid TOML"),
@@ -207,3 +210,32 @@ def test_an_example_may_hold_several_files(tmp_path: Path) -> None:
     [example] = load_patch(tmp_path, path, registry(), "https://example.org/bug").examples
     assert example.before == {".dockerignore": "x\n", "b.txt": "1"}
     assert example.after == {".dockerignore": "# y\n# x\n"}
+
+
+PAST_GUIDE = GOOD.replace("gotchas = [4]\n", 'refs = ["fluxerapp/fluxer#722"]\ndefault = false\n').replace(
+    'guide = "g"\n', ""
+)
+
+
+def test_a_fix_past_the_guide_carries_refs_and_may_be_optional(tmp_path: Path) -> None:
+    catalogue = load(_catalogue(tmp_path, PAST_GUIDE))
+    (patch,) = catalogue.patches
+    assert patch.gotchas == () and patch.refs == ("fluxerapp/fluxer#722",) and patch.guide == ""
+    assert patch.gotcha_label == "fluxerapp/fluxer#722" and patch.origin == "fluxerapp/fluxer#722"
+    assert catalogue.select() == [], "an optional fix runs only when named"
+    assert catalogue.select(only=["x-fix"]) == [patch]
+
+
+def test_refs_reach_list_commit_messages_and_dep3_headers(tmp_path: Path, run_cli) -> None:
+    from fluxer_patcher.output import messages
+    from fluxer_patcher.output.patchfiles import _dep3_origin
+    from fluxer_patcher.profile import FLUXER
+
+    (patch,) = load(_catalogue(tmp_path, PAST_GUIDE)).patches
+    text = messages.message(patch, "abc123")
+    assert "see fluxerapp/fluxer#722" in text and "Gotcha" not in text
+    assert "Refs: https://github.com/fluxerapp/fluxer/issues/722" in text.splitlines()
+    assert _dep3_origin(patch, FLUXER) == "Origin: other, https://github.com/fluxerapp/fluxer/issues/722"
+    listing = run_cli("list", "--catalogue", str(tmp_path))
+    row = next(line for line in listing.stdout.splitlines() if line.startswith("x-fix"))
+    assert "fluxerapp/fluxer#722" in row and "(optional: --only)" in row

@@ -78,7 +78,7 @@ def test_json_report_schema(fixture_tree, run_cli) -> None:
     assert list(doc["summary"]) == list([s.value for s in Status])
     assert [p["id"] for p in doc["patches"]] == IDS
     for row in doc["patches"]:
-        assert set(row) == {"id", "gotchas", "status", "files", "reason", "reason_kind"}
+        assert set(row) == {"id", "gotchas", "refs", "status", "files", "reason", "reason_kind"}
         assert row["status"] in [s.value for s in Status]
         assert row["reason_kind"] in {k.value for k in ReasonKind}
         assert all(isinstance(g, int) for g in row["gotchas"]) and row["files"]

@@ -86,7 +86,7 @@ def test_check_rev_on_a_bare_mirror_without_config(repo: Repo, tmp_path: Path) -
 def test_check_rev_markdown(repo: Repo) -> None:
     result = run("check", "--repo", repo.path, "--rev", repo.later, "--format", "markdown")
     assert result.exit_code == 1
-    assert "| Fix | Gotcha | Status | Reason |" in result.output
+    assert "| Fix | Gotcha/ref | Status | Reason |" in result.output
     assert "| `rspack-cdn-endpoint` | 4 | ⚠️ drifted |" in result.output
     assert "### What to do" in result.output
 

@@ -26,7 +26,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIELD = re.compile(r"\{(\w+)\}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MANIFEST_KEYS = frozenset(
-    {"id", "gotchas", "title", "symptom", "fix", "guide", "bug", "steps", "examples", "next_steps", "after"}
+    {"id", "gotchas", "refs", "default", "title", "symptom", "fix", "guide", "bug", "steps", "examples",
+     "next_steps", "after"}
 )
 STEP_KEYS = frozenset({"file", "language", "query", "looking_for", "expect", "where", "present", "edit", "params"})
 
@@ -184,9 +185,17 @@ def load_patch(root: Path, path: Path, registry: PrimitiveTable, default_bug: st
     patch_id = _str(data, "id", where)
     if not _ID.match(patch_id):
         raise CatalogueError(f"{where}: id {patch_id!r} must be lowercase words joined by '-'")
-    gotchas = data.get("gotchas")
-    if not isinstance(gotchas, list) or not gotchas or not all(isinstance(g, int) for g in gotchas):
-        raise CatalogueError(f"{where}: `gotchas` must be a non-empty list of guide gotcha numbers")
+    gotchas = data.get("gotchas", [])
+    if not isinstance(gotchas, list) or not all(isinstance(g, int) and not isinstance(g, bool) for g in gotchas):
+        raise CatalogueError(f"{where}: `gotchas` must be a list of guide gotcha numbers")
+    refs = data.get("refs", [])
+    if not isinstance(refs, list) or not all(isinstance(r, str) and r.strip() and not _CONTROL.search(r) for r in refs):
+        raise CatalogueError(f"{where}: `refs` must be a list of one-line references (e.g. \"fluxerapp/fluxer#722\")")
+    if not gotchas and not refs:
+        raise CatalogueError(f"{where}: a fix needs `gotchas` (the guide's numbers) or `refs` (past the guide)")
+    default = data.get("default", True)
+    if not isinstance(default, bool):
+        raise CatalogueError(f"{where}: `default` must be true or false")
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
         raise CatalogueError(f"{where}: a fix needs at least one [[steps]] table (and only tables)")
@@ -206,13 +215,15 @@ def load_patch(root: Path, path: Path, registry: PrimitiveTable, default_bug: st
         title=_str(data, "title", where, one_line=True),
         symptom=_str(data, "symptom", where),
         fix=_str(data, "fix", where),
-        guide=_str(data, "guide", where, one_line=True),
+        guide=_str(data, "guide", where, default=None if gotchas else "", one_line=True),
         bug=_str(data, "bug", where, default=default_bug or None, one_line=True),
         manifest=path,
         steps=parsed,
         examples=tuple(_example(e, f"{where} example {i + 1}", parsed[0].file) for i, e in enumerate(examples)),
         next_steps=_next_steps(data.get("next_steps", []), where),
         after=tuple(after),
+        refs=tuple(refs),
+        default=default,
     )
 
 

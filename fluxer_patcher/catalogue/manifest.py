@@ -62,6 +62,19 @@ class Example:
     tree: Mapping[str, str]
 
 
+def label(gotchas: tuple[int, ...], refs: tuple[str, ...]) -> str:
+    """The short column text of a fix's origin: gotcha numbers, else its references."""
+    return ",".join(str(g) for g in gotchas) if gotchas else ",".join(refs)
+
+
+def ref_url(ref: str) -> str:
+    """A reference's address: ``owner/repo#N`` is a GitHub issue or pull request; others stay."""
+    repo, sep, number = ref.partition("#")
+    if sep and number.isdigit() and repo.count("/") == 1 and " " not in repo:
+        return f"https://github.com/{repo}/issues/{number}"
+    return ref
+
+
 @dataclass(frozen=True)
 class Patch:
     id: str
@@ -76,6 +89,8 @@ class Patch:
     examples: tuple[Example, ...] = field(default=())
     next_steps: tuple[str, ...] = field(default=())
     after: tuple[str, ...] = field(default=())  # fixes that run before this one
+    refs: tuple[str, ...] = field(default=())  # references past the guide ("fluxerapp/fluxer#722")
+    default: bool = True  # False: an optional fix, run only when named (``--only``)
 
     @property
     def files(self) -> list[str]:
@@ -88,7 +103,15 @@ class Patch:
 
     @property
     def gotcha_label(self) -> str:
-        return ",".join(str(g) for g in self.gotchas)
+        """The guide's gotcha numbers, else the references (a fix past the guide)."""
+        return label(self.gotchas, self.refs)
+
+    @property
+    def origin(self) -> str:
+        """Where the fix comes from, as prose: "gotcha 3" or "fluxerapp/fluxer#722"."""
+        if self.gotchas:
+            return f"gotcha{'s' if len(self.gotchas) > 1 else ''} {self.gotcha_label}"
+        return ", ".join(self.refs) or "beyond the guide"
 
 
 @dataclass(frozen=True)
@@ -105,7 +128,7 @@ class Catalogue:
         unknown = [i for i in (*only, *skip) if i not in known]
         if unknown:
             raise CatalogueError(f"unknown fix id {unknown[0]!r} (the `list` command shows them)")
-        chosen = [p for p in self.patches if not only or p.id in only]
+        chosen = [p for p in self.patches if p.id in only] if only else [p for p in self.patches if p.default]
         return [p for p in chosen if p.id not in skip]
 
     def all_files(self) -> list[str]:

@@ -27,7 +27,7 @@ import os
 import textwrap
 from collections.abc import Mapping
 
-from fluxer_patcher.catalogue.manifest import Patch
+from fluxer_patcher.catalogue.manifest import Patch, ref_url
 from fluxer_patcher.git.plumbing import Identity, Person
 from fluxer_patcher.profile import FLUXER, Profile
 
@@ -60,11 +60,15 @@ def _paragraph(text: str) -> str:
 
 def body(patch: Patch, profile: Profile = FLUXER) -> str:
     """The message between the subject and the trailers."""
-    gotchas = ", ".join(str(g) for g in patch.gotchas)
-    noun = "Gotchas" if len(patch.gotchas) > 1 else "Gotcha"
+    if patch.gotchas:
+        gotchas = ", ".join(str(g) for g in patch.gotchas)
+        noun = "Gotchas" if len(patch.gotchas) > 1 else "Gotcha"
+        origin = f'{noun} {gotchas} of {profile.guide_name} ("{patch.guide}").'
+    else:
+        origin = f"Past {profile.guide_name}; see {', '.join(patch.refs)}."
     return "\n\n".join(
         [
-            _paragraph(f'{noun} {gotchas} of {profile.guide_name} ("{patch.guide}").'),
+            _paragraph(origin),
             _paragraph(f"Symptom: {_sentence(patch.symptom)}"),
             _paragraph(f"Fix: {_sentence(patch.fix)}"),
         ]
@@ -72,7 +76,8 @@ def body(patch: Patch, profile: Profile = FLUXER) -> str:
 
 
 def trailers(patch: Patch, upstream: str, profile: Profile = FLUXER) -> list[tuple[str, str]]:
-    return [("Bug", patch.bug), (profile.patch_trailer, patch.id), (profile.upstream_trailer, upstream)]
+    refs = [("Refs", ref_url(r)) for r in patch.refs]
+    return [("Bug", patch.bug), *refs, (profile.patch_trailer, patch.id), (profile.upstream_trailer, upstream)]
 
 
 def message(patch: Patch, upstream: str, profile: Profile = FLUXER) -> str:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fluxer_patcher import __version__
+from fluxer_patcher.catalogue.manifest import Patch, ref_url
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.git.plumbing import GitError, Identity, Plumbing
 from fluxer_patcher.model import FileChange
@@ -142,6 +143,13 @@ def _dep3_description(step: SeriesStep, profile: Profile) -> str:
     return "\n".join(lines)
 
 
+def _dep3_origin(patch: Patch, profile: Profile) -> str:
+    """DEP-3 ``Origin``: the guide's section, or the references of a fix past the guide."""
+    if patch.gotchas:
+        return f"Origin: other, {profile.guide_url} ({patch.guide})"
+    return "Origin: other, " + ", ".join(ref_url(r) for r in patch.refs)
+
+
 def render_quilt(series: Series, identity: Identity, git: Plumbing, profile: Profile = FLUXER) -> list[PatchFile]:
     updated = _ident_date(git, identity).date().isoformat()
     files = []
@@ -150,7 +158,7 @@ def render_quilt(series: Series, identity: Identity, git: Plumbing, profile: Pro
         headers = [
             _dep3_description(step, profile),
             f"Author: {identity.author}",
-            f"Origin: other, {profile.guide_url} ({patch.guide})",
+            _dep3_origin(patch, profile),
             f"Bug: {patch.bug}",
             "Forwarded: no",
             f"Last-Update: {updated}",

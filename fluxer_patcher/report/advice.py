@@ -28,7 +28,7 @@ def action(patch: Patch, reason: Reason, rev: str | None) -> str:
         )
     if reason.kind in GONE:
         return (
-            f"The target file is gone: check whether upstream fixed gotcha {patch.gotcha_label} itself or "
+            f"The target file is gone: check whether upstream fixed {patch.origin} itself or "
             f"removed the feature, then retire or rewrite {code(manifest)}."
         )
     return (

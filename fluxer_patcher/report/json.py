@@ -56,6 +56,7 @@ def _fix(fix: FixHistory) -> dict[str, Any]:
     return {
         "id": fix.patch.id,
         "gotchas": list(fix.patch.gotchas),
+        "refs": list(fix.patch.refs),
         "files": fix.patch.files,
         "status": str(fix.status),
         "reason": fix.reason.text,
@@ -85,8 +86,8 @@ def doctor_json(target: str, rows: Sequence[Row], advice: Sequence[Advice]) -> s
 
 def list_json(patches: Sequence[Patch]) -> str:
     rows = [
-        {"id": p.id, "gotchas": list(p.gotchas), "files": p.files, "title": p.title,
-         "symptom": p.symptom, "guide": p.guide, "bug": p.bug}
+        {"id": p.id, "gotchas": list(p.gotchas), "refs": list(p.refs), "default": p.default, "files": p.files,
+         "title": p.title, "symptom": p.symptom, "guide": p.guide, "bug": p.bug}
         for p in patches
     ]
     return envelope(patches=rows)

@@ -30,11 +30,11 @@ def _commit(commit: Commit) -> str:
 
 
 def _row_table(rows: Sequence[Row], id_header: str) -> list[str]:
-    lines = [f"| {id_header} | Gotcha | Status | Reason |", "|---|---|---|---|"]
+    lines = [f"| {id_header} | Gotcha/ref | Status | Reason |", "|---|---|---|---|"]
     for row in rows:
-        gotchas = ", ".join(str(g) for g in row.gotchas)
+        origin = row.gotcha_label.replace(",", ", ")
         status = MARKS[row.status] if row.status is not None else ""
-        lines.append(f"| {code(row.id)} | {gotchas} | {status} | {cell(row.reason.text)} |")
+        lines.append(f"| {code(row.id)} | {cell(origin)} | {status} | {cell(row.reason.text)} |")
     return lines
 
 
@@ -93,7 +93,7 @@ def drift_markdown(drift: Drift, profile: Profile = FLUXER) -> str:
         since = _since(fix, drift) if fix.status in STUCK or fix.breaking else ""
         lines.append(f"| {code(fix.patch.id)} | {fix.patch.gotcha_label} | {MARKS[fix.status]} | {since} |")
     for fix in drifted:
-        lines += ["", f"### {code(fix.patch.id)} (gotcha {fix.patch.gotcha_label}): {fix.status}", ""]
+        lines += ["", f"### {code(fix.patch.id)} ({fix.patch.origin}): {fix.status}", ""]
         if fix.breaking is not None:
             t = fix.breaking
             c = t.commit

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fluxer_patcher.catalogue.manifest import Patch
+from fluxer_patcher.catalogue.manifest import Patch, label
 from fluxer_patcher.doctor.checks import Finding
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, summarise
 from fluxer_patcher.output.diffs import unified_all
@@ -27,13 +27,16 @@ class Row:
     files: tuple[str, ...]
     reason: Reason = field(default_factory=lambda: NO_REASON)
     extra: dict[str, Any] = field(default_factory=dict)  # more JSON keys of the row (e.g. "diff")
+    refs: tuple[str, ...] | None = None  # a fix's references past the guide; None for a doctor check
 
     @property
     def gotcha_label(self) -> str:
-        return ",".join(str(g) for g in self.gotchas)
+        return label(self.gotchas, self.refs or ())
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "gotchas": list(self.gotchas)}
+        if self.refs is not None:
+            out["refs"] = list(self.refs)
         if self.status is not None:
             out["status"] = str(self.status)
         out["files"] = list(self.files)
@@ -46,7 +49,7 @@ class Row:
 
 def of_patch(patch: Patch, status: Status | None, reason: Reason = NO_REASON,
              extra: dict[str, Any] | None = None) -> Row:
-    return Row(patch.id, patch.gotchas, status, tuple(patch.files), reason, extra or {})
+    return Row(patch.id, patch.gotchas, status, tuple(patch.files), reason, extra or {}, patch.refs)
 
 
 def of_results(results: Iterable[PatchResult], written: bool, include_diff: bool = False) -> list[Row]:

@@ -36,7 +36,7 @@ def table(headers: Sequence[str], cells: Sequence[Sequence[str]], colour: bool =
 
 def row_table(rows: Sequence[Row], colour: bool, id_header: str = "FIX") -> list[str]:
     cells = [[str(r.status), r.id, r.gotcha_label, ", ".join(r.files), r.reason.text] for r in rows]
-    return table(["STATUS", id_header, "GOTCHA", "FILE", "REASON"], cells, colour, [r.status for r in rows])
+    return table(["STATUS", id_header, "GOTCHA/REF", "FILE", "REASON"], cells, colour, [r.status for r in rows])
 
 
 # -- check, apply, branch, export ---------------------------------------------------------
@@ -70,14 +70,14 @@ def _run_next_steps(report: RunReport, profile: Profile) -> list[str]:
         for r in drifted:
             manifest = f"patches/{r.patch.manifest.name}"
             out.append(
-                f"  - {r.patch.id} (gotcha {r.patch.gotcha_label}): apply it by hand as the guide's "
-                f"'{r.patch.guide}' describes, or update {manifest} and its query"
+                f"  - {r.patch.id} ({r.patch.origin}): apply it by hand as {_described(r.patch)}, "
+                f"or update {manifest} and its query"
             )
         out.append(f"  guide: {profile.guide_url}")
     if failed_checks:
         out.append("")
         out.append("next: these checks found what would break the build; change what their reason names:")
-        out.extend(f"  - {r.patch.id} (gotcha {r.patch.gotcha_label}): see its reason above" for r in failed_checks)
+        out.extend(f"  - {r.patch.id} ({r.patch.origin}): see its reason above" for r in failed_checks)
     if drifted or failed_checks:
         out.append(f"  then run `{profile.tool} check` again; `--format json` gives the same in machine form.")
     steps = report.next_steps()
@@ -86,6 +86,12 @@ def _run_next_steps(report: RunReport, profile: Profile) -> list[str]:
         out.append("next: " + steps[0])
         out.extend(steps[1:])
     return out
+
+
+def _described(patch: Patch) -> str:
+    if patch.guide:
+        return f"the guide's '{patch.guide}' describes"
+    return f"its manifest's `fix` describes (see {patch.origin})"
 
 
 # -- drift ------------------------------------------------------------------------------
@@ -108,7 +114,7 @@ def drift_text(drift: Drift, colour: bool = False) -> str:
          commit_line(f.breaking.commit) if f.breaking else "(unchanged in this range)"]
         for f in drift.fixes
     ]
-    lines += table(["STATUS", "FIX", "GOTCHA", "SINCE"], cells, colour, [f.status for f in drift.fixes])
+    lines += table(["STATUS", "FIX", "GOTCHA/REF", "SINCE"], cells, colour, [f.status for f in drift.fixes])
     changes = [(fix, t) for fix in drift.fixes for t in fix.transitions]
     if changes:
         lines += ["", "transitions:"]
@@ -147,5 +153,6 @@ def doctor_text(rows: Sequence[Row], advice: Sequence[Advice], colour: bool = Fa
 
 
 def list_text(patches: Sequence[Patch]) -> str:
-    cells = [[p.id, p.gotcha_label, ", ".join(p.files), p.title] for p in patches]
-    return "\n".join(table(["FIX", "GOTCHA", "FILE", "DESCRIPTION"], cells)) + "\n"
+    cells = [[p.id, p.gotcha_label, ", ".join(p.files), p.title + ("" if p.default else " (optional: --only)")]
+             for p in patches]
+    return "\n".join(table(["FIX", "GOTCHA/REF", "FILE", "DESCRIPTION"], cells)) + "\n"
