@@ -46,6 +46,12 @@ GRAMMARS: dict[str, Grammar] = {
     "yaml": Grammar("tree_sitter_yaml", "language"),
 }
 
+# Grammars of languages embedded in file kinds, not file kinds of their own (manifests
+# cannot name them): the shell scripts of Dockerfile RUN instructions.
+EMBEDDED: dict[str, Grammar] = {
+    "bash": Grammar("tree_sitter_bash", "language"),
+}
+
 # The families whose strings, comments and statements the JS edit primitives understand.
 JS_FAMILY = frozenset({"typescript", "tsx", "javascript"})
 
@@ -59,7 +65,7 @@ def language(name: str) -> Language:
     from tree_sitter import Language
 
     try:
-        grammar = GRAMMARS[name]
+        grammar = GRAMMARS[name] if name in GRAMMARS else EMBEDDED[name]
     except KeyError:
         raise UnknownLanguage(f"unknown language {name!r} (known: {', '.join(sorted(GRAMMARS))})") from None
     module = importlib.import_module(grammar.module)
@@ -105,7 +111,7 @@ def _without_line_end_blanks(data: bytes) -> list[Range] | None:
 
 
 def parse(name: str, data: bytes) -> Tree:
-    if GRAMMARS[name].line_ends_blind:
+    if name in GRAMMARS and GRAMMARS[name].line_ends_blind:
         ranges = _without_line_end_blanks(data)
         if ranges is not None:
             from tree_sitter import Parser

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from fluxer_patcher.engine.primitives import (
     primitive,
     repeated,
 )
-from fluxer_patcher.formats.docker import dockerfile
+from fluxer_patcher.formats.docker import dockerfile, shell
 from fluxer_patcher.syntax.document import Document, one_line
 
 if TYPE_CHECKING:
@@ -203,59 +204,26 @@ def insert_instructions(ctx: EditContext) -> Answer:
 # -- add-shell-command ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Segment:
-    start: int  # byte offsets in the file
-    end: int
-    text: str  # flattened
-    separator: str  # the operator before it ("" for the first)
+def _same(command: shell.Command, words: list[str], workdir: str) -> bool:
+    """Whether ``command`` runs ``words`` (its ``VAR=value`` prefixes aside): the same words,
+    or the same package script however it is invoked (``pnpm run build``, ``pnpm -F x build``)."""
+    if list(command.words) == words:
+        return True
+    run = shell.script_run(command, workdir)
+    wanted = shell.script_run(shell.Command(tuple(words), (), command.cwd, "", (), 0, -1, -1), workdir)
+    return run is not None and wanted is not None and not wanted.by_filter and run.script == wanted.script
 
 
-_OPERATORS = ("&&", "||", ";", "|")
-
-
-def _segments(doc: Document, command: Node) -> list[_Segment]:
-    """The simple commands of a shell command line, split at top-level ``&&``, ``||``, ``;``, ``|``."""
-    data = doc.data
-    base, end = command.start_byte, command.end_byte
-    out: list[_Segment] = []
-    quote = ""
-    start, separator = base, ""
-    i = base
-    while i < end:
-        ch = data[i : i + 1]
-        if quote:
-            if ch == b"\\" and quote == '"':
-                i += 2
-                continue
-            if ch.decode("latin-1") == quote:
-                quote = ""
-            i += 1
-            continue
-        if ch in (b"'", b'"'):
-            quote = ch.decode()
-            i += 1
-            continue
-        if ch == b"\\":
-            i += 2
-            continue
-        op = next((o for o in _OPERATORS if data[i : i + len(o)] == o.encode()), None)
-        if op is None:
-            i += 1
-            continue
-        out.append(_piece(doc, start, i, separator))
-        separator = op
-        i += len(op)
-        start = i
-    out.append(_piece(doc, start, end, separator))
+def _invoked_like(anchor: shell.Command, words: list[str], workdir: str) -> list[str]:
+    """``words`` (a package script) run the way ``anchor`` runs its own: same tool, same
+    ``--filter``/``--dir``, so that it runs in the same package."""
+    run, wanted = shell.script_run(anchor, workdir), shell.script_run(shell.Command(tuple(words), (), ".", "", (),
+                                                                                     0, -1, -1))
+    if run is None or wanted is None:
+        return words
+    out = list(anchor.words)
+    out[max(i for i, w in enumerate(out) if w == run.script)] = wanted.script
     return out
-
-
-def _piece(doc: Document, start: int, end: int, separator: str) -> _Segment:
-    raw = doc.data[start:end].decode("utf-8")
-    text = dockerfile.flatten(raw)
-    lead = len(raw) - len(raw.lstrip(" \t\\\r\n"))
-    return _Segment(start + len(raw[:lead].encode()), end, text, separator)
 
 
 @primitive(
@@ -267,30 +235,48 @@ def _piece(doc: Document, start: int, end: int, separator: str) -> _Segment:
 def add_shell_command(ctx: EditContext) -> Answer:
     """Run ``command &&`` right before the command ``before`` of the RUN ``@target``.
 
-    Present when the RUN already runs ``command`` before ``before``."""
+    What the RUN executes is read as a shell script (:mod:`.shell`): ``before`` may carry
+    ``VAR=value`` prefixes, follow ``cd``s or sit inside ``sh -c '…'``; ``command`` goes in
+    front of it, in the same script and directory.  Present when ``command`` already runs
+    before it there (joined by ``&&`` or ``;``)."""
     doc, run = ctx.doc, dockerfile.top_instruction(ctx.target)
-    command, before = dockerfile.flatten(ctx.text("command")), dockerfile.flatten(ctx.text("before"))
-    shell = next((c for c in run.named_children if c.type == "shell_command"), None)
-    if run.type != "run_instruction" or shell is None:
+    command, before = ctx.text("command").split(), ctx.text("before").split()
+    if run.type != "run_instruction" or dockerfile.shell_text(run) is None:
         return Drift(f"{doc.loc(run)}: expected a RUN in shell form, found `{one_line(doc.text(run))}`")
-    segments = _segments(doc, shell)
-    anchors = [i for i, s in enumerate(segments) if s.text == before]
+    runs = dockerfile.run_commands(run)
+    workdir = dockerfile.workdir_at(run)
+    anchors = [c for c in runs if _same(c, before, workdir)]
     if len(anchors) != 1:
         found = "no" if not anchors else f"{len(anchors)}"
-        return Drift(f"{doc.loc(run)}: `{one_line(doc.text(run))}` has {found} `{before}` command(s); expected one")
-    index = anchors[0]
-    done = [i for i, s in enumerate(segments) if s.text == command]
+        return Drift(
+            f"{doc.loc(run)}: `{one_line(doc.text(run))}` runs {found} `{' '.join(before)}` command(s); expected one"
+        )
+    anchor = anchors[0]
+    index = runs.index(anchor)
+    wanted = _invoked_like(anchor, command, workdir)
+    done = [i for i, c in enumerate(runs)
+            if (list(c.words) == wanted or (_same(c, command, workdir) and _same_package(c, anchor, workdir)))
+            and c.depth == anchor.depth]
     if any(i < index for i in done):
         return Present()
     if done:
-        return Drift(f"{doc.loc(run)}: `{command}` runs after `{before}` in `{one_line(doc.text(run))}`")
-    if segments[index].separator not in ("", "&&"):
+        return Drift(f"{doc.loc(run)}: `{' '.join(command)}` runs after `{' '.join(before)}` in "
+                     f"`{one_line(doc.text(run))}`")
+    if anchor.operator not in ("", "&&"):
         return Drift(
-            f"{doc.loc(run)}: `{before}` follows `{segments[index].separator}`; adding `{command} &&` "
+            f"{doc.loc(run)}: `{' '.join(before)}` follows `{anchor.operator}`; adding `{' '.join(command)} &&` "
             "would change what runs"
         )
-    at = segments[index].start
-    return Apply((Edit(at, at, f"{command} && ".encode()),))
+    if anchor.start < 0:
+        return Drift(f"{doc.loc(run)}: `{' '.join(before)}` runs inside a string this tool cannot edit safely "
+                     f"(`{one_line(doc.text(run))}`)")
+    at = anchor.start
+    return Apply((Edit(at, at, f"{shlex.join(wanted)} && ".encode()),))
+
+
+def _same_package(a: shell.Command, b: shell.Command, workdir: str) -> bool:
+    run_a, run_b = shell.script_run(a, workdir), shell.script_run(b, workdir)
+    return run_a is not None and run_b is not None and run_a.package == run_b.package
 
 
 # -- sync-copy-list ------------------------------------------------------------------------
