@@ -21,7 +21,8 @@ from fluxer_patcher.engine.primitives import (
     primitive,
     repeated,
 )
-from fluxer_patcher.formats.docker import dockerfile, shell
+from fluxer_patcher.formats.docker import dockerfile, model, shell
+from fluxer_patcher.model import ReasonKind
 from fluxer_patcher.syntax.document import Document, one_line
 
 if TYPE_CHECKING:
@@ -117,12 +118,12 @@ class _Block:
 
     after: Node | None  # insert after this present instruction (None: at the anchor)
     after_group: int  # the snippet group of ``after`` (-1 at the anchor)
-    groups: list[tuple[int, list[Node]]] = field(default_factory=list)
+    groups: list[tuple[int, list[bytes]]] = field(default_factory=list)
 
-    def add(self, group: int, node: Node) -> None:
+    def add(self, group: int, text: bytes) -> None:
         if not self.groups or self.groups[-1][0] != group:
             self.groups.append((group, []))
-        self.groups[-1][1].append(node)
+        self.groups[-1][1].append(text)
 
     @property
     def joins(self) -> bool:
@@ -139,6 +140,128 @@ def _insertion(doc: Document, at: int, block: bytes, grouped: bool, joins: bool)
     return Edit(at, at, lead + block + tail)
 
 
+def _reader(ctx: EditContext) -> model.Reader:
+    def read(path: str) -> bytes | None:
+        path = path.lstrip("/")
+        try:
+            return ctx.source.read(path) if ctx.source.is_file(path) else None
+        except Exception:  # an unreadable script counts as one that does nothing known
+            return None
+
+    return read
+
+
+def _renamed(text: str, state: model.State) -> tuple[str, list[str]]:
+    """The snippet with each ENV value the stage already sets otherwise replaced by the
+    stage's own value wherever it appears (``ENV FLUXER_CONFIG=/tmp/a.json`` when the fork
+    set ``FLUXER_CONFIG=/app/b.json``: the snippet's file becomes /app/b.json)."""
+    snippet, _ = parse_snippet(text)
+    notes = []
+    for node in dockerfile.instructions(snippet.root):
+        if node.type != "env_instruction":
+            continue
+        for name, value in dockerfile.pairs(node):
+            theirs = state.value(model.ENV, name)
+            if theirs is None or theirs == value or "/" not in value or "$" in value or "/" not in theirs:
+                continue
+            text = re.sub(rf"(?<![\w/.-]){re.escape(value)}(?![\w/.-])", theirs.replace("\\", "\\\\"), text)
+            notes.append(f"{name} names {theirs} here; the fix uses that file")
+    return text, notes
+
+
+@dataclass
+class _Judgement:
+    present: bool
+    by: list[Node]  # the instructions that make it present (in the file)
+    insert: bytes | None = None  # what to insert instead of the instruction itself (a completion)
+    note: str = ""
+    conflict: str = ""
+
+
+def _judge(doc: Document, wanted: Node, state: model.State, sources: dict[str, str],
+           legacy: list[Node]) -> _Judgement:
+    """Whether the stage already does what ``wanted`` does (its effects), and if partly,
+    the smallest instruction that completes it."""
+    goals = [e for e in model.effects(wanted) if e.kind != model.MANAGER]
+    if any(g.kind == model.ON_PATH for g in goals):  # what a PATH is for: the tools on it
+        goals = [g for g in goals if not (g.kind == model.ENV and g.key == "PATH")]
+    if not goals:
+        same = [n for n in legacy if dockerfile.equivalent(n, wanted)]
+        return _Judgement(bool(same), same)
+    manager = state.manager() or "apt"
+    by: list[Node] = []
+    missing: list[model.Effect] = []
+    notes: list[str] = []
+    for goal in goals:
+        found: tuple[model.Effect, Node | None] | None = None
+        if goal.kind == model.PACKAGE:
+            mapped = model.package_in(manager, goal.key)
+            if mapped is None:
+                return _Judgement(False, [], conflict=(
+                    f"{doc.path}: the stage installs packages with {manager}, and `{goal.key.split(':', 1)[1]}` "
+                    f"has no known {manager} counterpart; install it by hand"))
+            found = state.last(model.PACKAGE, mapped)
+            goal = model.Effect(model.PACKAGE, mapped)
+        elif goal.kind == model.FILE:
+            found = state.written_by(goal.key)
+            if found is not None and found[0].value != goal.value:
+                notes.append(f"{goal.key} comes from the stage's own {_what(doc, found[1])}")
+        elif goal.kind == model.EDIT:
+            found = state.edited_after_write(goal.key)
+            writer = state.written_by(goal.key)
+            if found is None and writer is not None and writer[0].value != sources.get(goal.key):
+                found = writer
+                notes.append(f"{goal.key} is the stage's own ({_what(doc, writer[1])}), not the fix's; "
+                             "its content is left to it")
+        elif goal.kind == model.ARG:
+            found = state.last(model.ARG, goal.key)
+        else:
+            found = state.last(goal.kind, goal.key)
+        if found is None:
+            missing.append(goal)
+        elif found[1] is not None:
+            by.append(found[1])
+    if not missing:
+        return _Judgement(True, by, note="; ".join(notes))
+    if len(missing) < len(goals):
+        completion = _completion(missing, state, manager)
+        if completion is not None:
+            return _Judgement(False, by, insert=completion.encode(), note="; ".join(notes))
+    if manager != "apt" and any(g.kind == model.PACKAGE for g in missing):
+        names = [m.key.split(":", 1)[1] for m in missing if m.kind == model.PACKAGE]
+        return _Judgement(False, by, insert=f"RUN apk add --no-cache {' '.join(names)}".encode(), note="; ".join(notes))
+    return _Judgement(False, by, note="; ".join(notes))
+
+
+def _completion(missing: list[model.Effect], state: model.State, manager: str) -> str | None:
+    """One instruction that adds just what is missing, where one is known."""
+    if all(m.kind == model.TARGET for m in missing) and state.has(model.TOOL, "rustup"):
+        return "RUN rustup target add " + " ".join(m.key for m in missing)
+    if all(m.kind == model.PACKAGE for m in missing):
+        names = " ".join(m.key.split(":", 1)[1] for m in missing)
+        if manager == "apk":
+            return f"RUN apk add --no-cache {names}"
+        return None  # the fix's own apt RUN installs them
+    return None
+
+
+def _unused_arg(snippet: Document, wanted: Node, inserted: list[Node]) -> bool:
+    """Whether ``wanted`` is an ARG that none of the instructions to insert uses (they were
+    its only users, and the stage does what they do its own way)."""
+    if wanted.type != "arg_instruction":
+        return False
+    names = [name for name, _ in dockerfile.pairs(wanted)]
+    uses = [n for n in inserted if n.id != wanted.id
+            and any(re.search(rf"\$\{{?{re.escape(name)}\b", snippet.text(n)) for name in names)]
+    return not uses
+
+
+def _what(doc: Document, node: Node | None) -> str:
+    if node is None:
+        return "base image"
+    return f"`{one_line(doc.text(node), 50)}` at {doc.loc(node)}"
+
+
 @primitive(
     "insert-instructions",
     Param("instructions", doc="the instructions, grouped by blank lines"),
@@ -150,52 +273,82 @@ def _insertion(doc: Document, at: int, block: bytes, grouped: bool, joins: bool)
 def insert_instructions(ctx: EditContext) -> Answer:
     """Insert Dockerfile ``instructions`` before or after the instruction ``@target``.
 
-    An instruction counts as present when the anchor's stage (on the anchor's side) or a
-    stage it derives from has an equivalent one (the same instruction blind to layout and
-    quoting; an ``apt-get install`` of a superset of the packages).  Only missing ones are
-    inserted, each after the present instruction that precedes it in ``instructions``
-    (else at the anchor), in the file's continuation indent.  ``layout = "group"``
-    (default) sets new groups off with blank lines as the file does; ``"attach"`` joins
-    the anchor's group."""
+    Each instruction is judged by what it does (:mod:`.model`): it counts as present when
+    the state of the stage at the insertion point (after the anchor: the whole stage) has
+    its effects in any form — the file it writes written (by any source: a fork's own file
+    is its choice), the edit it makes made after that file's last write, the ENV or ARG set
+    (ARG in the stage itself, as Docker scopes it), the packages installed in the stage's
+    own package manager, the tools and Rust targets installed by any of their usual commands,
+    cargo's bin directory on PATH.  The stages it derives from and their base images count.
+    An ENV the stage sets to another path renames that path throughout the instructions.
+    Partly present: the smallest completion (``rustup target add``; ``apk add`` in an Alpine
+    stage).  Missing instructions keep their order and go after every present instruction
+    that precedes them in ``instructions`` (never above what they depend on), else at the
+    anchor, in the file's continuation indent.  ``layout = "group"`` (default) sets new
+    groups off with blank lines as the file does; ``"attach"`` joins the anchor's group."""
     doc = ctx.doc
     anchor = dockerfile.top_instruction(ctx.target)
     position = ctx.text("position")
     layout = ctx.text("layout")
-    snippet, groups = parse_snippet(ctx.text("instructions"))
     scope = _scope(ctx, anchor, position)
     if scope is None:
         return Drift(f"{doc.loc(anchor)}: `{one_line(doc.text(anchor))}` is not inside a stage")
     inherited, own = scope
+    read = _reader(ctx)
+    state = model.state_at(doc.root, anchor, read=read, to_end=position == "after")
+    if position == "before" and anchor.type == "run_instruction":
+        state.effects += [(e, anchor) for e in model.inline_env(anchor)]
+    text, notes = _renamed(ctx.text("instructions"), state)
+    snippet, groups = parse_snippet(text)
+    sources = {e.key: e.value for node in dockerfile.instructions(snippet.root)
+               for e in model.effects(node) if e.kind == model.FILE}
     own_ids = {n.id for n in own}
-    notes: list[str] = []
+    order = {n.id: i for i, n in enumerate(dockerfile.instructions(doc.root))}
     blocks = [_Block(None, -1)]
     present = 0
+    verdicts = {w.id: _judge(doc, w, state, sources, inherited + own) for g in groups for w in g}
+    conflicts = [v.conflict for v in verdicts.values() if v.conflict]
+    if conflicts:
+        return Drift(conflicts[0], ReasonKind.CONFLICT)
+    inserted = [w for g in groups for w in g if not verdicts[w.id].present]
     for number, group in enumerate(groups):
         for wanted in group:
-            same = [n for n in inherited + own if dockerfile.equivalent(n, wanted)]
-            if len(same) > 1:
-                notes.append(repeated(f"`{one_line(snippet.text(wanted))}`", [doc.loc(n) for n in same]))
-            if not same:
-                blocks[-1].add(number, wanted)
+            verdict = verdicts[wanted.id]
+            if not verdict.present and _unused_arg(snippet, wanted, inserted):
+                notes.append(f"`{one_line(snippet.text(wanted))}` left out: nothing added uses it")
                 continue
-            present += 1
-            mine = [n for n in same if n.id in own_ids]
-            if mine:
-                blocks.append(_Block(mine[-1], number))
+            if verdict.note:
+                notes.append(verdict.note)
+            mine = [n for n in verdict.by if n.id in own_ids]
+            # After the anchor, what follows goes after what is there (never above it), a
+            # completion right after what it completes; before the anchor, everything
+            # present is above the anchor already.
+            if position == "after" and mine:
+                last, current = max(mine, key=lambda n: order[n.id]), blocks[-1].after
+                if current is None or order[last.id] > order[current.id]:
+                    blocks.append(_Block(last, number))
+            if verdict.present:
+                present += 1
+                same = [n for n in inherited + own if dockerfile.equivalent(n, wanted)]
+                if len(same) > 1:
+                    notes.append(repeated(f"`{one_line(snippet.text(wanted))}`", [doc.loc(n) for n in same]))
+                continue
+            blocks[-1].add(number, verdict.insert if verdict.insert is not None else render(doc, snippet, wanted))
     blocks = [b for b in blocks if b.groups]
+    notes = list(dict.fromkeys(n for n in notes if n))
     if not blocks:
         return Present("; ".join(notes))
     nl = doc.newline
     grouped = dockerfile.separates_groups(doc)
     edits = []
     for block in blocks:
-        text = (nl + nl if grouped else nl).join(nl.join(render(doc, snippet, n) for n in g) for _, g in block.groups)
+        body = (nl + nl if grouped else nl).join(nl.join(g) for _, g in block.groups)
         if block.after is not None:
             at, joins = _line_after(doc, block.after), block.joins
         else:
             at = _line_after(doc, anchor) if position == "after" else _comments_above(doc, anchor)
             joins = layout == "attach"
-        edits.append(_insertion(doc, at, text, grouped, joins))
+        edits.append(_insertion(doc, at, body, grouped, joins))
     if present:
         notes.append(f"{present} of the instructions were there already")
     return Apply(tuple(edits), "; ".join(notes))
