@@ -33,6 +33,7 @@ TOOL = "tool"  # key: rustup, rustc, cargo, wasm-pack
 TARGET = "target"  # key: a Rust target triple
 ON_PATH = "on-path"  # key: a tool family whose bin directory is on PATH ("cargo")
 MANAGER = "manager"  # key: the stage's package manager (apt, apk)
+SCRIPT = "script"  # key: "<package>:<script>", a package script run (package: its last path segment)
 
 Reader = Callable[[str], "bytes | None"]  # reads a build-context file (None: absent)
 
@@ -158,6 +159,9 @@ def command_effects(commands: list[shell.Command], workdir: str = "/", read: Rea
         name, args = command.name, command.args
         for path in command.writes():
             out.append(Effect(FILE, posixpath.normpath(posixpath.join(cwd, path)), "run"))
+        run = shell.script_run(command, workdir)
+        if run is not None:
+            out.append(Effect(SCRIPT, f"{posixpath.basename(run.package.rstrip('/')) or run.package}:{run.script}"))
         if name in ("curl", "wget") and any(_RUSTUP_URL.search(a) for a in args):
             fetched_rustup = True
             fetched_files.update(_download_targets(command, cwd))

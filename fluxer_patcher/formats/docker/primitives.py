@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -445,6 +446,41 @@ def _norm_dest(path: str) -> str:
     return path.removeprefix("./").rstrip("/") + ("/" if path.endswith("/") else "")
 
 
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'\\$`]")
+
+
+def _plain_segment(name: str) -> bool:
+    """A directory name that can be written into a COPY line (spaces go in JSON form)."""
+    return bool(name) and name not in (".", "..") and "/" not in name and not _UNSAFE.search(name)
+
+
+def _copy_row(keyword: str, source: str, destination: str) -> str:
+    """One COPY line: shell form, or JSON form when a path holds white space."""
+    if any(c.isspace() for c in source + destination):
+        return f"{keyword} {json.dumps([source, destination])}"
+    return f"{keyword} {source} {destination}"
+
+
+def _whole_directory_copy(doc: Document, stage: dockerfile.Stage, directory: str, destination: str) -> Node | None:
+    """A COPY of the stage that copies all of ``directory`` (or the whole context) to where
+    the list's destinations live (``COPY packages/ ./packages/``, ``COPY . .``)."""
+    base = _norm_dest(destination.split("{name}", 1)[0]).rstrip("/")
+    parent = posixpath.dirname(base)
+    for node in stage.body:
+        if node.type not in ("copy_instruction", "add_instruction"):
+            continue
+        copy = dockerfile.copy_parts(node)
+        if not copy.from_context or len(copy.paths) != 2:
+            continue
+        source = copy.paths[0].text.removeprefix("./").rstrip("/") or "."
+        dest = _norm_dest(copy.paths[1].text).rstrip("/") or "."
+        if source == directory.rstrip("/") and dest == base:
+            return node
+        if source == "." and dest == (parent or "."):
+            return node
+    return None
+
+
 def present_dirs(source: Source, directory: str, marker: str) -> list[str]:
     """Names of the directories under ``directory`` that hold a ``marker`` file."""
     return [n for n in source.list_dir(directory) if source.is_file(f"{directory}/{n}/{marker}")]
@@ -474,16 +510,24 @@ def sync_copy_list(ctx: EditContext) -> Answer:
     wanted = present_dirs(ctx.source, ctx.text("directory"), ctx.text("marker"))
     if not wanted:
         return Drift(f"{ctx.text('directory')}/ has no directories with a {ctx.text('marker')}; list left as is")
+    whole = _whole_directory_copy(doc, stage, ctx.text("directory"), dest_t)
+    if whole is not None:
+        return Present(f"`{one_line(doc.text(whole))}` at {doc.loc(whole)} copies every {ctx.text('marker')} "
+                       f"under {ctx.text('directory')}/")
+    odd = [n for n in wanted if not _plain_segment(n)]
+    if odd:
+        return Drift(f"{ctx.text('directory')}/{odd[0]!r}: a directory name with control characters or quotes is "
+                     "not written into a Dockerfile; rename it or list it by hand", ReasonKind.CONFLICT)
     lines: list[tuple[str, Node]] = []
     for node in stage.body:
         if node.type != "copy_instruction":
             continue
         copy = dockerfile.copy_parts(node)
-        names = [m.group("name") for p in copy.sources if (m := source_re.match(doc.text(p)))]
+        names = [m.group("name") for p in copy.source_paths if (m := source_re.match(p.text))]
         if not names or not copy.from_context:
             continue
-        dest = dest_re.match(_norm_dest(doc.text(copy.destination))) if copy.destination is not None else None
-        if len(copy.sources) != 1 or dest is None or dest.group("name") != names[0]:
+        dest = dest_re.match(_norm_dest(copy.paths[-1].text))
+        if len(copy.source_paths) != 1 or dest is None or dest.group("name") != names[0]:
             return Drift(f"{doc.loc(node)}: `{one_line(doc.text(node))}` is not of the form `COPY {source_t} {dest_t}`")
         lines.append((names[0], node))
     if not lines:
@@ -501,7 +545,7 @@ def sync_copy_list(ctx: EditContext) -> Answer:
         after = kept[-1] if kept else stale[0][1]
         at = _line_after(doc, after) if kept else doc.line_start(after.start_byte)
         keyword = doc.text(after).split(None, 1)[0]
-        rows = [f"{keyword} {source_t.replace('{name}', n)} {dest_t.replace('{name}', n)}" for n in new]
+        rows = [_copy_row(keyword, source_t.replace("{name}", n), dest_t.replace("{name}", n)) for n in new]
         text = b"".join(row.encode() + doc.newline for row in rows)
         lead = doc.newline if at == len(doc.data) and not doc.data.endswith(b"\n") else b""
         edits.append(Edit(at, at, lead + text))
@@ -512,6 +556,18 @@ def sync_copy_list(ctx: EditContext) -> Answer:
     if new:
         summary.append(f"added {', '.join(new)}")
     return Apply(tuple(edits), "; ".join([*summary, note] if note else summary))
+
+
+def _same_script(node: Node, wanted: list[str]) -> str:
+    """A note when ``node`` runs the package script ``wanted`` runs, in the same package."""
+    target = shell.script_run(shell.exec_command(wanted)[0])
+    if target is None:
+        return ""
+    package = target.package.removeprefix("./")
+    for command, run in dockerfile.script_runs(node):
+        if command.depth == 0 and run.script == target.script and shell.names_package(run, package):
+            return f"runs {package}'s `{target.script}` script as `{' '.join(command.words)}`"
+    return ""
 
 
 # -- set-exec-form -------------------------------------------------------------------------
@@ -527,12 +583,17 @@ def set_exec_form(ctx: EditContext) -> Answer:
     """Make the ENTRYPOINT/CMD ``@target`` run ``arguments`` (exec form, a JSON array).
 
     With ``replaces``, only that command (exec form, or the same words in shell form) is
-    replaced; anything else is drift.  Present when it already runs ``arguments``."""
+    replaced; anything else is drift.  Present when it already runs ``arguments``, or the
+    same package script another way (``pnpm --dir fluxer_server start``; ``pnpm start``
+    under a WORKDIR in fluxer_server)."""
     doc, node = ctx.doc, dockerfile.top_instruction(ctx.target)
     wanted = ctx.texts("arguments")
     current = dockerfile.exec_form(node)
     if current == wanted:
         return Present()
+    same = _same_script(node, wanted)
+    if same:
+        return Present(same)
     shell = dockerfile.shell_text(node)
     replaces = ctx.texts("replaces") if ctx.value("replaces") is not None else None
     if replaces is not None and current != replaces and (shell is None or shell.split() != replaces):
