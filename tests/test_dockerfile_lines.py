@@ -36,3 +36,38 @@ def test_a_continuation_holds_with_blanks_after_the_backslash(newline: bytes) ->
     assert dockerfile.shell_text(run) == "apt-get install foo bar"
     assert dockerfile.apt_packages(run) == {"foo", "bar"}
     assert doc.text(run).endswith("bar"), "offsets are the file's own"
+
+
+def _apply(run_cli, tree) -> dict[str, str]:
+    import json
+
+    result = run_cli("apply", str(tree), "--format", "json")
+    return {p["id"]: p["status"] for p in json.loads(result.stdout)["patches"]}
+
+
+@pytest.mark.parametrize("shape", ["crlf", "trailing-blanks"])
+def test_the_docker_fixes_do_on_odd_line_ends_what_they_do_on_plain_ones(shape: str, fixture_tree, run_cli) -> None:
+    """The refactor miniature with a CRLF Dockerfile, or with blanks after every COPY line:
+    every fix ends as on the plain file, and the patched file is the plain result with the
+    same line ends (no instruction swallowed, no second template COPY after the sed)."""
+    plain = fixture_tree("refactor-2026-02")
+    odd = plain.parent / "odd"
+    import shutil
+
+    shutil.copytree(plain, odd)
+    dockerfile_path = odd / "fluxer_server" / "Dockerfile"
+    text = dockerfile_path.read_bytes()
+
+    def transform(data: bytes) -> bytes:
+        if shape == "crlf":
+            return data.replace(b"\n", b"\r\n")
+        return b"\n".join(line + b"   " if line.startswith(b"COPY") else line for line in data.split(b"\n"))
+
+    dockerfile_path.write_bytes(transform(text))
+    assert _apply(run_cli, odd) == _apply(run_cli, plain)
+    patched = (plain / "fluxer_server" / "Dockerfile").read_bytes()
+    got = dockerfile_path.read_bytes()
+    if shape == "crlf":
+        assert got == transform(patched)
+    else:
+        assert got.replace(b"   \n", b"\n") == patched and got.count(b"COPY config/config.production") == 1
