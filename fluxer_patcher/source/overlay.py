@@ -95,6 +95,10 @@ class Overlay:
 
     # -- staging ----------------------------------------------------------------------
 
+    def staged(self) -> dict[str, bytes]:
+        """The text of every file this overlay has read or staged."""
+        return dict(self._current)
+
     def stage(self, path: str, data: bytes) -> None:
         if path not in self._current:
             self.read(path)
