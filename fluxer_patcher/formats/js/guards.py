@@ -30,10 +30,10 @@ def _guard(ctx: EditContext) -> Node | Drift:
     child, parent = target, target.parent
     while parent is not None and child.type not in conditions.FUNCTIONS:
         if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
             consequence = parent.child_by_field_name("consequence")
             if consequence is None or child.id != consequence.id:
-                part = "condition" if child.id == getattr(parent.child_by_field_name("condition"), "id", None) else (
-                    "else branch")
+                part = "condition" if condition is not None and child.id == condition.id else "else branch"
                 return Drift(
                     f"{doc.loc(target)}: `{one_line(doc.text(target))}` is in the {part} of the `if` at "
                     f"{doc.loc(parent)}; a condition added there would change which branch runs"
