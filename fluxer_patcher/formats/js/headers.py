@@ -370,7 +370,8 @@ def _helper_call(ctx: EditContext, call: Node, suppress: str, position: int, buf
 )
 def guard_header_with_option(ctx: EditContext) -> Answer:
     """Give the function ``@target`` the last parameter ``parameter`` and set ``header`` only
-    when ``condition`` holds (``if (condition) c.header(...)``), so that callers can opt out.
+    when ``condition`` holds (``if (condition) c.header(...)``; an ``else { c.header(...) }``
+    becomes ``else if (condition) {...}``), so that callers can opt out.
 
     Present when the parameter is there and every ``c.header(header, …)`` of the function
     is under ``if (condition)`` (or ``dependency`` is at ``fixed_in``)."""
@@ -400,9 +401,25 @@ def guard_header_with_option(ctx: EditContext) -> Answer:
         if _guarded(doc, statement, function, cond_doc, cond):
             continue
         new = f"if ({condition}) ".encode()
+        block = statement.parent
+        if _sole_statement_of_else(statement):
+            assert block is not None
+            # `else { set }` → `else if (condition) { set }`, as one would write it.
+            _fits(ctx, block.start_byte, block.start_byte, new, statement)
+            edits.append(Edit(block.start_byte, block.start_byte, new))
+            continue
         _fits(ctx, statement.start_byte, statement.start_byte, new, statement)
         edits.append(Edit(statement.start_byte, statement.start_byte, new))
     return Apply(tuple(edits)) if edits else Present()
+
+
+def _sole_statement_of_else(statement: Node) -> bool:
+    block = statement.parent
+    if block is None or block.type != "statement_block" or block.parent is None:
+        return False
+    return block.parent.type == "else_clause" and [c for c in block.named_children if c.type != "comment"] == [
+        statement
+    ]
 
 
 def _parse_parameter(language: str, text: str) -> tuple[Document, Node]:
