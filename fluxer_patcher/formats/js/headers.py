@@ -364,6 +364,8 @@ def _helper_call(ctx: EditContext, call: Node, suppress: str, position: int, buf
     Param("header", doc="the header the function sets (`Content-Length`)"),
     Param("parameter", doc="the parameter to add last (`{contentLength = true}: {contentLength?: boolean} = {}`)"),
     Param("condition", doc="the expression that must hold for the header to be set (`contentLength`)"),
+    Param("position", doc="the index the new parameter must get (the callers' `position`): other counts drift",
+          default=None),
     _LINE_WIDTH,
     *_DEPENDENCY,
     languages=JS_FAMILY,
@@ -394,7 +396,13 @@ def guard_header_with_option(ctx: EditContext) -> Answer:
                      ReasonKind.TARGET_MISSING)
     edits: list[Edit] = []
     existing = [p for p in params.named_children if p.type != "comment"]
+    position = ctx.optional_text("position")
+    if position is not None and not position.isdigit():
+        raise ParameterError("`position` must be a number")
     if not any(structure.same(doc, p, wanted_doc, wanted) for p in existing):
+        if position is not None and len(existing) != int(position):
+            return Drift(f"{doc.loc(params)}: the function takes {len(existing)} parameters where the fix expects "
+                         f"{position} before its own (its callers pass the option at index {position})")
         edits.append(_add_parameter(ctx, params, existing, structure.requote(wanted_doc, wanted, "'")))
     condition = structure.requote(cond_doc, cond, structure.preferred_quote(doc, function))
     for statement in sets:
