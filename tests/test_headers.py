@@ -78,7 +78,8 @@ def test_header_by_body_keeps_the_header_for_streams_and_null_bodies(run: Primit
     ("source", "message"),
     [
         pytest.param("const f = (c) => {\n\tc.header('Content-Length', n);\n"
-                     "\tif (s) return c.body(toWebReadableStream(s));\n\treturn c.body(toBodyData(b));\n};\n", "runs before a buffered and a stream response",
+                     "\tif (s) return c.body(toWebReadableStream(s));\n\treturn c.body(toBodyData(b));\n};\n",
+                     "runs before a buffered and a stream response",
                      id="shared by a stream and a buffer"),
         pytest.param("const f = (c) => {\n\tsetHeaders(c, n);\n\treturn c.body(payload);\n};\n",
                      "body kind is unknown (`payload` at", id="unknown body"),
