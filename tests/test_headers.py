@@ -156,3 +156,15 @@ def test_guard_header_with_option_without_the_header_is_drift(run: PrimitiveRunn
     outcome, _, reason = run("function setHeaders(ctx, size) {\n\tctx.status(200);\n}\n", HELPER,
                              "guard-header-with-option", GUARD)
     assert outcome is Outcome.DRIFTED and "sets no `Content-Length` header" in reason
+
+
+def test_fixed_by_the_dependency_is_said_once_for_the_whole_fix() -> None:
+    from fluxer_patcher.app.catalogue import load_catalogue
+    from fluxer_patcher.source import MemoryTree
+    from tests.primitive_case import engine
+
+    patch = next(p for p in load_catalogue().patches if p.id == "media-content-length-once")
+    example = next(e for e in patch.examples if "fixed by the dependency" in e.name)
+    result = engine(MemoryTree({**example.tree, **example.before})).run_patch(patch)
+    assert result.status(written=True) == "already-applied"
+    assert result.reason.text.count("@hono/node-server is at 1.19.11 or later") == 1  # seven steps, one note
