@@ -34,6 +34,7 @@ from fluxer_patcher.engine.primitives import (
     Present,
     primitive,
 )
+from fluxer_patcher.formats.data.datatree import DataError
 from fluxer_patcher.formats.js import structure
 from fluxer_patcher.formats.pnpm.dependency import dependency_state
 from fluxer_patcher.model import ReasonKind
@@ -224,6 +225,8 @@ def fixed_by_dependency(ctx: EditContext) -> Answer | None:
         raise ParameterError("`dependency` and `fixed_in` go together")
     try:
         state = dependency_state(ctx.source, package, minimum)
+    except DataError as exc:
+        return Drift(f"cannot tell where {package} stands: {exc}", ReasonKind.UNEXPECTED_SHAPE)
     except ValueError as exc:
         raise ParameterError(f"`fixed_in`: {exc}") from None
     if state.fixed:
