@@ -18,7 +18,8 @@ def registry() -> Registry:
     from fluxer_patcher.formats.docker import context, predicates
     from fluxer_patcher.formats.docker import primitives as docker
     from fluxer_patcher.formats.dockerignore import primitives as dockerignore
+    from fluxer_patcher.formats.erlang import primitives as erlang
     from fluxer_patcher.formats.js import primitives as js
 
     del predicates  # imported for the predicates it registers
-    return Registry.collect(js, docker, context, dockerignore, data, compose)
+    return Registry.collect(js, docker, context, dockerignore, data, compose, erlang)
