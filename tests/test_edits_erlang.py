@@ -87,3 +87,63 @@ def test_erlang_grammar_is_loaded_only_when_needed() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+EXPORT = "((export_attribute) @target)"
+MODULE = "((source_file) @target)"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("-export([a/0]).\na() -> ok.\nb() -> ok.\n", "-export([a/0, b/0]).\na() -> ok.\nb() -> ok.\n"),
+        ("-export([\n\ta/0\n]).\na() -> ok.\nb() -> ok.\n", "-export([\n\ta/0,\n\tb/0\n]).\na() -> ok.\nb() -> ok.\n"),
+    ],
+)
+def test_add_export(run: PrimitiveRunner, before: str, after: str) -> None:
+    outcome, text, _ = run(before, EXPORT, "add-export", {"function": "b/0"})
+    assert (outcome, text) == ("changed", after)
+    assert run(after, EXPORT, "add-export", {"function": "b/0"})[0] == "already-applied"
+
+
+def test_add_export_present_in_another_attribute_or_missing_function(run: PrimitiveRunner) -> None:
+    source = "-export([a/0]).\n-export([b/0]).\na() -> ok.\nb() -> ok.\n"
+    assert run(source, "((export_attribute (fa fun: (atom) @_f (#eq? @_f \"a\"))) @target)", "add-export",
+               {"function": "b/0"})[0] == "already-applied"
+    outcome, _, reason = run("-export([a/0]).\na() -> ok.\n", EXPORT, "add-export", {"function": "b/0"})
+    assert (outcome, "defines no `b/0`" in reason) == ("drifted", True)
+
+
+BEFORE_SUP = "((match_expr) @target)"
+
+
+def test_insert_expression_before(run: PrimitiveRunner) -> None:
+    before = "start() ->\n    a:init(),\n    {ok, P} = sup:start_link(),\n    {ok, P}.\n"
+    after = "start() ->\n    a:init(),\n    b:init(),\n    {ok, P} = sup:start_link(),\n    {ok, P}.\n"
+    outcome, text, _ = run(before, BEFORE_SUP, "insert-expression-before", {"expression": "b:init()"})
+    assert (outcome, text) == ("changed", after)
+    assert run(after, BEFORE_SUP, "insert-expression-before", {"expression": "b:init( )"})[0] == "already-applied"
+
+
+CLAUSE_Q = "((function_clause name: (atom) @_n (#eq? @_n \"f\")) @target)"
+
+
+def test_replace_function_clause(run: PrimitiveRunner) -> None:
+    before = "-spec f(x) -> y.\nf(X) ->\n    old(X).\n"
+    new = "f(X) ->\n    case X of\n        a -> b\n    end"
+    after = "-spec f(x) -> y.\nf(X) ->\n\tcase X of\n\t\ta -> b\n\tend.\n"
+    params = {"with": new, "expect": r"old\("}
+    outcome, text, _ = run(before.replace("    ", "\t"), CLAUSE_Q, "replace-function-clause", params)
+    assert (outcome, text) == ("changed", after)
+    assert run(after, CLAUSE_Q, "replace-function-clause", params)[0] == "already-applied"
+    result = run.result("f(X) ->\n    mine(X).\n", CLAUSE_Q, "replace-function-clause", params)
+    assert (result.outcome, result.reason.kind.value) == ("drifted", "conflict")
+
+
+def test_remove_function(run: PrimitiveRunner) -> None:
+    before = "a() -> ok.\n\n-spec g(x) -> y.\ng(X) ->\n    X.\n\nb() -> ok.\n"
+    outcome, text, _ = run(before, MODULE, "remove-function", {"function": "g/1"})
+    assert (outcome, text) == ("changed", "a() -> ok.\n\nb() -> ok.\n")
+    assert run(text, MODULE, "remove-function", {"function": "g/1"})[0] == "already-applied"
+    outcome, _, reason = run("a() -> g(1).\ng(X) -> X.\n", MODULE, "remove-function", {"function": "g/1"})
+    assert (outcome, "still used" in reason) == ("drifted", True)

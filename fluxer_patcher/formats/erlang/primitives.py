@@ -80,6 +80,8 @@ def add_export(ctx: EditContext) -> Answer:
     if attribute.type != "export_attribute":
         return Drift(f"{ctx.doc.loc(attribute)}: expected an -export attribute, found {attribute.type}")
     name, count = structure.function_name(ctx.text("function"))
+    if not structure.function_decls(ctx.doc, name, count):
+        return Drift(f"{ctx.doc.path}: the module defines no `{name}/{count}` to export")
     exported = [
         fa for node in ctx.doc.root.named_children if node.type == "export_attribute"
         for fa in node.children_by_field_name("funs") if _fa(ctx, fa) == (name, count)
@@ -137,19 +139,26 @@ def insert_expression_before(ctx: EditContext) -> Answer:
 @primitive(
     "replace-function-clause",
     Param("with", doc="the clause that replaces @target (`name(Args) -> Body`); a tab or 4 spaces per level"),
+    Param("expect", REGEX, default=None,
+          doc="the clause is replaced only when its text matches (the shape the fix knows); else conflict"),
     languages=LANGUAGES,
 )
 def replace_function_clause(ctx: EditContext) -> Answer:
     """Replace the function clause ``@target`` (head and body; the ``-spec`` stays) with ``with``,
     laid out in the file's indent unit.
 
-    Present when ``@target`` already is that clause."""
+    Present when ``@target`` already is that clause; a clause not matching ``expect`` is the
+    code's own choice (conflict)."""
     target = ctx.target
     if target.type != "function_clause":
         return Drift(f"{ctx.doc.loc(target)}: expected a function clause, found {target.type}")
     frag_doc, frag = structure.parse_function_clause(ctx.text("with"))
     if structure.same(ctx.doc, target, frag_doc, frag):
         return Present()
+    expect = ctx.regex("expect")
+    if expect is not None and not expect.search(ctx.doc.text(target)):
+        return Drift(f"{ctx.doc.loc(target)}: `{one_line(ctx.doc.text(target))}` is not the shape the fix "
+                     "replaces; left as is", ReasonKind.CONFLICT)
     if structure.arity(frag) != structure.arity(target):
         raise ValueError("replace-function-clause: `with` changes the arity")  # a catalogue bug
     rendered = structure.render(ctx.doc, frag_doc.text(frag), ctx.doc.indent_at(target.start_byte))

@@ -2,7 +2,12 @@
 %% guild's voice server, looked up in a registry, else to the guild process.
 -module(guild_client).
 
+-export([voice_state_update/3]).
 -export([voice_state_update/4]).
+
+-spec voice_state_update(pid(), map(), timeout()) -> term().
+voice_state_update(Pid, Request, Timeout) ->
+    do_call(Pid, Request, Timeout).
 
 -spec voice_state_update(pid(), integer(), map(), timeout()) -> term().
 voice_state_update(GuildPid, GuildId, Request, Timeout) ->

@@ -1,0 +1,2 @@
+; A whole Erlang module (the source file).
+((source_file) @target)
