@@ -81,8 +81,11 @@ def test_fluxer_tree_in_a_subdirectory_of_the_repository(tmp_path: Path) -> None
     result = run_cli("apply", outer / "vendor" / "fluxer", "--commit")
     assert result.code == 0, result.err
     assert git(outer, "status", "--porcelain") == ""
-    files = git(outer, "diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD^", "HEAD")
-    assert files == "vendor/fluxer/packages/api/src/models/User.tsx"
+    root = git(outer, "rev-list", "--max-parents=0", "HEAD")
+    files = git(outer, "diff", "--name-only", root, "HEAD").split()
+    assert files and all(f.startswith("vendor/fluxer/") for f in files)
+    user = git(outer, "log", "--format=%H", "-1", "--", "vendor/fluxer/packages/api/src/models/User.tsx")
+    assert "Fluxer-Patch: sso-users-not-unclaimed" in git(outer, "log", "-1", "--format=%b", user)
 
 
 def test_detached_head_gets_the_commits(tmp_path: Path) -> None:

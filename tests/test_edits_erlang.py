@@ -140,10 +140,10 @@ def test_replace_function_clause(run: PrimitiveRunner) -> None:
     assert (result.outcome, result.reason.kind.value) == ("drifted", "conflict")
 
 
-def test_remove_function(run: PrimitiveRunner) -> None:
+def test_remove_unused_function(run: PrimitiveRunner) -> None:
     before = "a() -> ok.\n\n-spec g(x) -> y.\ng(X) ->\n    X.\n\nb() -> ok.\n"
-    outcome, text, _ = run(before, MODULE, "remove-function", {"function": "g/1"})
+    outcome, text, _ = run(before, MODULE, "remove-unused-function", {"function": "g/1"})
     assert (outcome, text) == ("changed", "a() -> ok.\n\nb() -> ok.\n")
-    assert run(text, MODULE, "remove-function", {"function": "g/1"})[0] == "already-applied"
-    outcome, _, reason = run("a() -> g(1).\ng(X) -> X.\n", MODULE, "remove-function", {"function": "g/1"})
-    assert (outcome, "still used" in reason) == ("drifted", True)
+    assert run(text, MODULE, "remove-unused-function", {"function": "g/1"})[0] == "already-applied"
+    outcome, _, reason = run("a() -> g(1).\ng(X) -> X.\n", MODULE, "remove-unused-function", {"function": "g/1"})
+    assert (outcome, "still used" in reason) == ("already-applied", True)

@@ -29,12 +29,15 @@ def add_clause(ctx: EditContext) -> Answer:
     """Add ``clause`` after the last clause of the ``case``/``try ... of``/``receive`` ``@target``,
     on its own line at the clauses' indentation, in the file's indent unit.
 
-    Present when a clause is structurally equal, or when a catch-all clause (a bare variable
-    pattern, no guard) already takes every other value; one matching ``refuse`` is a conflict."""
+    Present when a clause is structurally equal, when a catch-all clause (a bare variable
+    pattern, no guard) already takes every other value (one matching ``refuse`` is a conflict),
+    or when ``@target`` is a ``try`` without an ``of`` part (no value can fail to match)."""
     host = ctx.target
     if host.type not in structure.CLAUSE_HOSTS:
         return Drift(f"{ctx.doc.loc(host)}: expected a case, try ... of or receive, found {host.type}")
     existing = structure.clauses(host)
+    if not existing and host.type == "try_expr":
+        return Present(f"the try at {ctx.doc.loc(host)} has no `of` part: its value is taken as it is")
     if not existing:
         return Drift(f"{ctx.doc.loc(host)}: the {host.type} has no clauses to add to")
     frag_doc, frag = structure.parse_clause(ctx.text("clause"))
@@ -165,16 +168,18 @@ def replace_function_clause(ctx: EditContext) -> Answer:
     return Apply((Edit(target.start_byte, target.end_byte, rendered),))
 
 
-# -- remove-function -----------------------------------------------------------------------
+# -- remove-unused-function ----------------------------------------------------------------
 
 
-@primitive("remove-function", Param("function", doc="`name/arity` of the local function to remove"),
+@primitive("remove-unused-function", Param("function", doc="`name/arity` of the local function to remove"),
            languages=LANGUAGES)
-def remove_function(ctx: EditContext) -> Answer:
+def remove_unused_function(ctx: EditContext) -> Answer:
     """Remove the local function ``function`` (every clause, its ``-spec`` just before it and
-    the blank line that separated it) from the module ``@target``.
+    the blank line that separated it) from the module ``@target`` once nothing uses it (an
+    earlier step replaced its caller).
 
-    Present when the module has no such function; drift when the module still calls or exports it."""
+    Present when the module has no such function, or still calls or exports it (the code
+    keeps it; removing it would break the module)."""
     name, count = structure.function_name(ctx.text("function"))
     doc = ctx.doc
     decls = structure.function_decls(doc, name, count)
@@ -182,7 +187,7 @@ def remove_function(ctx: EditContext) -> Answer:
         return Present()
     uses = [n for n in walk(doc.root) if n.type in ("call", "fa", "internal_fun") and _names(ctx, n, name, count)]
     if uses:
-        return Drift(f"{doc.loc(uses[0])}: `{name}/{count}` is still used; not removed")
+        return Present(f"`{name}/{count}` is still used ({doc.loc(uses[0])}); kept")
     edits = []
     for decl in decls:
         start = decl.start_byte
