@@ -142,7 +142,7 @@ class Engine:
             raise _StepFailed(Outcome.ERROR, ReasonKind.UNREADABLE, str(exc)) from None
 
     def _run_step(self, step: Step, data: bytes, layer: Overlay) -> _StepResult:
-        doc = Document(step.file, data, step.language)
+        doc = Document(step.file, data, step.language, layer.on_disk(step.file))
         lenient = step.language is not None and grammars.GRAMMARS[step.language].rejects_valid
         if step.language is not None and not lenient:
             errors = doc.syntax_errors()

@@ -13,6 +13,7 @@ from fluxer_patcher.engine.primitives import Registry
 
 @cache
 def registry() -> Registry:
+    from fluxer_patcher.formats import generic
     from fluxer_patcher.formats.compose import primitives as compose
     from fluxer_patcher.formats.data import primitives as data
     from fluxer_patcher.formats.docker import context, predicates
@@ -22,4 +23,4 @@ def registry() -> Registry:
     from fluxer_patcher.formats.js import primitives as js
 
     del predicates  # imported for the predicates it registers
-    return Registry.collect(js, docker, context, dockerignore, data, compose, erlang)
+    return Registry.collect(js, docker, context, dockerignore, data, compose, generic, erlang)
