@@ -118,7 +118,7 @@ def add_compose_service(ctx: EditContext) -> Answer:
     if found:
         names = ", ".join(f"{s.name} ({ctx.doc.loc(s.node)})" for s in found)
         extra = f"; {len(found)} services play this role" if len(found) > 1 else ""
-        return Present("" if [s.name for s in found] == [name] else f"present as {names}{extra}")
+        return Present("" if [s.name for s in found] == [name] else f"{name}: present as {names}{extra}")
     services = compose.services_node(view)
     if services is None:
         return Drift(f"{ctx.doc.loc(root)}: no `services` mapping at the top level")
