@@ -44,6 +44,9 @@ def _one(body: str) -> compose.Service:
         ("image: nats:2\ncommand: ['-port', '4300', '-p', '4301']", 4301),  # the last one wins, as Go's flags
         ("image: docker.io/library/nats:2@sha256:abc", 4222),
         ("image: nats:2\ncommand: ['-p', '${NATS_PORT}']", None),  # not guessed
+        ("image: nats:latest\ncommand: ['--js', '-c', '/etc/nats/nats.conf']", None),  # the file may set it
+        ("image: nats:latest\ncommand: ['-c=/etc/nats/nats.conf', '-p', '4225']", 4225),
+        ("image: nats:2\ncommand: >\n  -js\n  -m 8222\n  --port 4300", 4300),  # a folded string
         ("image: someone/queue:1", None),  # an image fluxer-patch does not know
     ],
 )

@@ -220,8 +220,6 @@ class Listener:
 # Images whose in-network port fluxer-patch knows, by repository name (the last path part).
 LISTENERS: dict[str, Listener] = {
     "nats": Listener(("-p", "--port"), 4222),
-    "valkey": Listener(("--port",), 6379),
-    "redis": Listener(("--port",), 6379),
 }
 
 
@@ -234,15 +232,18 @@ def repository(image: str) -> str:
 
 def listen_port(service: Service) -> int | None:
     """The port the service listens on inside the Compose network: the port option of its
-    command, else its image's default; ``None`` for an image fluxer-patch does not know or
-    an option that is not a number.  A published ``"4223:4222"`` does not change it."""
+    command, else its image's default; ``None`` for an image fluxer-patch does not know, an
+    option that is not a number, or a config file (``-c``) without a port option.  A published
+    ``"4223:4222"`` does not change it."""
     image = service.data.get("image")
     listener = LISTENERS.get(repository(image)) if isinstance(image, str) else None
     if listener is None:
         return None
-    value = option(command_args(service), listener.flags)
+    args = command_args(service)
+    value = option(args, listener.flags)
     if value is None:
-        return listener.default
+        # a config file of the fork's own may set another port: not guessed
+        return None if option(args, ("-c", "--config")) is not None else listener.default
     return int(value) if value.isdigit() else None
 
 

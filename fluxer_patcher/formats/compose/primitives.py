@@ -66,7 +66,8 @@ def service_port(ctx: EditContext, ref: str) -> str:
     if port is None:
         image = flat_text(service.data.get("image")) or "no image"
         raise NotEditable(f"{service.name} ({image}): the port it listens on is not known "
-                          "(an image fluxer-patch does not know, or a port option that is not a number)")
+                          "(an image fluxer-patch does not know, a port option that is not a number, "
+                           "or a config file of its own, -c, that may set it)")
     return str(port)
 
 
