@@ -139,6 +139,14 @@ def test_a_list_form_depends_on_gets_the_name(run: PrimitiveRunner) -> None:
     assert "waits for the start only" in reason
 
 
+def test_a_flow_mapping_depends_on_gets_flow_entries(run: PrimitiveRunner) -> None:
+    before = ("services:\n  fluxer_server:\n    image: x\n    depends_on: {valkey: {condition: service_healthy}}\n"
+              + NATS_NO_CHECK)
+    outcome, after, _ = run(before, SERVER, "wait-for-services", {"wait_for": ["nats"]})
+    assert outcome == "changed"
+    assert "    depends_on: {valkey: {condition: service_healthy}, nats: {condition: service_started}}\n" in after
+
+
 def test_an_unknown_service_is_drift(run: PrimitiveRunner) -> None:
     before = "services:\n  fluxer_server:\n    image: x\n"
     outcome, _after, reason = run(before, SERVER, "wait-for-services", {"wait_for": ["nats"]})

@@ -265,6 +265,8 @@ def wait_for_services(ctx: EditContext) -> Answer:
         if started_only:
             notes.append(f"depends_on is a list (it waits for the start only): {', '.join(started_only)} added "
                          "to it as is")
+    elif depends is not None and (node := unwrap(depends.value)) is not None and node.type == "flow_mapping":
+        snippet_text = "depends_on: {" + ", ".join(f"{n}: {{condition: {c}}}" for n, c in wanted.items()) + "}\n"
     else:
         snippet_text = "depends_on:\n" + "".join(f"  {n}:\n    condition: {c}\n" for n, c in wanted.items())
     snippet = parse_snippet(snippet_text)
