@@ -341,3 +341,19 @@ def test_nats_without_auth_must_not_publish_its_client_port(tmp_path: Path, run_
     assert rows["doctor-nats-auth"]["status"] == "drifted"
     assert "compose.yaml:4:3: nats publishes its client port 4222 on the host without authentication" in str(
         rows["doctor-nats-auth"]["reason"])
+
+
+def test_waiting_for_the_health_of_a_nats_without_healthcheck_is_found(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.json").write_text(
+        '{"services": {"nats": {"core_url": "nats://nats:4222", "jetstream_url": "nats://nats:4222"}}}'
+    )
+    compose_file = ("services:\n  fluxer_server:\n    image: fluxer-server:local\n    depends_on:\n      nats:\n"
+                    "        condition: service_healthy\n  nats:\n    image: nats:2\n    command: ['-js']\n")
+    (tmp_path / "compose.yaml").write_text(compose_file)
+    row = _rows(run_cli("doctor", str(tmp_path), "--format", "json").stdout)["doctor-nats"]
+    assert row["status"] == "drifted"
+    assert str(row["reason"]).count("fluxer_server waits for nats to be healthy, but nats has no healthcheck") == 1
+    (tmp_path / "compose.yaml").write_text(compose_file + "    healthcheck:\n      test: ['CMD', 'true']\n")
+    row = _rows(run_cli("doctor", str(tmp_path), "--format", "json").stdout)["doctor-nats"]
+    assert row["status"] == "already-applied", row

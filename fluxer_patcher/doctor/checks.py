@@ -330,6 +330,13 @@ def nats(d: Deployment, f: Finding) -> None:
                               "the server's job queue needs JetStream")
         if service.name not in waits_for:
             f.notes.append(f"{server.name} does not wait for {service.name} (depends_on)")
+        elif (compose.waits_for(server) or {}).get(service.name) == "service_healthy" and (
+                not compose.has_healthcheck(service)):
+            problem = (f"{_loc(d, d.compose_file, server.node)}: {server.name} waits for {service.name} to be "
+                       f"healthy, but {service.name} has no healthcheck: Compose refuses to start {server.name}; "
+                       "add a healthcheck or use condition: service_started")
+            if problem not in f.problems:
+                f.problems.append(problem)
 
 
 def _nats_services(d: Deployment) -> list[compose.Service]:
