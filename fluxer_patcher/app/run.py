@@ -122,6 +122,7 @@ def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict
     if run.changes:
         if checkout is not None:
             built = _commit_objects(checkout, run.tree, run.results, local, options)
+            inplace.preflight(checkout)
         write_changes(run.tree, run.changes, lock=False)
         if checkout is not None:
             _advance(checkout, run.tree, built, run.changes)
