@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "fluxer_patcher"
 LAYERS = [
     ("fluxer_patcher", 0),  # the package's face: lazy exports only
     ("fluxer_patcher.errors", 0),
+    ("fluxer_patcher.files", 0),
     ("fluxer_patcher.profile", 0),
     ("fluxer_patcher.catalogue", 1),
     ("fluxer_patcher.catalogue.manifest", 1),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxer_patcher.errors import BadInput
+from fluxer_patcher.files import read_regular
 from fluxer_patcher.formats.compose import model as compose
 from fluxer_patcher.formats.data.datatree import DataView
 from fluxer_patcher.model import ReasonKind, Status
@@ -70,7 +71,7 @@ class Deployment:
 
     def raw(self, path: str) -> bytes:
         try:
-            return (self.root / path).read_bytes()
+            return read_regular(self.root / path)
         except FileNotFoundError:
             raise Unavailable(Status.DRIFTED, f"{path}: not found") from None
         except IsADirectoryError:

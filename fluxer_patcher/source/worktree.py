@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+from fluxer_patcher.files import read_regular
 from fluxer_patcher.source.base import FileMissing, OutsideTree, SourceError, check_relative
 
 
@@ -32,11 +33,13 @@ class WorkTree:
     def read(self, path: str) -> bytes:
         real = self.resolve(path)
         try:
-            return real.read_bytes()
+            return read_regular(real)
         except FileNotFoundError:
             raise FileMissing(path) from None
         except IsADirectoryError:
             raise SourceError(path, "is a directory, expected a file") from None
+        except PermissionError:
+            raise SourceError(path, "permission denied") from None
         except OSError as exc:
             raise SourceError(path, exc.strerror or str(exc)) from None
 

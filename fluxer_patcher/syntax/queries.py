@@ -24,6 +24,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.files import read_regular_text
 from fluxer_patcher.syntax import grammars, predicates
 from fluxer_patcher.syntax.predicates import QueryError
 
@@ -93,9 +94,11 @@ class QueryFile:
         self.language = language
         self.path = path
         try:
-            source = path.read_text(encoding="utf-8")
+            source = read_regular_text(path)
         except OSError as exc:
-            raise QueryError(f"{path}: cannot read query ({exc.strerror})") from None
+            raise QueryError(f"{path}: cannot read query ({exc.strerror or exc})") from None
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"{path}: cannot read query (not UTF-8 at byte {exc.start})") from None
         main: list[str] = []
         landmarks: list[str] = []
         for line, text in patterns_of(source):
