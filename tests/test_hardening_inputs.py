@@ -67,3 +67,63 @@ def test_a_fifo_as_a_manifest_is_a_catalogue_error(tmp_path: Path, fixture_tree)
     proc = cli("check", tree, "--catalogue", catalogue)
     assert proc.returncode == 2
     assert "is a FIFO, not a regular file" in proc.stderr and len(proc.stderr.splitlines()) == 1
+
+
+# -- item 5: nothing inside .git/, no query from outside the catalogue, no file text in errors ---
+
+
+def test_a_symlink_into_dot_git_is_not_a_target(fixture_tree) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    (tree / ".git").mkdir()
+    hostile = (tree / "compose.yaml").read_bytes()  # a git config that looks like the target
+    (tree / ".git/config").write_bytes(hostile)
+    (tree / "compose.yaml").unlink()
+    (tree / "compose.yaml").symlink_to(".git/config")
+    proc = cli("apply", tree, "--format", "json")
+    assert (tree / ".git/config").read_bytes() == hostile
+    assert proc.returncode == 2
+    assert "compose.yaml: inside .git/" in proc.stdout
+
+
+def test_a_catalogue_targeting_dot_git_is_refused(fixture_tree, tmp_path: Path) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    (tree / ".git").mkdir()
+    (tree / ".git/config").write_bytes((tree / "compose.yaml").read_bytes())
+    before = (tree / ".git/config").read_bytes()
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(REPO / "patches", catalogue / "patches")
+    shutil.copytree(REPO / "queries", catalogue / "queries")
+    for manifest in (catalogue / "patches").glob("*.toml"):
+        text = manifest.read_text()
+        manifest.write_text(text.replace('"compose.yaml"', '".git/config"').replace("'compose.yaml'", "'.git/config'"))
+    proc = cli("apply", tree, "--catalogue", catalogue, "--format", "json")
+    assert (tree / ".git/config").read_bytes() == before
+    assert ".git/config: inside .git/" in proc.stdout + proc.stderr
+
+
+def test_a_query_path_leaving_the_catalogue_is_refused_without_echoing_it(fixture_tree, tmp_path: Path) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    secret = tmp_path / "secret"
+    secret.write_text("hunter2-token-value\n")
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(REPO / "patches", catalogue / "patches")
+    shutil.copytree(REPO / "queries", catalogue / "queries")
+    manifest = next(p for p in sorted((catalogue / "patches").glob("*.toml")) if "query = " in p.read_text())
+    text = manifest.read_text()
+    start = text.index("query = ")
+    end = text.index("\n", start)
+    for rel in ("../../secret", str(secret)):
+        manifest.write_text(text[:start] + f"query = {rel!r}" + text[end:])
+        proc = cli("check", tree, "--catalogue", catalogue)
+        assert proc.returncode == 2
+        assert "outside the catalogue" in proc.stderr and "hunter2" not in proc.stderr + proc.stdout
+
+
+def test_a_query_error_does_not_print_the_files_text(tmp_path: Path) -> None:
+    from fluxer_patcher.syntax import queries
+
+    bad = tmp_path / "bad.scm"
+    bad.write_text('(identifier "s3cr3t-t0ken=abc") @target\n')
+    with pytest.raises(queries.QueryError) as caught:
+        queries.compile_together([queries.compile_query("javascript", bad)])
+    assert "bad.scm:1:" in str(caught.value) and "s3cr3t" not in str(caught.value)

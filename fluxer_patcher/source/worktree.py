@@ -7,7 +7,14 @@ import stat
 from pathlib import Path
 
 from fluxer_patcher.files import read_regular
-from fluxer_patcher.source.base import FileMissing, OutsideTree, SourceError, check_relative
+from fluxer_patcher.source.base import (
+    FileMissing,
+    InsideGitDir,
+    OutsideTree,
+    SourceError,
+    check_relative,
+    in_git_dir,
+)
 
 
 class WorkTree:
@@ -28,6 +35,8 @@ class WorkTree:
         real = os.path.realpath(full)
         if os.path.commonpath([real, self._real_root]) != self._real_root:
             raise OutsideTree(path, real)
+        if in_git_dir(os.path.relpath(real, self._real_root).replace(os.sep, "/")):
+            raise InsideGitDir(path, real)
         return Path(real)
 
     def read(self, path: str) -> bytes:

@@ -17,6 +17,8 @@ name) and those the file kinds register (the Dockerfile's ``#stage?`` and ``#las
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +35,21 @@ if TYPE_CHECKING:
 
 LANDMARK = "landmark."
 _ROW_COL = re.compile(r"\s*at row (\d+), column (\d+)")
+def _without_file_text(language: str, what: str) -> str:
+    """tree-sitter's message without the text it quotes from the file (an error never prints
+    file contents); for an unknown node type or field, the closest names the grammar has."""
+    kind, sep, text = what.partition(": ")
+    if not sep:
+        return what[:80]
+    names: list[str] = []
+    with contextlib.suppress(Exception):
+        lang = grammars.language(language)
+        if "field" in kind.lower():
+            names = [n for i in range(1, lang.field_count + 1) if (n := lang.field_name_for_id(i))]
+        else:
+            names = [n for i in range(lang.node_kind_count) if (n := lang.node_kind_for_id(i))]
+    close = difflib.get_close_matches(text, sorted(set(names)), n=3)
+    return f"{kind}" + (f" (did you mean {', '.join(close)}?)" if close else "")
 
 
 @dataclass
@@ -126,7 +143,7 @@ class QueryFile:
             if where is None:
                 raise QueryError(f"{self.path}: invalid {self.language} query: {exc}") from None
             line, col = int(where.group(1)) + 1, int(where.group(2)) + 1
-            what = _ROW_COL.sub("", str(exc)).strip(" :")
+            what = _without_file_text(self.language, _ROW_COL.sub("", str(exc)).strip(" :"))
             raise QueryError(f"{self.path}:{line}:{col}: invalid {self.language} query: {what}") from None
 
     @cached_property
