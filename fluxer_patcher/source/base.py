@@ -80,7 +80,7 @@ def in_git_dir(path: str) -> bool:
 
 
 def check_relative(path: str) -> None:
-    if not path or path.startswith("/") or ".." in path.split("/"):
+    if path.startswith("/") or ".." in path.split("/"):
         raise SourceError(path, "path escapes the tree")
     if in_git_dir(path):
         raise InsideGitDir(path)
