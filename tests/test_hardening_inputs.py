@@ -127,3 +127,67 @@ def test_a_query_error_does_not_print_the_files_text(tmp_path: Path) -> None:
     with pytest.raises(queries.QueryError) as caught:
         queries.compile_together([queries.compile_query("javascript", bad)])
     assert "bad.scm:1:" in str(caught.value) and "s3cr3t" not in str(caught.value)
+
+
+# -- item 13: one line, never a traceback -------------------------------------------------------
+
+PRIVATE = "packages/api/src"
+
+
+def test_a_subdirectory_we_may_not_enter_is_one_line_not_a_traceback(fixture_tree, run_cli, monkeypatch) -> None:
+    """As mode 000 looks to a user who is not root (``os.stat`` and ``open`` refused below it)."""
+    tree = fixture_tree("refactor-2026-02")
+    private = str(tree / PRIVATE) + "/"
+    real_stat, real_open = os.stat, os.open
+
+    def refused(path: object) -> bool:
+        return isinstance(path, str | Path) and str(path).startswith(private)
+
+    def fake_stat(path: object, *args: object, **kw: object) -> os.stat_result:
+        if refused(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kw)  # type: ignore[arg-type]
+
+    def fake_open(path: object, *args: object, **kw: object) -> int:
+        if refused(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", fake_stat)
+    monkeypatch.setattr(os, "open", fake_open)
+    result = run_cli("check", str(tree))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    assert "permission denied" in result.output.lower()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root enters a mode-000 directory anyway")
+def test_a_mode_000_subdirectory_is_one_line(fixture_tree) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    (tree / PRIVATE).chmod(0)
+    try:
+        proc = cli("check", tree)
+    finally:
+        (tree / PRIVATE).chmod(0o755)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_a_name_that_is_not_utf8_is_one_line(fixture_tree) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    odd = Path(os.fsdecode(bytes(tree / "packages") + b"/bad\xff"))
+    odd.mkdir()
+    (odd / "package.json").write_text('{"name": "x"}\n')
+    proc = cli("check", tree)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "not UTF-8" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_deeply_nested_toml_array_is_a_catalogue_error(fixture_tree, tmp_path: Path) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(REPO / "patches", catalogue / "patches")
+    shutil.copytree(REPO / "queries", catalogue / "queries")
+    (catalogue / "patches" / "99-deep.toml").write_text("x = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    proc = cli("check", tree, "--catalogue", catalogue)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "99-deep.toml" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

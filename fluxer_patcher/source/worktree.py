@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+from fluxer_patcher.errors import BadInput
 from fluxer_patcher.files import read_regular
 from fluxer_patcher.source.base import (
     FileMissing,
@@ -54,16 +55,24 @@ class WorkTree:
 
     def is_file(self, path: str) -> bool:
         try:
-            return self.resolve(path).is_file()
-        except SourceError:
+            return stat.S_ISREG(os.stat(self.resolve(path)).st_mode)
+        except (SourceError, OSError):  # missing, or a directory on the way we may not enter
             return False
 
     def list_dir(self, path: str) -> list[str]:
         try:
             real = self.resolve(path) if path not in ("", ".") else Path(self._real_root)
-            return sorted(os.listdir(real))
+            names = sorted(os.listdir(real))
         except (SourceError, OSError):
             return []
+        for name in names:
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = os.fsencode(name).decode("ascii", "backslashreplace")
+                raise BadInput(f"{path.rstrip('/')}/{shown}: a file name that is not UTF-8; "
+                               "rename it (or move it out of the checkout)") from None
+        return names
 
     def mode(self, path: str) -> int | None:
         try:
