@@ -7,6 +7,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,27 @@ def test_a_deeply_nested_toml_array_is_a_catalogue_error(fixture_tree, tmp_path:
     proc = cli("check", tree, "--catalogue", catalogue)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "99-deep.toml" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_while_the_command_line_is_imported_is_one_line() -> None:
+    """The console script named in pyproject.toml, interrupted while it imports click."""
+    import tomllib
+
+    target = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]["fluxer-patch"]
+    module, _, func = target.partition(":")
+    script = textwrap.dedent(f"""
+        import builtins, os, signal, sys
+        real = builtins.__import__
+        def interrupting(name, *args, **kw):
+            if name == "click":
+                builtins.__import__ = real
+                os.kill(os.getpid(), signal.SIGINT)
+            return real(name, *args, **kw)
+        builtins.__import__ = interrupting
+        sys.argv = ["fluxer-patch", "list"]
+        from importlib import import_module
+        getattr(import_module({module!r}), {func!r})()
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 130
+    assert proc.stderr == "fluxer-patch: aborted\n"

@@ -194,7 +194,7 @@ def _apply_in_child(tree: Path, kill_at: int, signum: int) -> subprocess.Complet
             if len(calls) == {kill_at}:
                 os.kill(os.getpid(), {int(signum)})
         os.replace = replace
-        from fluxer_patcher.cli import main
+        from fluxer_patcher.console import main
         sys.argv = ["fluxer-patch", "apply", {str(tree)!r}]
         main()
     """)

@@ -34,6 +34,7 @@ LAYERS = [
     ("fluxer_patcher.app", 12),
     ("fluxer_patcher.cli", 13),
     ("fluxer_patcher.__main__", 13),
+    ("fluxer_patcher.console", 13),
 ]
 # Within formats: compose builds on data, docker on dockerignore; builtin gathers them all.
 FORMAT_ORDER = {"data": 0, "dockerignore": 0, "js": 0, "compose": 1, "docker": 1, "builtin": 2}
