@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,30 @@ def test_ctrl_c_while_the_command_line_is_imported_is_one_line() -> None:
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.returncode == 130
     assert proc.stderr == "fluxer-patch: aborted\n"
+
+
+def test_ctrl_c_during_query_compilation_is_an_interrupt_not_a_query_error(tmp_path: Path, monkeypatch) -> None:
+    """py-tree-sitter turns an interrupt inside a ``#match?`` regex into a query error: the
+    interrupt must win (item 14), as a KeyboardInterrupt the command line reports as aborted."""
+    import signal
+
+    import tree_sitter
+
+    from fluxer_patcher.syntax import queries
+
+    real = tree_sitter.Query
+
+    def interrupted(language: object, source: str) -> object:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands while tree-sitter compiles ...
+            time.sleep(0.05)
+        except KeyboardInterrupt:  # ... and tree-sitter reports it as a bad regex
+            raise tree_sitter.QueryError("Invalid predicate in pattern at row 0: regular expression error") from None
+        return real(language, source)
+
+    monkeypatch.setattr(tree_sitter, "Query", interrupted)
+    q = tmp_path / "q.scm"
+    q.write_text('((identifier) @target (#match? @target "^a"))\n')
+    with pytest.raises(KeyboardInterrupt):
+        queries.compile_together([queries.compile_query("javascript", q)])
+    monkeypatch.setattr(tree_sitter, "Query", real)

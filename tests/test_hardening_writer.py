@@ -264,3 +264,25 @@ def test_patched_files_keep_their_owner_and_group(fixture_tree) -> None:
     for change in run.changes:
         st = (tree / change.path).stat()
         assert (st.st_uid, st.st_gid) == (1234, 5678), change.path
+
+
+# -- item 14: a full disk names the file -------------------------------------------------------
+
+
+def test_disk_full_names_the_file_it_could_not_write(fixture_tree, monkeypatch) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    original = contents(tree)
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".fluxer-patch"):
+            raise OSError(errno.ENOSPC, "No space left on device")  # no file name, as the kernel says it
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(FluxerPatchError) as caught:
+        apply(tree, Selection(), ApplyOptions())
+    monkeypatch.undo()
+    assert str(caught.value).startswith(f"{DOCKERFILE}: No space left on device")
+    assert "nothing written" in str(caught.value)
+    assert contents(tree) == original and not temps(tree)

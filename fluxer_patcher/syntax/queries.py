@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
-from collections.abc import Iterable
+import signal
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -35,6 +36,36 @@ if TYPE_CHECKING:
 
 LANDMARK = "landmark."
 _ROW_COL = re.compile(r"\s*at row (\d+), column (\d+)")
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Ctrl-C while tree-sitter compiles is raised after it: py-tree-sitter turns an interrupt
+    inside a ``#match?`` regex compilation into a query error that would blame the query."""
+    try:
+        old = signal.signal(signal.SIGINT, _note_sigint)
+    except ValueError:  # not the main thread
+        yield
+        return
+    _pending.clear()
+    try:
+        yield
+    except Exception:
+        if _pending:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if _pending:
+        _pending.clear()
+        raise KeyboardInterrupt
+
+
+_pending: list[int] = []
+
+
+def _note_sigint(signum: int, frame: object) -> None:
+    _pending.append(signum)
+
+
 def _without_file_text(language: str, what: str) -> str:
     """tree-sitter's message without the text it quotes from the file (an error never prints
     file contents); for an unknown node type or field, the closest names the grammar has."""
@@ -137,7 +168,10 @@ class QueryFile:
         from tree_sitter import Query
 
         try:
-            return Query(grammars.language(self.language), source)
+            with _sigint_deferred():
+                return Query(grammars.language(self.language), source)
+        except KeyboardInterrupt:
+            raise
         except Exception as exc:  # tree_sitter.QueryError and friends
             where = _ROW_COL.search(str(exc))
             if where is None:
