@@ -244,3 +244,36 @@ def test_ctrl_c_during_query_compilation_is_an_interrupt_not_a_query_error(tmp_p
     with pytest.raises(KeyboardInterrupt):
         queries.compile_together([queries.compile_query("javascript", q)])
     monkeypatch.setattr(tree_sitter, "Query", real)
+
+
+# -- item 11: doctor's YAML: alias bombs refused, errors located fast -----------------------
+
+
+def _bomb() -> str:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_in_the_livekit_config_is_refused_at_once(tmp_path: Path) -> None:
+    root = tmp_path / "clean"
+    shutil.copytree(DEPLOYMENTS / "clean", root)
+    (root / "config/livekit.yaml").write_text((root / "config/livekit.yaml").read_text() + _bomb())
+    started = time.monotonic()
+    proc = cli("doctor", root, timeout=30)
+    assert time.monotonic() - started < 20
+    assert proc.returncode == 2
+    assert "config/livekit.yaml: its aliases expand to more than" in proc.stderr
+
+
+def test_a_yaml_error_at_the_end_of_a_long_file_is_located_fast(tmp_path: Path) -> None:
+    root = tmp_path / "clean"
+    shutil.copytree(DEPLOYMENTS / "clean", root)
+    filler = "".join(f"extra{i}:\n  sub: value {i}\n" for i in range(4000))
+    (root / "config/livekit.yaml").write_text((root / "config/livekit.yaml").read_text() + filler + " bad: [x\n")
+    lines = (root / "config/livekit.yaml").read_text().count("\n")
+    started = time.monotonic()
+    proc = cli("doctor", root, timeout=30)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 2
+    assert f"config/livekit.yaml:{lines}:2: malformed YAML" in proc.stderr
