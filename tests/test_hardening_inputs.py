@@ -277,3 +277,36 @@ def test_a_yaml_error_at_the_end_of_a_long_file_is_located_fast(tmp_path: Path) 
     assert time.monotonic() - started < 10
     assert proc.returncode == 2
     assert f"config/livekit.yaml:{lines}:2: malformed YAML" in proc.stderr
+
+
+# -- item 12: a query that would never end is reported as the problem -------------------------
+
+
+def _run_query(pattern: str, code: str) -> subprocess.CompletedProcess[str]:
+    script = textwrap.dedent(f"""
+        import pathlib, sys, tempfile
+        from fluxer_patcher.syntax import queries
+        from fluxer_patcher.syntax.document import Document
+        q = pathlib.Path(tempfile.mkdtemp()) / "slow.scm"
+        q.write_text({pattern!r})
+        try:
+            query = queries.compile_query("javascript", q)
+            query.run(Document("x.js", {code!r}.encode(), "javascript").root)
+        except queries.QueryError as exc:
+            sys.exit(f"QueryError: {{exc}}")
+        print("finished")
+    """)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=30)
+
+
+def test_a_catastrophic_regex_is_refused_before_it_runs() -> None:
+    proc = _run_query('((identifier) @target (#match? @target "^(a+)+$"))\n', "a" * 40 + "b;")
+    assert proc.returncode == 1
+    assert "slow.scm:1: a #match? regex repeats a repetition" in proc.stderr
+
+
+def test_a_combinatorial_pattern_stops_at_the_match_limit_and_names_the_query() -> None:
+    pattern = "(arguments (identifier)* @a (identifier)* @b (identifier)* @target) @x\n"
+    proc = _run_query(pattern, "f(" + ",".join(["a"] * 200) + ");")
+    assert proc.returncode == 1
+    assert "slow.scm: more than" in proc.stderr and "matches in progress" in proc.stderr

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import importlib
 import re
 import signal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.files import read_regular_text
 from fluxer_patcher.syntax import grammars, predicates
@@ -64,6 +65,53 @@ _pending: list[int] = []
 
 def _note_sigint(signum: int, frame: object) -> None:
     _pending.append(signum)
+
+
+_REGEX_ARG = re.compile(r'\(#(?:not-)?(?:any-)?match\?\s+@[\w.]+\s+"((?:[^"\\]|\\.)*)"')
+_QUERY_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+
+
+def _backtracking_regex(pattern_text: str) -> bool:
+    """Whether a ``#match?`` regex of the pattern nests repetition (star height above one:
+    ``(a+)+``, ``(a*b?)*``), the shape whose backtracking is exponential.  Python's ``re``
+    cannot be stopped once it runs, so such a regex is refused before it runs."""
+    sre = importlib.import_module("re._parser")  # the parser ``re`` itself uses
+
+    for raw in _REGEX_ARG.findall(pattern_text):
+        text = re.sub(r"\\(.)", lambda m: _QUERY_ESCAPES.get(m.group(1), m.group(1)), raw)
+        try:
+            parsed = sre.parse(text)
+        except re.error:
+            continue  # tree-sitter reports a bad regex when it compiles the query
+        if _nests_repeats(parsed, inside_repeat=False):
+            return True
+    return False
+
+
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
+
+
+def _nests_repeats(items: Any, inside_repeat: bool) -> bool:
+    """Walk a parsed regex (``(op, argument)`` items): a repeat of more than one inside another."""
+    for op, arg in items:
+        if str(op) in _REPEATS:
+            _low, high, body = arg
+            if high > 1 and inside_repeat:
+                return True
+            if _nests_repeats(body, inside_repeat or high > 1):
+                return True
+        elif any(_nests_repeats(sub, inside_repeat) for sub in _subpatterns(arg)):
+            return True
+    return False
+
+
+def _subpatterns(arg: Any) -> Iterator[Any]:
+    """The parsed sub-expressions inside an item's argument (groups, branches, lookarounds)."""
+    if hasattr(arg, "data"):
+        yield arg
+    elif isinstance(arg, tuple | list):
+        for part in arg:
+            yield from _subpatterns(part)
 
 
 def _without_file_text(language: str, what: str) -> str:
@@ -155,6 +203,9 @@ class QueryFile:
                     f"{path}:{line}: pattern captures nothing (a top-level predicate must sit inside "
                     "the pattern's parentheses: `((node) @cap (#eq? @cap \"x\"))`)"
                 )
+            if _backtracking_regex(text):
+                raise QueryError(f"{path}:{line}: a #match? regex repeats a repetition (like `(a+)+`), which can "
+                                 "backtrack for ever; write it without nested repeats")
             (landmarks if "@" + LANDMARK in text else main).append(text)
         if not main:
             raise QueryError(f"{path}: no pattern besides landmarks")
@@ -199,7 +250,19 @@ class QueryFile:
         assert self._slice is not None
         first = self._slice[1]
         last = first + len(self.patterns)
-        return [Match(m.pattern - first, m.captures) for m in run(query, root) if first <= m.pattern < last]
+        try:
+            found = run(query, root)
+        except MatchLimit as exc:
+            raise MatchLimit(f"{self._culprit(root)}: {exc}") from None
+        return [Match(m.pattern - first, m.captures) for m in found if first <= m.pattern < last]
+
+    def _culprit(self, root: Node) -> str:
+        """The query to blame when the query compiled from several files hits the match limit."""
+        try:
+            run(self._compile(self.source), root)
+        except MatchLimit:
+            return str(self.path)
+        return f"a query compiled together with {self.path}"
 
     @cached_property
     def landmark_query(self) -> Query | None:
@@ -236,6 +299,17 @@ def compile_together(files: Iterable[QueryFile]) -> None:
             raise QueryError(f"{group[0].path}: patterns were miscounted ({first} != {query.pattern_count})")
 
 
+# In-progress matches tree-sitter keeps at once.  A pattern whose matches combine (several
+# quantified siblings) exceeds it in about a second instead of running for hours; every
+# bundled query stays far below.  (py-tree-sitter's progress callback, the other way to
+# stop a query, crashes the interpreter in 0.26.)
+MATCH_LIMIT = 1024
+
+
+class MatchLimit(QueryError):
+    """A query kept too many matches in progress: its results would be incomplete."""
+
+
 def run(query: Query, root: Node) -> list[Match]:
     from tree_sitter import QueryCursor
 
@@ -251,10 +325,13 @@ def run(query: Query, root: Node) -> list[Match]:
             failures.append(exc)
             return False
 
-    cursor = QueryCursor(query)
+    cursor = QueryCursor(query, match_limit=MATCH_LIMIT)
     found = cursor.matches(root, predicate=predicate)  # type: ignore[call-arg]  # stubs lag behind
     if failures:
         raise failures[0]
+    if cursor.did_exceed_match_limit:
+        raise MatchLimit(f"more than {MATCH_LIMIT} matches in progress at once (a combinatorial pattern, "
+                         "such as several `*` siblings?); its matches would be incomplete")
     matches = [Match(pattern, dict(captures)) for pattern, captures in found]
     matches.sort(key=lambda m: (_first_start(m), m.pattern))
     return matches
