@@ -45,3 +45,15 @@ def test_a_blob_that_reads_like_a_commit_is_not_a_commit(tmp_path: Path) -> None
     result = run_cli("check", "--repo", repo, "--rev", blob)
     assert result.code == 2
     assert "unknown revision" in result.err or "not a commit" in result.err
+
+
+@pytest.mark.parametrize("command", [("check", "--rev"), ("drift", "--since"), ("branch", "--onto")])
+def test_a_revision_that_looks_like_an_option_is_a_revision(tmp_path: Path, command: tuple[str, str]) -> None:
+    """Item 4: user revisions reach git after ``--end-of-options`` (or as resolved ids), never as options."""
+    repo = make_repo(tmp_path / "repo")
+    target = tmp_path / "written-by-git"
+    extra = ["--branch", "b"] if command[0] == "branch" else []
+    result = run_cli(*command, f"--output={target}", "--repo", repo, *extra)
+    assert result.code == 2
+    assert not target.exists()
+    assert "Traceback" not in result.err
