@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from fluxer_patcher.model import Status
 from fluxer_patcher.profile import FLUXER, Profile
-from fluxer_patcher.report import safe
 from fluxer_patcher.report.advice import action, code
 from fluxer_patcher.report.rows import Row, summary
+from fluxer_patcher.report.safe import markdown as safe_markdown
 from fluxer_patcher.report.style import MARKS, summary_line
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ STUCK = (Status.DRIFTED, Status.ERROR)
 
 def cell(text: str) -> str:
     """Text from outside safe inside a table cell or a list item: one line that renders literally."""
-    return safe.markdown(text)
+    return safe_markdown(text)
 
 
 def _commit(commit: Commit) -> str:
