@@ -76,6 +76,11 @@ def apply(
 @repo_option
 @click.option("--rev", default=None, metavar="REV", help="Check this git revision, read from objects (no checkout).")
 @fetch_option
+@click.option(
+    "--exit-code", is_flag=True,
+    help="Exit 1 also when a selected fix is pending (not yet applied), as `git diff --exit-code` does: "
+    "a branch must carry every fix.",
+)
 @selection_options
 @report_format_option
 @catalogue_option
@@ -84,6 +89,7 @@ def check(
     repo: Path | None,
     rev: str | None,
     remote: str | None,
+    exit_code: bool,
     only: tuple[str, ...],
     skip: tuple[str, ...],
     fmt: str,
@@ -92,7 +98,10 @@ def check(
     """Report, without writing, whether each fix is pending, already-applied, drifted or error.
 
     PATH is a Fluxer checkout; with --repo/--rev instead, the tree of a git revision is read
-    straight from the repository's objects (no checkout, nothing changed)."""
+    straight from the repository's objects (no checkout, nothing changed).
+
+    Exit 0 when nothing drifted, 1 when a fix drifted (with --exit-code: or is pending),
+    2 for an error or bad input."""
     from fluxer_patcher.app.run import check_rev, check_tree
     from fluxer_patcher.report import emit_run
 
@@ -104,7 +113,10 @@ def check(
     chosen = selection(only, skip, catalogue)
     report = check_tree(path, chosen) if path is not None else check_rev(repo, rev or "HEAD", remote, chosen)
     emit_run(report, fmt)
-    return report.exit_code()
+    code = report.exit_code()
+    if exit_code and code == 0 and report.summary().get("pending", 0):
+        return 1
+    return code
 
 
 @cli.command("list")
