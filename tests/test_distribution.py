@@ -149,3 +149,53 @@ def _importable(module: str) -> bool:
     except ImportError:
         return False
     return True
+
+
+# -- the pre-commit hook --------------------------------------------------------------------
+
+
+def test_the_pre_commit_hook_runs_check_exit_code_on_the_root() -> None:
+    import yaml
+
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "fluxer-patch-check"
+    assert hook["entry"].split()[:3] == ["fluxer-patch", "check", "--exit-code"]
+    assert hook["pass_filenames"] is False and hook["always_run"] is True
+
+
+def _git(cwd: Path, *args: str) -> None:
+    done = _run("git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false",
+                *args, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.dist
+def test_pre_commit_try_repo_fails_while_a_fix_is_pending_and_passes_once_applied(tmp_path: Path) -> None:
+    _need("pre_commit")
+    if _run("git", "-C", ROOT, "rev-parse", "--git-dir").returncode != 0:
+        pytest.skip("pre-commit try-repo needs this project as a git checkout (not an unpacked sdist)")
+    checkout = tmp_path / "fork"
+    shutil.copytree(ROOT / "upstream-fixtures" / "refactor-2026-02", checkout)
+    _git(checkout, "init", "-q", "-b", "main")
+    _git(checkout, "add", "-A")
+    _git(checkout, "commit", "-qm", "upstream")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("FLUXER_PATCH_CATALOGUE", None)
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return _run(sys.executable, "-m", "pre_commit", "try-repo", ROOT, "fluxer-patch-check", "--all-files",
+                    "--color", "never", cwd=checkout, env=env)
+
+    pending = try_repo()
+    if pending.returncode == 3 and _OFFLINE.search(pending.stdout + pending.stderr):
+        pytest.skip("pre-commit could not install the hook's environment (no package index)")
+    assert pending.returncode == 1, pending.stdout + pending.stderr
+    assert "fluxer-patch check" in pending.stdout and "Failed" in pending.stdout
+    assert "pending" in pending.stdout
+
+    applied = _run(sys.executable, "-m", "fluxer_patcher", "apply", checkout, env=env)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    _git(checkout, "commit", "-qam", "fixes")
+    passed = try_repo()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout
