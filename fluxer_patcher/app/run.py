@@ -131,8 +131,10 @@ def _commit_objects(checkout: worktree.Checkout, tree: WorkTree, results: list[P
             "(commit or stash them first, or run without --commit); nothing written"
         )
     try:
-        identity = commit_identity(checkout.git.commit_date(checkout.head), options.author, options.committer)
+        identity = inplace.user_identity(checkout.git, options.author, options.committer)
         return inplace.build_commits(checkout, tree, results, identity)
+    except ValueError as exc:
+        raise BadInput(f"--author/--committer: {exc}") from None
     except GitError as exc:
         raise GitError(f"{exc}; nothing written") from None
 
