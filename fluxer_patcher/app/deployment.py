@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from fluxer_patcher.app.inputs import find_root
 from fluxer_patcher.doctor import checks
 from fluxer_patcher.doctor.deployment import CONFIG, ENV, LIVEKIT, Deployment, Malformed
 from fluxer_patcher.errors import BadInput
+from fluxer_patcher.formats.compose.model import COMPOSE_FILES
 from fluxer_patcher.model import exit_code, summarise
 
 
@@ -19,6 +22,16 @@ class DoctorOutcome:
 
     def exit_code(self) -> int:
         return exit_code(summarise(f.status for f in self.findings))
+
+
+def deployment_root(path: Path | None) -> Path:
+    """PATH (default: the current directory), or the deployment directory it is inside: the
+    first directory up holding a file doctor reads (not past the top of a git worktree)."""
+    start = path if path is not None else Path(".")
+    root = find_root(start, lambda d: any((d / f).is_file() for f in (CONFIG, *COMPOSE_FILES)))
+    if root == start or start.is_absolute():
+        return root
+    return Path(os.path.relpath(root))
 
 
 def doctor(path: Path, compose_file: str | None) -> DoctorOutcome:

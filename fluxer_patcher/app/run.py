@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fluxer_patcher.app import catalogue as bundled
-from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree
+from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, tree_root
 from fluxer_patcher.catalogue.manifest import Patch, files_of
 from fluxer_patcher.drift.walk import check_revision
 from fluxer_patcher.engine.run import Engine
@@ -37,6 +38,15 @@ class TreeRun:
     patches: list[Patch]
     results: list[PatchResult]
     changes: list[FileChange]  # every file change, against the disk
+
+
+def checkout_root(path: Path | None, selection: Selection) -> Path:
+    """PATH (default: the current directory), or the Fluxer checkout it is inside."""
+    start = path if path is not None else Path(".")
+    root = tree_root(start, bundled.load_catalogue(selection.catalogue))
+    if root == start or start.is_absolute():
+        return root
+    return Path(os.path.relpath(root))
 
 
 def run_tree(path: Path, selection: Selection) -> TreeRun:
