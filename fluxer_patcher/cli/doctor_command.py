@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from fluxer_patcher.cli.main import cli
-from fluxer_patcher.cli.options import DirectoryPath, report_format_option
+from fluxer_patcher.cli.options import DirectoryPath, output_options, report_format_option
 
 
 @cli.command()
@@ -18,6 +18,7 @@ from fluxer_patcher.cli.options import DirectoryPath, report_format_option
     "docker-compose.yaml, docker-compose.yml).",
 )
 @report_format_option
+@output_options
 def doctor(path: Path | None, compose_file: str | None, fmt: str) -> int:
     """Check a deployment directory (config/config.json, config/livekit.yaml, a Compose file,
     .env) for the guide's pitfalls, without changing anything.

@@ -14,6 +14,7 @@ from fluxer_patcher.cli.options import (
     fetch_option,
     format_option,
     identity_options,
+    output_options,
     repo_option,
     report_format_option,
     selection,
@@ -38,6 +39,7 @@ from fluxer_patcher.cli.options import (
 @selection_options
 @format_option
 @catalogue_option
+@output_options
 def apply(
     path: Path | None,
     dry_run: bool,
@@ -88,6 +90,7 @@ def apply(
 @selection_options
 @report_format_option
 @catalogue_option
+@output_options
 def check(
     path: Path | None,
     repo: Path | None,
