@@ -208,3 +208,25 @@ def test_next_steps_say_how_to_set_the_base_domain_compose_now_requires(fixture_
     assert "BASE_DOMAIN:?" in (tree / "compose.yaml").read_text(encoding="utf-8")
     placeholder = run_cli("apply", str(fixture_tree("guide-2026-02-26"))).stdout
     assert '  echo BASE_DOMAIN="<your domain>" >> .env' in placeholder
+
+
+# -- --help -----------------------------------------------------------------------------------
+
+
+def test_help_lists_every_command_with_its_whole_summary(run_cli) -> None:
+    from fluxer_patcher.cli import cli
+
+    listing = run_cli("--help").stdout.split("Commands:")[1].split("Exit codes")[0]
+    assert "..." not in listing
+    flat = "".join(listing.split())  # click wraps (and breaks words at hyphens)
+    for name, command in cli.commands.items():  # type: ignore[attr-defined]
+        summary = "".join((command.help or "").split("\n\n")[0].split())
+        assert summary and summary in flat, name
+
+
+def test_every_command_documents_exit_codes_and_environment(run_cli) -> None:
+    from fluxer_patcher.cli import cli
+
+    for name in cli.commands:  # type: ignore[attr-defined]
+        out = run_cli(name, "--help").stdout
+        assert "Exit codes: 0" in out and "FLUXER_PATCH_CATALOGUE" in out and "NO_COLOR" in out, name
