@@ -68,12 +68,16 @@ def run_action(workspace: Path, **given: str) -> tuple[dict[str, str], list[subp
         return value(match.group(1)) == match.group(2)
 
     done = []
+    paths = workspace / ".github-path"  # $GITHUB_PATH: directories later steps find commands in
+    paths.write_text("")
     for index, step in enumerate(ACTION["runs"]["steps"]):
         if "if" in step and not condition(step["if"]):
             continue
         output = workspace / f".output-{index}"
         output.write_text("")
-        env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"], "GITHUB_OUTPUT": str(output),
+        added = [line for line in reversed(paths.read_text().splitlines()) if line]
+        search = os.pathsep.join([*added, bin_dir, os.environ["PATH"]])
+        env = {**os.environ, "PATH": search, "GITHUB_OUTPUT": str(output), "GITHUB_PATH": str(paths),
                **{k: evaluate(str(v)) for k, v in step.get("env", {}).items()}}
         env.pop("FLUXER_PATCH_CATALOGUE", None)
         proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=workspace, env=env,
@@ -149,3 +153,17 @@ def test_bad_inputs_stop_with_an_error(tmp_path: Path, given: dict[str, Any], me
     outputs, done = run_action(tmp_path, install="false", **given)
     assert outputs == {} and done[-1].returncode == 2
     assert message in done[-1].stdout
+
+
+@pytest.mark.dist
+def test_the_action_installs_fluxer_patch_into_a_venv_of_its_own(tmp_path: Path) -> None:
+    history = History(tmp_path / "upstream", branch="refactor")
+    history.shape("refactor-2026-02")
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    outputs, done = run_action(workspace, upstream_repo=str(history.path))
+    if not outputs and re.search(r"No matching distribution|Could not find a version", done[-1].stderr):
+        pytest.skip("no package index for the action's venv")
+    assert outputs["status"] == "ok", done[-1].stdout + done[-1].stderr
+    assert (workspace / ".fluxer-patch" / "venv" / "bin" / "fluxer-patch").is_file()
+    assert str(workspace / ".fluxer-patch" / "venv" / "bin") in (workspace / ".github-path").read_text()
