@@ -85,6 +85,7 @@ class PatchResult:
     outcome: Outcome
     reason: Reason
     changes: list[FileChange] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # per step: what matched, what counted as present (--verbose)
 
     def status(self, written: bool) -> Status:
         """The report word: a change is ``applied`` once written, ``pending`` before."""

@@ -21,7 +21,7 @@ class Profile:
     patch_trailer: str  # the trailer naming the fix a commit carries (recognises the tool's commits)
     upstream_trailer: str  # the trailer naming the commit a series was built on
     identity_name: str  # author and committer of `branch` commits (reproducible ids)
-    identity_email: str
+    identity_email: str  # an address nobody owns (RFC 2606 `.invalid`), not a real account's
     catalogue_env: str  # the environment variable naming another catalogue
 
 
@@ -35,6 +35,6 @@ FLUXER = Profile(
     patch_trailer="Fluxer-Patch",
     upstream_trailer="Upstream-Commit",
     identity_name="fluxer-patch",
-    identity_email="fluxer-patch@users.noreply.github.com",
+    identity_email="noreply@fluxer-patch.invalid",
     catalogue_env="FLUXER_PATCH_CATALOGUE",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,16 @@ from tests.conftest import editing_ids
 from tests.gitrepos import FIXTURES, Snapshot, git, make_repo
 from tests.gitrepos import hermetic_git as hermetic_git
 
-pytestmark = pytest.mark.usefixtures("hermetic_git")
+pytestmark = pytest.mark.usefixtures("hermetic_git", "git_user")
 IDS = editing_ids()  # checks make no commit
+
+
+@pytest.fixture
+def git_user(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A global git configuration naming the user, as on any machine that commits."""
+    config = tmp_path / "user-gitconfig"
+    config.write_text("[user]\n\tname = Dana Self-Hoster\n\temail = dana@example.org\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
 
 
 def _ids(repo: Path, revs: str) -> list[str]:
@@ -42,11 +51,41 @@ def test_one_commit_per_fix_and_a_clean_checkout(tmp_path: Path) -> None:
     assert len(_ids(repo, f"{start}..main")) == len(IDS)
 
 
-def test_same_commits_as_the_branch_command(tmp_path: Path) -> None:
+def test_same_trees_and_messages_as_the_branch_command_by_the_user_dated_now(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     assert run_cli("branch", "--repo", repo, "--onto", "main", "--branch", "fluxer").code == 0
+    start, before = git(repo, "rev-parse", "HEAD"), int(time.time())
     assert run_cli("apply", repo, "--commit").code == 0
-    assert git(repo, "rev-parse", "HEAD") == git(repo, "rev-parse", "fluxer")
+    assert git(repo, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "fluxer^{tree}")
+    assert git(repo, "log", "--format=%B", f"{start}..HEAD") == git(repo, "log", "--format=%B", f"{start}..fluxer")
+    who = git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%at|%ct", "HEAD").split("|")
+    assert who[:2] == ["Dana Self-Hoster <dana@example.org>"] * 2
+    assert all(int(stamp) >= before for stamp in who[2:])  # dated now, not like upstream
+    tool = git(repo, "log", "-1", "--format=%an <%ae>|%at", "fluxer").split("|")
+    assert tool[0] == "fluxer-patch <noreply@fluxer-patch.invalid>" and int(tool[1]) < before
+
+
+def test_identity_from_the_environment_and_the_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(tmp_path / "repo")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Env Author")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "env@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "1800000000 +0200")
+    assert run_cli("apply", repo, "--commit", "--committer", "Opt C <c@example.org>").code == 0
+    who = git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%ct", "HEAD", env={
+        "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@x"}).split("|")
+    assert who == ["Env Author <env@example.org>", "Opt C <c@example.org>", "1800000000"]
+
+
+def test_no_git_identity_is_refused_before_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(tmp_path / "repo")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "none"))
+    monkeypatch.setenv("EMAIL", "")
+    before = Snapshot.take(repo)
+    result = run_cli("apply", repo, "--commit")
+    if result.code == 0:
+        pytest.skip("git found an identity of its own on this machine (user@host)")
+    assert result.code == 2 and "set user.name and user.email" in result.err
+    assert Snapshot.take(repo) == before
 
 
 def test_target_with_local_changes_is_refused(tmp_path: Path) -> None:

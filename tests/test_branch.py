@@ -59,7 +59,7 @@ def test_one_commit_per_fix_in_catalogue_order(tmp_path: Path) -> None:
         changed = git(repo, "diff-tree", "--no-commit-id", "--name-only", "-r", f"{sha}^", sha).split()
         assert sorted(changed) == sorted(patch.files)
         who = git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%ad|%cd", "--date=raw", sha).split("|")
-        assert who == ["fluxer-patch <fluxer-patch@users.noreply.github.com>"] * 2 + [UPSTREAM_DATE] * 2
+        assert who == ["fluxer-patch <noreply@fluxer-patch.invalid>"] * 2 + [UPSTREAM_DATE] * 2
     reference = _fixed_tree(tmp_path)
     for path in CATALOGUE.all_files():
         assert git(repo, "show", f"fluxer:{path}") == (reference / path).read_text().strip()

@@ -313,6 +313,10 @@ def test_docker_build_command_after_the_docker_fixes(fixture_tree, run_cli) -> N
         '    --build-arg BASE_DOMAIN="chat.fluxer.example.org" \\',
         '    --build-arg FLUXER_CDN_ENDPOINT="" \\',
         "    -f fluxer_server/Dockerfile .",
+        "or with Compose, whose compose.yaml now builds the image and stops without BASE_DOMAIN: "
+        "set it in the .env beside it,",
+        '  echo BASE_DOMAIN="chat.fluxer.example.org" >> .env',
+        "  then `docker compose build` (or `BASE_DOMAIN=... docker compose build` for one run)",
     ]
     assert 'ARG BASE_DOMAIN="chat.example.com"' in (tree / "fluxer_server/Dockerfile").read_text()
     again = _json(run_cli("check", str(tree), "--format", "json").stdout)

@@ -109,7 +109,6 @@ def test_one_fix_is_counted_as_one_fix(repo: Repo) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("check",), "missing PATH"),
         (("check", ".", "--rev", "HEAD"), "give PATH or --repo/--rev, not both"),
         (("check", "--repo", "/nonexistent/repo", "--rev", "HEAD"), "/nonexistent/repo: no such directory"),
         (("check", "--rev", "no-such-rev", "--repo", "{repo}"), "no-such-rev: unknown revision in"),

@@ -38,7 +38,7 @@ def test_trailers_are_what_git_reads() -> None:
 def test_identity_defaults_and_overrides() -> None:
     tool = commits.identity("1 +0000", env={})
     assert (str(tool.author), str(tool.committer), tool.author_date) == (
-        "fluxer-patch <fluxer-patch@users.noreply.github.com>",
+        "fluxer-patch <noreply@fluxer-patch.invalid>",
     ) * 2 + ("1 +0000",)
     env = {"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@x", "GIT_COMMITTER_DATE": "2 +0100"}
     mixed = commits.identity("1 +0000", committer="C <c@x>", env=env)

@@ -62,14 +62,14 @@ def test_clean_deployment_passes_every_check(deployment, run_cli) -> None:
     before = snapshot(root)
     text = run_cli("doctor", str(root))
     assert text.exit_code == 0, text.output
-    assert "12 checks: 12 already-applied" in text.stdout and "next:" not in text.stdout
+    assert "12 checks: 12 ok" in text.stdout and "next:" not in text.stdout
     assert text.stdout.count("gotcha 13 (Cloudflare)") == 1 and "Rocket Loader off" in text.stdout
     result = run_cli("doctor", str(root), "--format", "json")
     doc = json.loads(result.stdout)
     assert set(doc) == {"tool", "version", "target", "patches", "summary", "advice"}
     assert [row["id"] for row in doc["patches"]] == CHECK_IDS
     assert all(set(row) == {"id", "gotchas", "status", "files", "reason", "reason_kind"} for row in doc["patches"])
-    assert doc["summary"]["already-applied"] == 12 and doc["advice"][0]["gotchas"] == [13]
+    assert doc["summary"]["ok"] == 12 and doc["advice"][0]["gotchas"] == [13]
     assert snapshot(root) == before  # read-only
     for secret in SECRETS:
         assert secret not in text.stdout + result.stdout
@@ -80,7 +80,7 @@ def test_every_planted_problem_is_found(deployment, run_cli) -> None:
     result = run_cli("doctor", str(root), "--format", "json")
     assert result.exit_code == 1
     rows = _rows(result.stdout)
-    assert all(rows[i]["status"] == "drifted" for i in CHECK_IDS), {i: rows[i]["status"] for i in CHECK_IDS}
+    assert all(rows[i]["status"] == "problem" for i in CHECK_IDS), {i: rows[i]["status"] for i in CHECK_IDS}
     expected = {
         "doctor-static-dir": "services.server.static_dir is not set",
         "doctor-sqlite-path": 'config/config.json:5:18: database.sqlite_path is "./data/fluxer.db"',
@@ -115,9 +115,28 @@ def test_missing_files_are_reported_per_check(tmp_path: Path, run_cli) -> None:
     rows = _rows(result.stdout)
     assert rows["doctor-static-dir"]["reason"] == "config/config.json: not found"
     assert rows["doctor-livekit-webhook"]["reason"] == "config/livekit.yaml: not found"
-    assert rows["doctor-config-mount"]["status"] == "already-applied"
-    assert rows["doctor-inline-secrets"]["status"] == "already-applied"
+    assert rows["doctor-static-dir"]["status"] == "missing" and rows["doctor-livekit-webhook"]["status"] == "missing"
+    # a check that would pass on the files there are is missing the others, never a pass
+    assert rows["doctor-placeholders"]["status"] == "missing"
+    assert rows["doctor-placeholders"]["reason"].startswith("config/config.json, config/livekit.yaml, .env: not found")
+    assert rows["doctor-config-mount"]["status"] == "ok"
+    assert rows["doctor-inline-secrets"]["status"] == "ok"
+    assert json.loads(result.stdout)["summary"]["missing"] >= 3
     assert "Traceback" not in result.output
+
+
+def test_a_source_checkout_is_not_a_deployment_directory(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    result = run_cli("doctor", str(tree))
+    assert result.exit_code == 2
+    assert "a Fluxer source checkout (fluxer_server/Dockerfile), not a deployment directory" in result.stderr
+
+
+def test_doctor_speaks_of_a_deployment_not_of_patches(deployment, run_cli) -> None:
+    text = run_cli("doctor", str(deployment("problems"))).stdout
+    words = {line.split()[0] for line in text.splitlines()[1:] if line[:1].isalpha()}
+    assert "problem" in words and not words & {"already-applied", "drifted", "pending", "applied"}
+    assert "advice: " in text
 
 
 @pytest.mark.parametrize(
@@ -184,9 +203,9 @@ def test_patched_templates_make_a_deployment_that_passes_the_gotcha_checks(fixtu
     rows = _rows(run_cli("doctor", str(deploy), "--format", "json").stdout)
     for check_id in ("doctor-static-dir", "doctor-sqlite-path", "doctor-data-volume", "doctor-nats",
                      "doctor-config-mount", "doctor-livekit-webhook", "doctor-inline-secrets"):
-        assert rows[check_id]["status"] == "already-applied", rows[check_id]
+        assert rows[check_id]["status"] == "ok", rows[check_id]
     # what the templates leave to the self-hoster: secrets to generate, LiveKit's port range
-    assert rows["doctor-placeholders"]["status"] == "drifted"
+    assert rows["doctor-placeholders"]["status"] == "problem"
     assert "50000-60000/udp" in str(rows["doctor-livekit-ports"]["reason"])
 
 
@@ -196,7 +215,7 @@ def test_markdown_report(deployment, run_cli) -> None:
     assert result.exit_code == 1
     md = result.stdout
     assert md.startswith("## fluxer-patch doctor: ")
-    assert "| `doctor-static-dir` | 5 | ⚠️ drifted | config/config.json: services.server.static_dir is not set" in md
+    assert "| `doctor-static-dir` | 5 | ⚠️ problem | config/config.json: services.server.static_dir is not set" in md
     assert md.count("gotcha 13 (Cloudflare)") == 1
     for secret in SECRETS:
         assert secret not in md
@@ -258,9 +277,9 @@ def test_webhook_url_port_is_the_servers(deployment, run_cli, url: str, config_p
             f"    restart: unless-stopped\n    environment: [FLUXER_CONFIG__SERVICES__SERVER__PORT={override}]\n", 1))
     row = _rows(run_cli("doctor", str(root), "--format", "json").stdout)["doctor-livekit-webhook"]
     if problem is None:
-        assert row["status"] == "already-applied", row
+        assert row["status"] == "ok", row
     else:
-        assert row["status"] == "drifted" and problem in str(row["reason"]), row
+        assert row["status"] == "problem" and problem in str(row["reason"]), row
 
 
 def test_file_modes_reports_an_unreadable_file_as_an_error(deployment, run_cli) -> None:
@@ -279,7 +298,7 @@ def test_server_is_found_by_its_name_when_nothing_else_tells(deployment, run_cli
     compose = root / "docker-compose.yml"
     compose.write_text(compose.read_text().replace("image: ${FLUXER_SERVER_IMAGE}", "image: example/chat:1", 1))
     rows = _rows(run_cli("doctor", str(root), "--format", "json").stdout)
-    assert rows["doctor-config-mount"]["status"] == "already-applied", rows["doctor-config-mount"]
+    assert rows["doctor-config-mount"]["status"] == "ok", rows["doctor-config-mount"]
     compose.write_text(compose.read_text().replace("  fluxer-server:\n", "  chat:\n", 1))
     rows = _rows(run_cli("doctor", str(root), "--format", "json").stdout)
     assert "no Fluxer server service" in str(rows["doctor-config-mount"]["reason"])
@@ -302,9 +321,9 @@ def test_deployment_reads_each_file_once(deployment, monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     ("env_token", "status", "phrase"),
-    [("0d9e8f7a6b5c", "already-applied", ""),
-     ("another-token", "drifted", "the --auth of nats-core (after .env) is not services.nats.auth_token"),
-     (None, "drifted", "nats-core runs without authentication (its --auth is empty")],
+    [("0d9e8f7a6b5c", "ok", ""),
+     ("another-token", "problem", "the --auth of nats-core (after .env) is not services.nats.auth_token"),
+     (None, "problem", "nats-core runs without authentication (its --auth is empty")],
 )
 def test_nats_auth_token_and_the_nats_services_agree(fixture_tree, run_cli, tmp_path: Path, env_token: str | None,
                                                      status: str, phrase: str) -> None:
@@ -337,8 +356,8 @@ def test_nats_without_auth_must_not_publish_its_client_port(tmp_path: Path, run_
         "  nats:\n    image: nats:2\n    command: ['-js']\n    ports: ['4223:4222']\n"
     )
     rows = _rows(run_cli("doctor", str(tmp_path), "--format", "json").stdout)
-    assert rows["doctor-nats"]["status"] == "already-applied", rows["doctor-nats"]
-    assert rows["doctor-nats-auth"]["status"] == "drifted"
+    assert rows["doctor-nats"]["status"] == "ok", rows["doctor-nats"]
+    assert rows["doctor-nats-auth"]["status"] == "problem"
     assert "compose.yaml:4:3: nats publishes its client port 4222 on the host without authentication" in str(
         rows["doctor-nats-auth"]["reason"])
 
@@ -352,8 +371,8 @@ def test_waiting_for_the_health_of_a_nats_without_healthcheck_is_found(tmp_path:
                     "        condition: service_healthy\n  nats:\n    image: nats:2\n    command: ['-js']\n")
     (tmp_path / "compose.yaml").write_text(compose_file)
     row = _rows(run_cli("doctor", str(tmp_path), "--format", "json").stdout)["doctor-nats"]
-    assert row["status"] == "drifted"
+    assert row["status"] == "problem"
     assert str(row["reason"]).count("fluxer_server waits for nats to be healthy, but nats has no healthcheck") == 1
     (tmp_path / "compose.yaml").write_text(compose_file + "    healthcheck:\n      test: ['CMD', 'true']\n")
     row = _rows(run_cli("doctor", str(tmp_path), "--format", "json").stdout)["doctor-nats"]
-    assert row["status"] == "already-applied", row
+    assert row["status"] == "ok", row

@@ -172,3 +172,23 @@ def test_export_says_what_it_wrote_not_what_to_build_next(tmp_path: Path) -> Non
     result = run_cli("export", "--repo", repo, "--rev", "main", tmp_path / "out")
     assert result.code == 0 and "exported " in result.out
     assert "docker build" not in result.out and "next:" not in result.out
+
+
+def test_dep3_origin_is_one_url_and_the_guide_section_is_in_the_description(tmp_path: Path) -> None:
+    import re
+
+    from fluxer_patcher.catalogue.manifest import ref_url
+
+    assert ref_url("fluxerapp/fluxer@7b1aa6ff") == "https://github.com/fluxerapp/fluxer/commit/7b1aa6ff"
+    assert ref_url("fluxerapp/fluxer#557") == "https://github.com/fluxerapp/fluxer/issues/557"
+
+    repo = make_repo(tmp_path / "repo")
+    out = tmp_path / "debian-patches"
+    assert _export(repo, out, "quilt")[0] == 0
+    for patch in _patches(out):
+        text = patch.read_text()
+        [origin] = [line for line in text.splitlines() if line.startswith("Origin:")]
+        assert re.fullmatch(r"Origin: (other, )?https://\S+", origin), origin
+        description = " ".join(text.split("\n---\n")[0].split())
+        assert re.search(r'Gotchas? [\d, ]+ of the Fluxer self-hosting guide \(".+?"\)', description) or \
+            "Past the Fluxer self-hosting guide" in description, description

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from fluxer_patcher.catalogue.manifest import Catalogue
@@ -22,6 +23,29 @@ def open_tree(path: Path) -> WorkTree:
     if not os.access(path, os.R_OK | os.X_OK):
         raise BadInput(f"{path}: permission denied")
     return WorkTree(path)
+
+
+def find_root(start: Path, holds: Callable[[Path], bool]) -> Path:
+    """The directory to work on, found from ``start`` as git and ruff find theirs: ``start``
+    or the first parent that ``holds`` what the command reads, not past the top of the git
+    worktree (a directory holding ``.git``).  ``start`` itself when none does (its error then
+    names it)."""
+    start = start.absolute() if start.exists() else start
+    if not start.is_dir() or holds(start):
+        return start
+    for parent in start.parents:
+        if holds(parent):
+            return parent
+        if (parent / ".git").exists():
+            break
+    return start
+
+
+def tree_root(start: Path, catalogue: Catalogue) -> Path:
+    """The Fluxer checkout ``start`` is in: the first directory up holding a file the fixes target."""
+    files = catalogue.all_files()
+    found = find_root(start, lambda d: any((d / f).is_file() for f in files))
+    return found if found != start.absolute() else start
 
 
 def require_fluxer_tree(tree: Source, catalogue: Catalogue, what: str) -> None:

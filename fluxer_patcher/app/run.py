@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fluxer_patcher.app import catalogue as bundled
-from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree
+from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, tree_root
 from fluxer_patcher.catalogue.manifest import Patch, files_of
 from fluxer_patcher.drift import explain as explaining
 from fluxer_patcher.drift.walk import check_revision
@@ -38,6 +39,15 @@ class TreeRun:
     patches: list[Patch]
     results: list[PatchResult]
     changes: list[FileChange]  # every file change, against the disk
+
+
+def checkout_root(path: Path | None, selection: Selection) -> Path:
+    """PATH (default: the current directory), or the Fluxer checkout it is inside."""
+    start = path if path is not None else Path(".")
+    root = tree_root(start, bundled.load_catalogue(selection.catalogue))
+    if root == start or start.is_absolute():
+        return root
+    return Path(os.path.relpath(root))
 
 
 def run_tree(path: Path, selection: Selection) -> TreeRun:
@@ -151,8 +161,10 @@ def _commit_objects(checkout: worktree.Checkout, tree: WorkTree, results: list[P
             "(commit or stash them first, or run without --commit); nothing written"
         )
     try:
-        identity = commit_identity(checkout.git.commit_date(checkout.head), options.author, options.committer)
+        identity = inplace.user_identity(checkout.git, options.author, options.committer)
         return inplace.build_commits(checkout, tree, results, identity)
+    except ValueError as exc:
+        raise BadInput(f"--author/--committer: {exc}") from None
     except GitError as exc:
         raise GitError(f"{exc}; nothing written") from None
 

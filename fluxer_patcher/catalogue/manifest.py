@@ -106,10 +106,15 @@ def label(gotchas: tuple[int, ...], refs: tuple[str, ...]) -> str:
 
 
 def ref_url(ref: str) -> str:
-    """A reference's address: ``owner/repo#N`` is a GitHub issue or pull request; others stay."""
+    """A reference's address: ``owner/repo#N`` is a GitHub issue or pull request,
+    ``owner/repo@sha`` a commit (GitHub's own shorthands); others stay."""
     repo, sep, number = ref.partition("#")
     if sep and number.isdigit() and repo.count("/") == 1 and " " not in repo:
         return f"https://github.com/{repo}/issues/{number}"
+    repo, sep, sha = ref.partition("@")
+    if sep and 7 <= len(sha) <= 40 and all(c in "0123456789abcdef" for c in sha.lower()) and repo.count("/") == 1 \
+            and " " not in repo:
+        return f"https://github.com/{repo}/commit/{sha}"
     return ref
 
 

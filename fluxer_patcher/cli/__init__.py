@@ -6,6 +6,9 @@ May import: every layer.
 """
 
 from fluxer_patcher.cli import doctor_command, revision_commands, tree_commands
-from fluxer_patcher.cli.main import cli, main
+from fluxer_patcher.cli.main import EPILOG, cli, main
+
+for _command in cli.commands.values():  # exit codes and environment on every command's --help
+    _command.epilog = _command.epilog or EPILOG
 
 __all__ = ["cli", "doctor_command", "main", "revision_commands", "tree_commands"]

@@ -2,19 +2,62 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def complete_fix_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Shell completion of --only/--skip: the ids of the catalogue the command would use."""
+    from fluxer_patcher.app.catalogue import load_catalogue
+
+    try:
+        catalogue = load_catalogue(ctx.params.get("catalogue"))
+    except Exception:  # a broken catalogue completes nothing rather than failing the shell
+        return []
+    return [CompletionItem(p.id, help=p.title) for p in catalogue.patches if p.id.startswith(incomplete)]
+
+
 def selection_options(func: F) -> F:
-    func = click.option("--only", "only", multiple=True, metavar="ID", help="Run only this fix (repeatable).")(func)
-    func = click.option("--skip", "skip", multiple=True, metavar="ID", help="Leave this fix out (repeatable).")(func)
+    func = click.option("--only", "only", multiple=True, metavar="ID", shell_complete=complete_fix_id,
+                        help="Run only this fix (repeatable).")(func)
+    func = click.option("--skip", "skip", multiple=True, metavar="ID", shell_complete=complete_fix_id,
+                        help="Leave this fix out (repeatable).")(func)
     return func
+
+
+def output_options(func: F) -> F:
+    """``--quiet``/``--verbose`` and ``--color``, recorded for the report renderers."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, quiet: bool, verbose: bool, color: str, **kwargs: Any) -> Any:
+        from fluxer_patcher.report import style
+
+        if quiet and verbose:
+            raise click.UsageError("--quiet and --verbose exclude each other")
+        level = style.QUIET if quiet else style.VERBOSE if verbose else style.NORMAL
+        style.configure(style.Output(level, color))
+        return func(*args, **kwargs)
+
+    decorated: Any = wrapper
+    decorated = click.option(
+        "--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+        help="Colour the text report: auto = on a terminal, unless NO_COLOR is set (non-empty) or TERM=dumb; "
+        "FORCE_COLOR (non-empty) turns it on.",
+    )(decorated)
+    decorated = click.option("-v", "--verbose", is_flag=True,
+                             help="Per-step details in the text report: what each query matched, what counted "
+                             "as already there.")(decorated)
+    decorated = click.option("-q", "--quiet", is_flag=True,
+                             help="Only rows that need attention (pending, drifted, error; doctor: problem, "
+                             "missing) and the summary.")(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
 def format_option(func: F) -> F:

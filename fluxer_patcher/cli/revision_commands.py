@@ -12,6 +12,7 @@ from fluxer_patcher.cli.options import (
     fetch_option,
     format_option,
     identity_options,
+    output_options,
     repo_option,
     report_format_option,
     selection,
@@ -28,6 +29,7 @@ from fluxer_patcher.cli.options import (
 @selection_options
 @report_format_option
 @catalogue_option
+@output_options
 def drift(
     repo: Path | None,
     rev: str,
@@ -65,6 +67,7 @@ def drift(
 @selection_options
 @format_option
 @catalogue_option
+@output_options
 def branch_(
     repo: Path | None,
     onto: str,
@@ -105,6 +108,7 @@ def branch_(
 @identity_options
 @selection_options
 @catalogue_option
+@output_options
 def export_(
     repo: Path | None,
     rev: str,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.catalogue.manifest import Patch, Step
@@ -53,6 +54,11 @@ class _StepResult:
     data: bytes
     notes: list[str]
     twice: bool  # the fix was found more than once
+    details: list[str]  # what matched and what each target came to (reports' --verbose)
+
+
+def _colon(note: str) -> str:
+    return f": {note}" if note else ""
 
 
 def splice(data: bytes, edits: Iterable[Edit]) -> bytes:
@@ -115,6 +121,7 @@ class Engine:
 
     def _run_patch(self, patch: Patch, layer: Overlay) -> PatchResult:
         notes: list[str] = []
+        details: list[str] = []
         twice = False
         early = retire.before_run(patch, layer) if patch.fixed_upstream else None
         if early is not None:
@@ -125,6 +132,7 @@ class Engine:
                 data = self._read(step, layer)
                 result = self._run_step(step, data, layer)
                 notes.extend(result.notes)
+                details.extend(result.details)
                 twice = twice or result.twice
                 if result.data != data:
                     layer.stage(step.file, result.data)
@@ -138,9 +146,9 @@ class Engine:
         text = "; ".join(dict.fromkeys(n for n in notes if n))  # each note once, in order
         if not changes:
             kind = ReasonKind.PRESENT_TWICE if twice else ReasonKind.ALREADY_PRESENT
-            return PatchResult(patch, Outcome.PRESENT, Reason(kind, text))
+            return PatchResult(patch, Outcome.PRESENT, Reason(kind, text), details=details)
         layer.merge()
-        return PatchResult(patch, Outcome.CHANGED, Reason(ReasonKind.EDIT, text), changes)
+        return PatchResult(patch, Outcome.CHANGED, Reason(ReasonKind.EDIT, text), changes, details)
 
     @staticmethod
     def _where_now(step: Step, layer: Overlay) -> Step:
@@ -173,6 +181,10 @@ class Engine:
                     Outcome.ERROR, ReasonKind.SYNTAX_ERROR, f"syntax errors before patching at {', '.join(errors)}"
                 )
         targets = self._locate(step, doc)
+        located = [m.target for m in targets] if step.query is not None else []
+        where = f" at {describe_locations(doc, located)}" if located else ""
+        query = "/".join(Path(step.query).parts[-2:]) if step.query else step.edit
+        details = [f"{step.file}: {query}: {len(targets)} target(s){where}"]
         spec = self.registry[step.edit]
         declared = self.registry.declared(spec, step.params)
         edits: list[Edit] = []
@@ -182,6 +194,7 @@ class Engine:
             present = self._present(step, doc, match.target) if step.present else None
             if present is not None:
                 notes.append(present.note)
+                details.append(f"  already present ({step.present} matched){_colon(present.note)}")
                 twice = twice or present.kind is ReasonKind.PRESENT_TWICE
                 continue
             ctx = EditContext(
@@ -199,14 +212,16 @@ class Engine:
                 raise _StepFailed(Outcome.DRIFTED, answer.kind, answer.reason)
             if isinstance(answer, Present):
                 notes.append(answer.note)
+                details.append(f"  already present ({step.edit} found it){_colon(answer.note)}")
                 twice = twice or answer.kind is ReasonKind.PRESENT_TWICE
                 continue
             assert isinstance(answer, Apply)
             edits.extend(answer.edits)
             notes.append(answer.note)
+            details.append(f"  {step.edit}: {len(answer.edits)} edit(s){_colon(answer.note)}")
         notes = [n for n in notes if n]
         if not edits:
-            return _StepResult(data, notes, twice)
+            return _StepResult(data, notes, twice, details)
         try:
             new = splice(data, edits)
         except ValueError as exc:
@@ -220,7 +235,7 @@ class Engine:
                     ReasonKind.EDIT_REFUSED,
                     f"edit refused: it would leave syntax errors at {', '.join(errors)}",
                 )
-        return _StepResult(new, notes, twice)
+        return _StepResult(new, notes, twice, details)
 
     @staticmethod
     def _missing_capture(step: Step, doc: Document, match: queries.Match, name: str) -> _StepFailed:

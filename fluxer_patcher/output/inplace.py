@@ -8,18 +8,50 @@ fixed files are refreshed so ``git status`` is clean for them.  Before any file 
 branch (another git running, or one that crashed), or HEAD no longer where it was.  Other staged or unstaged
 changes are left as they were.  A target file with local changes is refused before
 anything is written: its commit would otherwise mix the user's edits with the fix.
+
+The commits are the user's, as with every git tool: author and committer come from git's own
+configuration (``git var GIT_AUTHOR_IDENT``: ``--author``/``--committer``, then
+``GIT_AUTHOR_*``/``GIT_COMMITTER_*``, then ``user.name``/``user.email``), dated now (or
+``GIT_AUTHOR_DATE``/``GIT_COMMITTER_DATE``).  ``branch`` and ``export`` instead use the tool's
+identity and the upstream date, for reproducible ids (:func:`.messages.identity`).
 """
 
 from __future__ import annotations
 
 import os
+import time
 
-from fluxer_patcher.git.plumbing import GitError, Identity
+from fluxer_patcher.git.plumbing import GitError, Identity, Person, Plumbing
 from fluxer_patcher.git.worktree import Checkout
 from fluxer_patcher.model import Outcome, PatchResult
 from fluxer_patcher.output import messages
 from fluxer_patcher.output.commits import BuiltCommit, CommitPlan, build
 from fluxer_patcher.source.worktree import WorkTree
+
+
+def user_identity(git: Plumbing, author: str | None = None, committer: str | None = None) -> Identity:
+    """Who commits in place: the options, else git's own idea of the author and committer.
+
+    Raises ``ValueError`` for an option that is not ``Name <email>``, and :class:`GitError`
+    when git knows no identity (no ``user.name``/``user.email``) and no option gives one."""
+
+    def person(role: str, option: str | None) -> tuple[Person, str]:
+        given = Person.parse(option) if option is not None else None
+        proc = git.run("var", f"GIT_{role}_IDENT", check=False)
+        ident = proc.stdout.decode("utf-8", "replace").strip()
+        if proc.returncode == 0 and ident.count(" ") >= 2:
+            who, stamp, zone = ident.rsplit(" ", 2)
+            return given or Person.parse(who), f"{stamp} {zone}"
+        if given is None:
+            raise GitError(
+                f"no {role.lower()} identity for the commits: set user.name and user.email (`git config`), "
+                f"GIT_{role}_NAME/GIT_{role}_EMAIL, or give --{role.lower()} 'Name <email>'"
+            )
+        return given, f"{int(time.time())} {time.strftime('%z')}"
+
+    author_person, author_date = person("AUTHOR", author)
+    committer_person, committer_date = person("COMMITTER", committer)
+    return Identity(author_person, committer_person, author_date, committer_date)
 
 
 def repo_paths(tree: WorkTree, checkout: Checkout, paths: list[str]) -> dict[str, str]:

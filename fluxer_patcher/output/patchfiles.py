@@ -144,10 +144,12 @@ def _dep3_description(step: SeriesStep, profile: Profile) -> str:
 
 
 def _dep3_origin(patch: Patch, profile: Profile) -> str:
-    """DEP-3 ``Origin``: the guide's section, or the references of a fix past the guide."""
-    if patch.gotchas:
-        return f"Origin: other, {profile.guide_url} ({patch.guide})"
-    return "Origin: other, " + ", ".join(ref_url(r) for r in patch.refs)
+    """DEP-3 ``Origin``: one URL (after the optional ``other, `` category), as the spec asks:
+    the guide, or the first reference of a fix past the guide.  The guide's section and any
+    further references are in the Description (the commit body)."""
+    if patch.gotchas or not patch.refs:
+        return f"Origin: other, {profile.guide_url}"
+    return f"Origin: other, {ref_url(patch.refs[0])}"
 
 
 def render_quilt(series: Series, identity: Identity, git: Plumbing, profile: Profile = FLUXER) -> list[PatchFile]:

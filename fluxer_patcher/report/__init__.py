@@ -29,7 +29,8 @@ def emit_run(report: RunReport, fmt: str, stream: TextIO | None = None) -> None:
     elif fmt == "markdown":
         stream.write(markdown.run_markdown(report))
     else:
-        stream.write(safe.terminal(text.run_text(report, colour=style.use_colour(stream))))
+        out = style.current()
+        stream.write(safe.terminal(text.run_text(report, colour=out.colour(stream), level=out.level)))
 
 
 def emit_drift(drift: Drift, fmt: str, stream: TextIO | None = None) -> None:
@@ -41,7 +42,8 @@ def emit_drift(drift: Drift, fmt: str, stream: TextIO | None = None) -> None:
     elif fmt == "markdown":
         stream.write(markdown.drift_markdown(drift))
     else:
-        stream.write(safe.terminal(text.drift_text(drift, colour=style.use_colour(stream))))
+        out = style.current()
+        stream.write(safe.terminal(text.drift_text(drift, colour=out.colour(stream), level=out.level)))
 
 
 def emit_doctor(target: str, findings: Sequence[Finding], advice: Sequence[Advice], fmt: str,
@@ -55,7 +57,8 @@ def emit_doctor(target: str, findings: Sequence[Finding], advice: Sequence[Advic
     elif fmt == "markdown":
         stream.write(markdown.doctor_markdown(target, found, advice))
     else:
-        stream.write(safe.terminal(text.doctor_text(found, advice, colour=style.use_colour(stream))))
+        out = style.current()
+        stream.write(safe.terminal(text.doctor_text(found, advice, colour=out.colour(stream), level=out.level)))
 
 
 def emit_list(patches: Sequence[Patch], fmt: str, stream: TextIO | None = None) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher import __version__
 from fluxer_patcher.profile import FLUXER, Profile
-from fluxer_patcher.report.rows import Row, summary
+from fluxer_patcher.report.rows import Row, summary, word_summary
 
 if TYPE_CHECKING:
     from fluxer_patcher.catalogue.manifest import Patch
@@ -81,7 +81,7 @@ def drift_json(drift: Drift) -> str:
 
 def doctor_json(target: str, rows: Sequence[Row], advice: Sequence[Advice]) -> str:
     notes = [{"gotchas": list(a.gotchas), "text": " ".join(a.lines)} for a in advice]
-    return envelope(target=target, patches=rows_json(rows), summary=summary(rows), advice=notes)
+    return envelope(target=target, patches=rows_json(rows), summary=word_summary(rows), advice=notes)
 
 
 def list_json(patches: Sequence[Patch]) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from fluxer_patcher.model import Status
 from fluxer_patcher.profile import FLUXER, Profile
 from fluxer_patcher.report.advice import action, code
-from fluxer_patcher.report.rows import Row, summary
+from fluxer_patcher.report.rows import Row, summary, word_summary
 from fluxer_patcher.report.safe import markdown as safe_markdown
 from fluxer_patcher.report.style import MARKS, RETIRED, retire_advice, summary_line
 
@@ -30,11 +30,14 @@ def _commit(commit: Commit) -> str:
     return f"{code(commit.short)} {commit.date[:10]}"
 
 
+DOCTOR_MARKS = {"ok": "✔️ ok", "problem": "⚠️ problem", "missing": "❓ missing", "error": "❌ error"}
+
+
 def _row_table(rows: Sequence[Row], id_header: str) -> list[str]:
     lines = [f"| {id_header} | Gotcha/ref | Status | Reason |", "|---|---|---|---|"]
     for row in rows:
         origin = row.gotcha_label.replace(",", ", ")
-        status = MARKS[row.status] if row.status is not None else ""
+        status = DOCTOR_MARKS.get(row.label, "") if row.label else MARKS[row.status] if row.status is not None else ""
         lines.append(f"| {code(row.id)} | {cell(origin)} | {status} | {cell(row.reason.text)} |")
     return lines
 
@@ -60,7 +63,7 @@ def run_markdown(report: RunReport, profile: Profile = FLUXER) -> str:
 def doctor_markdown(target: str, rows: Sequence[Row], advice: Sequence[Advice], profile: Profile = FLUXER) -> str:
     lines = [f"## {profile.tool} doctor: {code(target)}", ""]
     lines += _row_table(rows, "Check")
-    counts = summary(rows)
+    counts = word_summary(rows)
     counted = ", ".join(f"{n} {word}" for word, n in counts.items() if n)
     lines += ["", f"{len(rows)} checks: {counted}.", "", f"Guide: {profile.guide_url}", ""]
     for note in advice:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from fluxer_patcher.model import Outcome, Status
 from fluxer_patcher.profile import FLUXER, Profile
-from fluxer_patcher.report.rows import Row, summary
+from fluxer_patcher.report.rows import Row, summary, word_summary
 from fluxer_patcher.report.safe import line as safe_line
-from fluxer_patcher.report.style import COLOURS, summary_line
+from fluxer_patcher.report.style import COLOURS, NORMAL, QUIET, VERBOSE, summary_line
 
 if TYPE_CHECKING:
     from fluxer_patcher.catalogue.manifest import Patch
@@ -36,19 +36,37 @@ def table(headers: Sequence[str], cells: Sequence[Sequence[str]], colour: bool =
     return lines
 
 
-def row_table(rows: Sequence[Row], colour: bool, id_header: str = "FIX") -> list[str]:
-    cells = [[str(r.status), r.id, r.gotcha_label, ", ".join(r.files), r.reason.text] for r in rows]
-    return table(["STATUS", id_header, "GOTCHA/REF", "FILE", "REASON"], cells, colour, [r.status for r in rows])
+_FINE = (Status.APPLIED, Status.ALREADY_APPLIED)
+
+
+def row_table(rows: Sequence[Row], colour: bool, id_header: str = "FIX", level: int = NORMAL) -> list[str]:
+    """The rows' table; ``QUIET`` keeps only rows that need attention, ``VERBOSE`` adds each
+    row's per-step details under it."""
+    if level <= QUIET:
+        rows = [r for r in rows if r.status not in _FINE]
+        if not rows:
+            return []
+    cells = [[r.word, r.id, r.gotcha_label, ", ".join(r.files), r.reason.text] for r in rows]
+    lines = table(["STATUS", id_header, "GOTCHA/REF", "FILE", "REASON"], cells, colour, [r.status for r in rows])
+    if level < VERBOSE:
+        return lines
+    out = lines[:1]
+    for row, line in zip(rows, lines[1:], strict=True):
+        out.append(line)
+        out.extend(f"    {detail}" for detail in row.details)
+    return out
 
 
 # -- check, apply, branch, export ---------------------------------------------------------
 
 
-def run_text(report: RunReport, colour: bool = False, profile: Profile = FLUXER) -> str:
+def run_text(report: RunReport, colour: bool = False, profile: Profile = FLUXER, level: int = NORMAL) -> str:
     rows = report.rows()
-    lines = row_table(rows, colour)
-    lines.append("")
+    lines = row_table(rows, colour, level=level)
+    lines += [""] if lines else []
     lines.append(summary_line(len(rows), summary(rows), "fix", "fixes"))
+    if level <= QUIET:
+        return "\n".join(lines) + "\n"
     if report.local_changes:
         lines.append(f"note: these target files had local changes before this run: {', '.join(report.local_changes)}")
     if report.notes:
@@ -109,7 +127,7 @@ def commit_line(commit: Commit) -> str:
     return safe_line(f"{commit.short} {commit.date[:10]} {commit.author}: {commit.subject}")
 
 
-def drift_text(drift: Drift, colour: bool = False) -> str:
+def drift_text(drift: Drift, colour: bool = False, level: int = NORMAL) -> str:
     base = commit_line(drift.base) if drift.base else "the root commit"
     lines = [
         f"{drift.repo_label}: {drift.commits} first-parent commit{'s' if drift.commits != 1 else ''}",
@@ -117,13 +135,14 @@ def drift_text(drift: Drift, colour: bool = False) -> str:
         f"  to   {commit_line(drift.rev)}",
         "",
     ]
+    shown = [f for f in drift.fixes if level > QUIET or f.status in (Status.DRIFTED, Status.ERROR)]
     cells = [
         [str(f.status), f.patch.id, f.patch.gotcha_label,
          commit_line(f.breaking.commit) if f.breaking else "(unchanged in this range)"]
-        for f in drift.fixes
+        for f in shown
     ]
-    lines += table(["STATUS", "FIX", "GOTCHA/REF", "SINCE"], cells, colour, [f.status for f in drift.fixes])
-    changes = [(fix, t) for fix in drift.fixes for t in fix.transitions]
+    lines += table(["STATUS", "FIX", "GOTCHA/REF", "SINCE"], cells, colour, [f.status for f in shown])
+    changes = [(fix, t) for fix in drift.fixes for t in fix.transitions] if level > QUIET else []
     if changes:
         lines += ["", "transitions:"]
         for fix, t in sorted(changes, key=lambda ft: ft[1].index):
@@ -153,11 +172,15 @@ def drift_text(drift: Drift, colour: bool = False) -> str:
 # -- doctor -----------------------------------------------------------------------------
 
 
-def doctor_text(rows: Sequence[Row], advice: Sequence[Advice], colour: bool = False, profile: Profile = FLUXER) -> str:
+def doctor_text(rows: Sequence[Row], advice: Sequence[Advice], colour: bool = False, profile: Profile = FLUXER,
+                level: int = NORMAL) -> str:
     counts = summary(rows)
-    lines = row_table(rows, colour, id_header="CHECK")
-    lines += ["", summary_line(len(rows), counts, "check", "checks")]
-    if counts[Status.DRIFTED] or counts[Status.ERROR]:
+    lines = row_table(rows, colour, id_header="CHECK", level=level)
+    lines += ["", summary_line(len(rows), word_summary(rows), "check", "checks")] if lines else [
+        summary_line(len(rows), word_summary(rows), "check", "checks")]
+    if level <= QUIET:
+        return "\n".join(lines) + "\n"
+    if counts[Status.DRIFTED] or counts[Status.ERROR]:  # a problem, a missing file, an error
         lines += ["", f"next: fix the deployment files named above, then run `{profile.tool} doctor` again.",
                   f"  guide: {profile.guide_url}"]
     for note in advice:
