@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.catalogue.params import CHOICE, Param
+from fluxer_patcher.catalogue.params import CHOICE, TEXTS, Param
 from fluxer_patcher.engine.primitives import Answer, Apply, Drift, Edit, EditContext, Present, present_at, primitive
 from fluxer_patcher.formats.js import structure
+from fluxer_patcher.model import ReasonKind
 from fluxer_patcher.syntax.document import Document, one_line
 from fluxer_patcher.syntax.grammars import JS_FAMILY
 
@@ -63,11 +64,23 @@ def replace_node(ctx: EditContext) -> Answer:
 # -- add-array-element ---------------------------------------------------------------------
 
 
-@primitive("add-array-element", Param("element", doc="the expression to append"), languages=JS_FAMILY)
+_LITERALS = frozenset({"string", "number", "true", "false", "null", "undefined"})
+
+
+@primitive(
+    "add-array-element",
+    Param("element", doc="the expression to append"),
+    Param("known", TEXTS, "names whose values are known not to hold `element`; with it, any other "
+          "element that is not a literal (a spread, a host from the config) may already hold it: drift",
+          default=None),
+    languages=JS_FAMILY,
+)
 def add_array_element(ctx: EditContext) -> Answer:
     """Append ``element`` to the array literal ``@target`` in its quote style and layout.
 
-    Present when an element is structurally equal to ``element``."""
+    Present when an element is structurally equal to ``element``.  With ``known``, an element
+    that is neither a literal nor one of those names (``...CSP_HOSTS.STYLE``, a fork's
+    ``staticCdnHost``) may hold it already: that is a ``conflict`` naming it, never a second copy."""
     array = ctx.target
     if array.type != "array":
         return Drift(f"{ctx.doc.loc(array)}: expected an array literal, found {array.type}")
@@ -76,6 +89,15 @@ def add_array_element(ctx: EditContext) -> Answer:
     equal = [e for e in elements if structure.same(ctx.doc, e, frag_doc, frag)]
     if equal:
         return _present(rendered, ctx.doc, equal)
+    if ctx.value("known") is not None:
+        known = set(ctx.texts("known"))
+        unknown = [e for e in elements if e.type not in _LITERALS and ctx.doc.text(e) not in known
+                   and not (e.type == "template_string" and not any(c.type == "template_substitution"
+                                                                      for c in e.named_children))]
+        if unknown:
+            names = ", ".join(f"`{one_line(ctx.doc.text(e))}` at {ctx.doc.loc(e)}" for e in unknown[:3])
+            return Drift(f"{names} may already allow {rendered.decode()}: the code chose its own hosts; "
+                         "check them, and add it by hand only if it is missing", ReasonKind.CONFLICT)
     if not elements:
         return Apply((Edit(array.start_byte + 1, array.start_byte + 1, rendered),))
     last = elements[-1]
