@@ -374,8 +374,8 @@ def _invoked_like(anchor: shell.Command, words: list[str], workdir: str) -> list
     ``--filter``/``--dir``, so that it runs in the same package."""
     run, wanted = shell.script_run(anchor, workdir), shell.script_run(shell.Command(tuple(words), (), ".", "", (),
                                                                                      0, -1, -1))
-    if run is None or wanted is None:
-        return words
+    if run is None or wanted is None or wanted.by_filter or wanted.package != ".":
+        return words  # not a package script, or one that names its own package
     out = list(anchor.words)
     out[max(i for i, w in enumerate(out) if w == run.script)] = wanted.script
     return out
@@ -384,27 +384,35 @@ def _invoked_like(anchor: shell.Command, words: list[str], workdir: str) -> list
 @primitive(
     "add-shell-command",
     Param("command", doc="the command to run"),
-    Param("before", doc="the command of the RUN it runs before"),
+    Param("before", doc="the command of the RUN it runs right before", default=None),
+    Param("after", doc="the command of the RUN it runs right after", default=None),
     languages=DOCKERFILE,
 )
 def add_shell_command(ctx: EditContext) -> Answer:
-    """Run ``command &&`` right before the command ``before`` of the RUN ``@target``.
+    """Run ``command`` right before (``command && before``) or right after (``after &&
+    command``) a command of the RUN ``@target``; one of ``before``/``after`` is given.
 
-    What the RUN executes is read as a shell script (:mod:`.shell`): ``before`` may carry
-    ``VAR=value`` prefixes, follow ``cd``s or sit inside ``sh -c '…'``; ``command`` goes in
-    front of it, in the same script and directory.  Present when ``command`` already runs
-    before it there (joined by ``&&`` or ``;``)."""
+    What the RUN executes is read as a shell script (:mod:`.shell`): the anchor command may
+    carry ``VAR=value`` prefixes, follow ``cd``s or sit inside ``sh -c '…'``; ``command`` goes
+    beside it, in the same script and directory (a package script without its own package
+    runs the way the anchor runs: ``pnpm --filter x lingui:compile``).  Present when
+    ``command`` already runs on that side of it, or when the stage runs the same package
+    script anywhere (its own RUN, another order)."""
     doc, run = ctx.doc, dockerfile.top_instruction(ctx.target)
-    command, before = ctx.text("command").split(), ctx.text("before").split()
+    before, after = ctx.optional_text("before"), ctx.optional_text("after")
+    if (before is None) == (after is None):
+        raise ParameterError("add-shell-command takes one of `before` and `after`")
+    command, anchor_words = ctx.text("command").split(), (before or after or "").split()
     if run.type != "run_instruction" or dockerfile.shell_text(run) is None:
         return Drift(f"{doc.loc(run)}: expected a RUN in shell form, found `{one_line(doc.text(run))}`")
     runs = dockerfile.run_commands(run)
     workdir = dockerfile.workdir_at(run)
-    anchors = [c for c in runs if _same(c, before, workdir)]
+    anchors = [c for c in runs if _same(c, anchor_words, workdir)]
     if len(anchors) != 1:
         found = "no" if not anchors else f"{len(anchors)}"
         return Drift(
-            f"{doc.loc(run)}: `{one_line(doc.text(run))}` runs {found} `{' '.join(before)}` command(s); expected one"
+            f"{doc.loc(run)}: `{one_line(doc.text(run))}` runs {found} `{' '.join(anchor_words)}` command(s); "
+            "expected one"
         )
     anchor = anchors[0]
     index = runs.index(anchor)
@@ -412,21 +420,47 @@ def add_shell_command(ctx: EditContext) -> Answer:
     done = [i for i, c in enumerate(runs)
             if (list(c.words) == wanted or (_same(c, command, workdir) and _same_package(c, anchor, workdir)))
             and c.depth == anchor.depth]
-    if any(i < index for i in done):
+    if any((i < index) if before is not None else (i > index) for i in done):
         return Present()
+    elsewhere = _script_elsewhere(ctx, run, wanted, workdir)
+    if elsewhere:
+        return Present(elsewhere)
+    own = shell.script_run(shell.Command(tuple(wanted), (), ".", "", (), 0, -1, -1), workdir)
+    if done and own is not None and own.by_filter:  # another package's script: the order is not the point
+        return Present(f"`{' '.join(command)}` runs in the same RUN already")
     if done:
-        return Drift(f"{doc.loc(run)}: `{' '.join(command)}` runs after `{' '.join(before)}` in "
+        side = "after" if before is not None else "before"
+        return Drift(f"{doc.loc(run)}: `{' '.join(command)}` runs {side} `{' '.join(anchor_words)}` in "
                      f"`{one_line(doc.text(run))}`")
-    if anchor.operator not in ("", "&&"):
+    if before is not None and anchor.operator not in ("", "&&"):
         return Drift(
-            f"{doc.loc(run)}: `{' '.join(before)}` follows `{anchor.operator}`; adding `{' '.join(command)} &&` "
+            f"{doc.loc(run)}: `{before}` follows `{anchor.operator}`; adding `{' '.join(command)} &&` "
             "would change what runs"
         )
+    following = runs[index + 1 :] if after is not None else []
+    nxt = next((c for c in following if c.depth == anchor.depth), None)
+    if after is not None and ((nxt is not None and nxt.operator not in ("&&", ";")) or anchor.operator == "|"):
+        return Drift(f"{doc.loc(run)}: `{after}` is followed by `{nxt.operator if nxt else '|'}`; adding "
+                     f"`&& {' '.join(command)}` would change what runs")
     if anchor.start < 0:
-        return Drift(f"{doc.loc(run)}: `{' '.join(before)}` runs inside a string this tool cannot edit safely "
-                     f"(`{one_line(doc.text(run))}`)")
-    at = anchor.start
-    return Apply((Edit(at, at, f"{shlex.join(wanted)} && ".encode()),))
+        return Drift(f"{doc.loc(run)}: `{' '.join(anchor_words)}` runs inside a string this tool cannot edit "
+                     f"safely (`{one_line(doc.text(run))}`)")
+    if before is not None:
+        return Apply((Edit(anchor.start, anchor.start, f"{shlex.join(wanted)} && ".encode()),))
+    return Apply((Edit(anchor.end, anchor.end, f" && {shlex.join(wanted)}".encode()),))
+
+
+def _script_elsewhere(ctx: EditContext, run: Node, words: list[str], workdir: str) -> str:
+    """Where the stage already runs the package script ``words`` runs, in another RUN."""
+    script = shell.script_run(shell.Command(tuple(words), (), ".", "", (), 0, -1, -1), workdir)
+    if script is None or not script.by_filter:
+        return ""
+    key = f"{posixpath.basename(script.package.rstrip('/')) or script.package}:{script.script}"
+    state = model.state_at(ctx.doc.root, run, to_end=True)
+    found = state.last(model.SCRIPT, key)
+    if found is None or found[1] is None or found[1].id == run.id:
+        return ""
+    return f"the stage runs {script.package}'s `{script.script}` already, at {ctx.doc.loc(found[1])}"
 
 
 def _same_package(a: shell.Command, b: shell.Command, workdir: str) -> bool:
