@@ -123,6 +123,7 @@ def test_hand_patched_fork_is_completed_not_doubled(fixture_tree, run_cli) -> No
         "config-nats-urls": "already-applied",
         "compose-build-server": "applied",
         "config-sqlite-path-absolute": "already-applied",
+        "dockerignore-lockfiles": "already-applied",
     }
     text = (tree / SSO_SERVICE).read_text()
     assert text.count(".toString();") == 2  # the fork's wrong one stays, the right one is added
