@@ -288,7 +288,9 @@ def test_context_check_names_the_lockfiles_lost_to_star_star_lock() -> None:
     tree = WorkTree(FIXTURES / "refactor-2026-02")
     alone = Engine(tree).run([by_id("deps-package-list"), by_id("docker-build-context")])[1]
     assert alone.outcome == "drifted" and alone.reason.kind == "build-context"
-    assert "COPY fluxer_app/: fluxer_app/crates/libfluxcore/Cargo.lock is excluded by .dockerignore:1" in alone.reason.text
+    assert "COPY fluxer_app/: fluxer_app/crates/libfluxcore/Cargo.lock is excluded by .dockerignore:1" in (
+        alone.reason.text
+    )
     assert "COPY fluxer_gateway/rebar.lock*: fluxer_gateway/rebar.lock is excluded" in alone.reason.text
 
 
