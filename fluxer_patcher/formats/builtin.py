@@ -19,6 +19,7 @@ def registry() -> Registry:
     from fluxer_patcher.formats.docker import primitives as docker
     from fluxer_patcher.formats.dockerignore import primitives as dockerignore
     from fluxer_patcher.formats.js import primitives as js
+    from fluxer_patcher.formats.toml import primitives as toml
 
     del predicates  # imported for the predicates it registers
-    return Registry.collect(js, docker, context, dockerignore, data, compose)
+    return Registry.collect(js, docker, context, dockerignore, data, compose, toml)
