@@ -53,8 +53,8 @@ def check_ids() -> set[str]:
 
 
 def editing_ids() -> list[str]:
-    """The ids of the fixes that edit, in catalogue order."""
+    """The ids of the default fixes that edit (what `branch`/`export` commit), in catalogue order."""
     from fluxer_patcher.app.catalogue import load_catalogue
 
     checks = check_ids()
-    return [i for i in load_catalogue().ids() if i not in checks]
+    return [p.id for p in load_catalogue().select() if p.id not in checks]

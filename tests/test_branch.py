@@ -50,7 +50,10 @@ def test_one_commit_per_fix_in_catalogue_order(tmp_path: Path) -> None:
         assert git(repo, "log", "-1", "--format=%s", sha) == f"fix(selfhost): {patch.title[0].lower()}{patch.title[1:]}"
         body = git(repo, "log", "-1", "--format=%b", sha)
         noun = "Gotchas" if len(patch.gotchas) > 1 else "Gotcha"
-        assert f"{noun} {', '.join(map(str, patch.gotchas))} of the Fluxer self-hosting guide" in body
+        if patch.gotchas:
+            assert f"{noun} {', '.join(map(str, patch.gotchas))} of the Fluxer self-hosting guide" in body
+        else:  # a fix past the guide names its references
+            assert f"Past the Fluxer self-hosting guide; see {', '.join(patch.refs)}." in body
         assert "Symptom: " in body and "Fix: " in body
         assert git(repo, "rev-list", "--parents", "-1", sha).split()[1:] == [git(repo, "rev-parse", f"{sha}^")]
         changed = git(repo, "diff-tree", "--no-commit-id", "--name-only", "-r", f"{sha}^", sha).split()

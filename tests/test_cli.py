@@ -111,7 +111,7 @@ def test_hand_patched_fork_is_completed_not_doubled(fixture_tree, run_cli) -> No
         "entrypoint-server-start": "already-applied",
         "admin-build-css": "already-applied",
         "docker-build-context": "already-applied",
-        "rspack-cdn-endpoint": "already-applied",
+        "rspack-cdn-endpoint": "applied",  # applied twice by hand: the nested copy collapsed
         "csp-allow-fluxerstatic": "applied",
         "sso-standalone-route": "already-applied",
         "sso-token-body-tostring": "applied",

@@ -49,6 +49,7 @@ class _StepResult:
     data: bytes
     notes: list[str]
     twice: bool  # the fix was found more than once
+    collapsed: bool = False  # an edit removed a duplicate of the fix (applied twice by hand)
 
 
 def splice(data: bytes, edits: Iterable[Edit]) -> bytes:
@@ -111,13 +112,14 @@ class Engine:
 
     def _run_patch(self, patch: Patch, layer: Overlay) -> PatchResult:
         notes: list[str] = []
-        twice = False
+        twice = collapsed = False
         try:
             for step in patch.steps:
                 data = self._read(step, layer)
                 result = self._run_step(step, data, layer)
                 notes.extend(result.notes)
                 twice = twice or result.twice
+                collapsed = collapsed or result.collapsed
                 if result.data != data:
                     layer.stage(step.file, result.data)
         except _StepFailed as failure:
@@ -128,7 +130,8 @@ class Engine:
             kind = ReasonKind.PRESENT_TWICE if twice else ReasonKind.ALREADY_PRESENT
             return PatchResult(patch, Outcome.PRESENT, Reason(kind, text))
         layer.merge()
-        return PatchResult(patch, Outcome.CHANGED, Reason(ReasonKind.EDIT, text), changes)
+        kind = ReasonKind.PRESENT_TWICE if collapsed else ReasonKind.EDIT
+        return PatchResult(patch, Outcome.CHANGED, Reason(kind, text), changes)
 
     @staticmethod
     def _read(step: Step, layer: Overlay) -> bytes:
@@ -155,7 +158,7 @@ class Engine:
         declared = self.registry.declared(spec, step.params)
         edits: list[Edit] = []
         notes: list[str] = []
-        twice = False
+        twice = collapsed = False
         for match in targets:
             present = self._present(step, doc, match.target) if step.present else None
             if present is not None:
@@ -182,6 +185,7 @@ class Engine:
             assert isinstance(answer, Apply)
             edits.extend(answer.edits)
             notes.append(answer.note)
+            collapsed = collapsed or answer.kind is ReasonKind.PRESENT_TWICE
         notes = [n for n in notes if n]
         if not edits:
             return _StepResult(data, notes, twice)
@@ -198,7 +202,7 @@ class Engine:
                     ReasonKind.EDIT_REFUSED,
                     f"edit refused: it would leave syntax errors at {', '.join(errors)}",
                 )
-        return _StepResult(new, notes, twice)
+        return _StepResult(new, notes, twice, collapsed)
 
     @staticmethod
     def _missing_capture(step: Step, doc: Document, match: queries.Match, name: str) -> _StepFailed:

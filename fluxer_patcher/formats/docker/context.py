@@ -144,7 +144,8 @@ def verify_build_context(ctx: EditContext) -> Answer:
             if verdict.excluded:
                 problems.append(f"{where}: {verdict.describe(ignore_file)}")
                 continue
-            lost_required(where, rel, not ctx.source.is_file(rel))
+            if required:  # a listing, not the tree's id: drift caching stays per name
+                lost_required(where, rel, bool(ctx.source.list_dir(rel)))
     if problems:
         return Drift("build context: " + "; ".join(problems + notes), ReasonKind.BUILD_CONTEXT)
     summary = f"{checked} build-context source{'s' if checked != 1 else ''} checked: none missing, none ignored"

@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.catalogue.params import CHOICE, Param
-from fluxer_patcher.engine.primitives import Answer, Apply, Drift, Edit, EditContext, Present, present_at, primitive
-from fluxer_patcher.formats.js import structure
-from fluxer_patcher.syntax.document import Document, one_line
+from fluxer_patcher.catalogue.params import CHOICE, TEXTS, Param
+from fluxer_patcher.engine.primitives import (
+    Answer,
+    Apply,
+    Drift,
+    Edit,
+    EditContext,
+    ParameterError,
+    Present,
+    present_at,
+    primitive,
+)
+from fluxer_patcher.formats.js import layout, structure, template
+from fluxer_patcher.model import ReasonKind
+from fluxer_patcher.syntax.document import Document, one_line, walk
 from fluxer_patcher.syntax.grammars import JS_FAMILY
 
 if TYPE_CHECKING:
@@ -47,17 +58,72 @@ def _named(node: Node) -> list[Node]:
 # -- replace-node --------------------------------------------------------------------------
 
 
-@primitive("replace-node", Param("with", doc="the expression that replaces @target"), languages=JS_FAMILY)
+@primitive(
+    "replace-node",
+    Param("with", doc="the expression that replaces @target; its {{capture}} holes match anything when "
+          "recognising the fix"),
+    Param("accept", TEXTS, "other expressions that count as the fix being there (compared structurally)",
+          default=None),
+    languages=JS_FAMILY,
+)
 def replace_node(ctx: EditContext) -> Answer:
     """Replace ``@target`` with an expression built from the match's captures (a capture
     the match lacks is drift: the target has another shape).
 
-    Present when ``@target`` already is that expression."""
+    Present when ``@target`` already is that expression, whatever its holes hold (the
+    template ``'X' in process.env ? process.env.X : {{url}}`` matches any default), or is
+    one of the ``accept`` forms.  The fix nested in its own hole (applied twice by hand) is
+    collapsed to one copy, an applied change of kind ``present-twice``; the fix's own parts
+    found again inside a hole in any other way is drift.  A line made longer than the
+    checkout's biome ``lineWidth`` is wrapped as biome would (:mod:`.layout`)."""
     target = ctx.target
+    doc = ctx.doc
+    for form in ctx.texts("accept") if ctx.value("accept") is not None else []:
+        form_doc, form_node = structure.parse_expression(_lang(ctx), form)
+        if structure.same(doc, target, form_doc, form_node):
+            return Present(f"{doc.loc(target)}: `{one_line(doc.text(target))}` counts as the fix (an accepted form)")
+    raw = ctx.value("with")
+    try:
+        shape = template.Template.parse(_lang(ctx), raw) if isinstance(raw, str) else None
+    except ParameterError:  # namespaced placeholders: recognised by the filled text only
+        shape = None
+    bindings = shape.match(doc, target) if shape is not None else None
+    if shape is not None and bindings is not None:
+        return _recognised(ctx, shape, bindings)
     rendered, frag_doc, frag = _expression(ctx, ctx.text("with"), target)
-    if structure.same(ctx.doc, target, frag_doc, frag):
+    if structure.same(doc, target, frag_doc, frag):
         return Present()
-    return Apply((Edit(target.start_byte, target.end_byte, rendered),))
+    wrapped = layout.replacement(doc, target, rendered.decode("utf-8"), layout.style(ctx.source, doc.path))
+    return Apply((Edit(wrapped.start, wrapped.end, wrapped.text.encode("utf-8")),), wrapped.note)
+
+
+def _recognised(ctx: EditContext, shape: template.Template, bindings: dict[str, Node]) -> Answer:
+    """The fix is there: once (present), nested in itself exactly (collapsed), or doubtful (drift)."""
+    doc, target = ctx.doc, ctx.target
+    copies = [target]
+    while True:
+        inner = [n for n in bindings.values() if shape.match(doc, n) is not None]
+        if len(inner) != 1:
+            break
+        copies.append(inner[0])
+        found = shape.match(doc, inner[0])
+        assert found is not None
+        bindings = found
+    for value in bindings.values():
+        for node in walk(value):
+            for part in shape.fixed_parts():
+                if structure.same(doc, node, shape.doc, part):
+                    return Drift(
+                        f"{doc.loc(node)}: the fix's own `{one_line(shape.doc.text(part))}` is there again inside "
+                        f"`{one_line(doc.text(value))}` (applied twice in another form?); not edited"
+                    )
+    if len(copies) == 1:
+        return Present()
+    innermost = copies[-1]
+    where = ", ".join(doc.loc(n) for n in copies)
+    note = f"the fix was there {len(copies)} times, nested in itself ({where}); collapsed to one"
+    return Apply((Edit(target.start_byte, target.end_byte, doc.data[innermost.start_byte : innermost.end_byte]),),
+                 note, ReasonKind.PRESENT_TWICE)
 
 
 # -- add-array-element ---------------------------------------------------------------------

@@ -1,0 +1,94 @@
+"""replace-node's recognition (template holes, accepted forms, a nested duplicate collapsed)
+and the wrapping of long lines as biome would (``formats/js/template.py``, ``layout.py``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fluxer_patcher.formats.js import layout
+from fluxer_patcher.source.memory import MemoryTree
+from tests.primitive_case import PrimitiveRunner
+
+FILE = "app/rspack.config.mjs"
+DECL = ("(program (lexical_declaration (variable_declarator name: (identifier) @_n (#eq? @_n \"CDN\") "
+        "value: (_) @target)))")
+DECL_URL = ("(program (lexical_declaration (variable_declarator name: (identifier) @_n (#eq? @_n \"CDN\") "
+            "value: (string) @url @target)))")
+WITH = "'K' in process.env ? process.env.K : {{url}}"
+BIOME = '{\n\t// upstream-like\n\t"formatter": {"indentStyle": "tab", "lineWidth": 60,},\n}\n'
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> PrimitiveRunner:
+    return PrimitiveRunner(tmp_path, FILE, "javascript")
+
+
+def test_any_default_in_the_hole_is_the_fix(run: PrimitiveRunner) -> None:
+    before = "const CDN = \"K\" in process.env ? (process.env.K) : computeDefault();\n"
+    assert run(before, DECL, "replace-node", {"with": WITH})[0] == "already-applied"
+
+
+def test_a_nested_exact_duplicate_is_collapsed_as_present_twice(run: PrimitiveRunner) -> None:
+    once = "'K' in process.env ? process.env.K : 'u'"
+    thrice = f"'K' in process.env ? process.env.K : 'K' in process.env ? process.env.K : {once}"
+    result = run.result(f"const CDN = {thrice};\n", DECL, "replace-node", {"with": WITH})
+    assert result.outcome == "changed" and result.reason.kind == "present-twice"
+    assert "3 times" in result.reason.text
+    assert result.changes[0].after.decode() == f"const CDN = {once};\n"
+    assert run(f"const CDN = {once};\n", DECL, "replace-node", {"with": WITH})[0] == "already-applied"
+
+
+@pytest.mark.parametrize("default", [
+    "'K' in process.env ? process.env.OTHER : 'u'",  # the condition again, another value
+    "process.env.K || 'u'",  # the fix's value again, as a fallback
+])
+def test_less_certain_duplicates_are_drift(run: PrimitiveRunner, default: str) -> None:
+    before = f"const CDN = 'K' in process.env ? process.env.K : {default};\n"
+    outcome, after, reason = run(before, DECL, "replace-node", {"with": WITH})
+    assert outcome == "drifted" and after == before and "applied twice in another form?" in reason
+
+
+def test_an_accepted_form_is_the_fix(run: PrimitiveRunner) -> None:
+    params = {"with": WITH, "accept": ["''"]}
+    outcome, _, reason = run('const CDN = "";\n', DECL_URL, "replace-node", params)
+    assert outcome == "already-applied" and "accepted form" in reason
+    assert run("const CDN = 'x';\n", DECL_URL, "replace-node", params)[0] == "changed"
+
+
+def test_without_biome_config_nothing_is_wrapped(run: PrimitiveRunner) -> None:
+    outcome, after, _ = run("const CDN = 'https://cdn.example.org/a/b';\n", DECL_URL, "replace-node", {"with": WITH})
+    assert outcome == "changed" and after.count("\n") == 1
+
+
+def test_wrapped_after_the_operator_then_the_conditional(run: PrimitiveRunner) -> None:
+    tree = {"biome.json": BIOME}
+    outcome, after, reason = run("\tconst CDN = 'https://c.ex';\n", DECL_URL, "replace-node", {"with": WITH},
+                                 tree=tree)
+    assert outcome == "changed" and "lineWidth 60 of biome.json" in reason
+    assert after == "\tconst CDN =\n\t\t'K' in process.env ? process.env.K : 'https://c.ex';\n"
+    outcome, after, _ = run("const CDN = 'https://cdn.example.org/some/long/path';\n", DECL_URL, "replace-node",
+                            {"with": WITH}, tree=tree)
+    assert after == ("const CDN =\n\t'K' in process.env\n\t\t? process.env.K\n\t\t: 'https://cdn.example.org/some/long/path';\n")
+
+
+def test_a_shape_not_modelled_is_left_long_with_a_note(run: PrimitiveRunner) -> None:
+    query = "(call_expression arguments: (arguments (string) @url @target))"
+    before = "use('https://cdn.example.org/some/long/path/for/the/test');\n"
+    outcome, after, reason = run(before, query, "replace-node", {"with": WITH}, tree={"biome.json": BIOME})
+    assert outcome == "changed" and "\n" not in after.rstrip("\n") and "not wrapped" in reason
+
+
+def test_style_reads_the_nearest_config_and_its_root() -> None:
+    tree = MemoryTree({
+        "biome.json": '{"formatter": {"lineWidth": 120, "indentStyle": "space", "indentWidth": 4}}',
+        "app/biome.jsonc": '{"root": false, "javascript": {"formatter": {"lineWidth": 100}}}',
+        "off/biome.json": '{"formatter": {"enabled": false}}',
+    })
+    style = layout.style(tree, "app/src/a.ts")
+    assert style is not None and (style.line_width, style.indent, style.config) == (100, "    ", "app/biome.jsonc")
+    assert layout.style(tree, "off/a.ts") is None
+    assert layout.style(MemoryTree({}), "a.ts") is None
+    root = layout.style(tree, "a.ts")
+    assert root is not None and root.width("\tx") == 5
