@@ -92,3 +92,51 @@ def test_style_reads_the_nearest_config_and_its_root() -> None:
     assert layout.style(MemoryTree({}), "a.ts") is None
     root = layout.style(tree, "a.ts")
     assert root is not None and root.width("\tx") == 5
+
+
+# -- a Dockerfile RUN that seds the file at build time (issue 10 item 8) ----------------------
+
+BUILT = {"with": WITH, "accept": ["''"], "built_by": "Dockerfile", "accept_built": ["'${K}'"]}
+
+
+def _dockerfile(run_line: str) -> dict[str, str]:
+    return {"Dockerfile": f"FROM node:24 AS app-build\nARG K=\"\"\n{run_line}\nRUN pnpm build\n"}
+
+
+@pytest.mark.parametrize("run_line", [
+    "RUN sed -i \"s|'https://c.example'|'${K}'|\" app/rspack.config.mjs",
+    "RUN cd app && CI=1 sed -i -e \"s/'https:\\/\\/c\\.example'/'${K}'/\" rspack.config.mjs",
+    "RUN sed -E -i \"s#(const CDN = )'[^']*'#\\\\1''#\" /usr/src/app/app/rspack.config.mjs",
+    "RUN sed -i \"s|https://c.example||\" app/rspack.config.mjs",
+])
+def test_a_build_sed_that_reaches_the_goal_is_the_fix(run: PrimitiveRunner, run_line: str) -> None:
+    before = "const CDN = 'https://c.example';\n"
+    outcome, after, reason = run(before, DECL_URL, "replace-node", BUILT, tree=_dockerfile(run_line))
+    assert (outcome, after) == ("already-applied", before), reason
+    assert reason.startswith("Dockerfile:3:1: RUN ") and "defeat that sed" in reason
+
+
+def test_a_build_sed_with_its_own_value_is_a_conflict_naming_the_run(run: PrimitiveRunner) -> None:
+    tree = _dockerfile("RUN sed -i 's/c\\.example/cdn.fork.example/g' app/rspack.config.mjs")
+    result = run.result("const CDN = 'https://c.example';\n", DECL_URL, "replace-node", BUILT, tree=tree)
+    assert result.outcome == "drifted" and result.reason.kind == "conflict"
+    assert result.reason.text.startswith("Dockerfile:3:1: RUN sed -i s/c\\.example/cdn.fork.example/g")
+    assert "`'https://cdn.fork.example'`" in result.reason.text
+
+
+def test_a_build_sed_not_modelled_is_a_conflict_not_a_guess(run: PrimitiveRunner) -> None:
+    tree = _dockerfile("RUN sed -i '/CDN/d' app/rspack.config.mjs")
+    result = run.result("const CDN = 'https://c.example';\n", DECL_URL, "replace-node", BUILT, tree=tree)
+    assert result.outcome == "drifted" and result.reason.kind == "conflict" and "not modelled" in result.reason.text
+
+
+@pytest.mark.parametrize("run_line", [
+    "RUN sed -i 's/other/thing/' app/rspack.config.mjs",  # matches nothing here
+    "RUN sed 's/c\\.example/x/' app/rspack.config.mjs > /tmp/out.mjs",  # not in place
+    "RUN sed -i 's/c\\.example/x/' app/other.mjs",  # another file
+    "RUN [\"sed\", \"-i\", \"s/c/x/\", \"app/rspack.config.mjs\"]",  # exec form: not modelled, not read
+])
+def test_other_seds_do_not_stand_in_the_way(run: PrimitiveRunner, run_line: str) -> None:
+    outcome, after, _ = run("const CDN = 'https://c.example';\n", DECL_URL, "replace-node", BUILT,
+                            tree=_dockerfile(run_line))
+    assert outcome == "changed" and "'K' in process.env" in after
