@@ -62,6 +62,14 @@ def test_without_biome_config_nothing_is_wrapped(run: PrimitiveRunner) -> None:
     assert outcome == "changed" and after.count("\n") == 1
 
 
+def test_a_collapsed_duplicate_is_wrapped_too(run: PrimitiveRunner) -> None:
+    once = "'K' in process.env ? process.env.K : 'https://c.ex'"
+    before = f"\tconst CDN = 'K' in process.env ? process.env.K : {once};\n"
+    result = run.result(before, DECL, "replace-node", {"with": WITH}, tree={"biome.json": BIOME})
+    assert result.outcome == "changed" and result.reason.kind == "present-twice"
+    assert result.changes[0].after.decode() == f"\tconst CDN =\n\t\t{once};\n"
+
+
 def test_wrapped_after_the_operator_then_the_conditional(run: PrimitiveRunner) -> None:
     tree = {"biome.json": BIOME}
     outcome, after, reason = run("\tconst CDN = 'https://c.ex';\n", DECL_URL, "replace-node", {"with": WITH},

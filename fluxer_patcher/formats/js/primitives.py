@@ -187,8 +187,10 @@ def _recognised(ctx: EditContext, shape: template.Template, bindings: dict[str, 
     innermost = copies[-1]
     where = ", ".join(doc.loc(n) for n in copies)
     note = f"the fix was there {len(copies)} times, nested in itself ({where}); collapsed to one"
-    return Apply((Edit(target.start_byte, target.end_byte, doc.data[innermost.start_byte : innermost.end_byte]),),
-                 note, ReasonKind.PRESENT_TWICE)
+    text = doc.data[innermost.start_byte : innermost.end_byte].decode("utf-8")
+    wrapped = layout.replacement(doc, target, text, layout.style(ctx.source, doc.path))
+    note = "; ".join(n for n in (note, wrapped.note) if n)
+    return Apply((Edit(wrapped.start, wrapped.end, wrapped.text.encode("utf-8")),), note, ReasonKind.PRESENT_TWICE)
 
 
 # -- add-array-element ---------------------------------------------------------------------
