@@ -116,6 +116,7 @@ def _dockerfile(run_line: str) -> dict[str, str]:
     "RUN cd app && CI=1 sed -i -e \"s/'https:\\/\\/c\\.example'/'${K}'/\" rspack.config.mjs",
     "RUN sed -E -i \"s#(const CDN = )'[^']*'#\\\\1''#\" /usr/src/app/app/rspack.config.mjs",
     "RUN sed -i \"s|https://c.example||\" app/rspack.config.mjs",
+    "RUN sh -c \"cd app && sed -i 's|https://c.example||' rspack.config.mjs\"",
 ])
 def test_a_build_sed_that_reaches_the_goal_is_the_fix(run: PrimitiveRunner, run_line: str) -> None:
     before = "const CDN = 'https://c.example';\n"

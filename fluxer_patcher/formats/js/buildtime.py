@@ -197,6 +197,10 @@ def build_seds(source: Source, dockerfile: str, path: str) -> list[BuildSed | st
         text = "".join(doc.text(c) for c in shell.children if c.type == "shell_fragment")
         try:
             commands = _commands(text)
+            # `sh -c '…'` / `bash -c '…'`: the commands of the body
+            for words in list(commands):
+                if len(words) >= 3 and words[0].rsplit("/", 1)[-1] in ("sh", "bash") and words[1] == "-c":
+                    commands.extend(_commands(words[2]))
         except ValueError:
             continue
         for words in commands:
