@@ -24,6 +24,8 @@ class Status(StrEnum):
     APPLIED = "applied"
     PENDING = "pending"
     ALREADY_APPLIED = "already-applied"
+    FIXED_UPSTREAM = "fixed-upstream"
+    OBSOLETE = "obsolete"
     DRIFTED = "drifted"
     ERROR = "error"
 
@@ -31,6 +33,8 @@ class Status(StrEnum):
 class Outcome(StrEnum):
     CHANGED = "changed"  # the fix edits the code (pending until written, then applied)
     PRESENT = "already-applied"
+    FIXED_UPSTREAM = "fixed-upstream"  # upstream has the fix in its own form: the patch can retire
+    OBSOLETE = "obsolete"  # what the fix targets is gone, and the symptom with it
     DRIFTED = "drifted"
     ERROR = "error"
 
@@ -41,6 +45,8 @@ class ReasonKind(StrEnum):
     EDIT = "edit"  # the fix changes the code; the text says what, when more than the diff
     ALREADY_PRESENT = "already-present"  # the fix is there, recognised structurally
     PRESENT_TWICE = "present-twice"  # the fix is there more than once (applied twice by hand); left as is
+    FIXED_UPSTREAM = "fixed-upstream"  # upstream's own form of the fix is there (the text says where)
+    OBSOLETE = "obsolete"  # the concept the fix targets is gone (the text gives the evidence)
     FILE_MISSING = "file-missing"  # a target file does not exist
     MOVED = "moved"  # a target file does not exist, and the fix's query matches in another file
     REMOVED_UPSTREAM = "removed-upstream"  # a target file does not exist, nor anything like it

@@ -35,7 +35,7 @@ LAYERS = [
     ("fluxer_patcher.__main__", 13),
 ]
 # Within formats: compose builds on data, docker on dockerignore; builtin gathers them all.
-FORMAT_ORDER = {"data": 0, "dockerignore": 0, "js": 0, "toml": 0, "compose": 1, "docker": 1, "builtin": 2}
+FORMAT_ORDER = {"data": 0, "dockerignore": 0, "js": 0, "generic": 0, "toml": 0, "compose": 1, "docker": 1, "builtin": 2}
 GIT_RUNNER = "fluxer_patcher.git.runner"
 
 

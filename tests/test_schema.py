@@ -38,6 +38,7 @@ def test_every_manifest_validates(path: Path) -> None:
 
 def test_the_schema_rejects_a_mistyped_parameter() -> None:
     manifest = tomllib.loads(MANIFESTS[0].read_text())
-    manifest["steps"][0]["params"]["position"] = "under"
+    step = next(s for s in manifest["steps"] if "position" in s.get("params", {}))
+    step["params"]["position"] = "under"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(manifest, SCHEMA, cls=jsonschema.Draft202012Validator)

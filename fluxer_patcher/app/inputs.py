@@ -25,7 +25,7 @@ def open_tree(path: Path) -> WorkTree:
 
 
 def require_fluxer_tree(tree: Source, catalogue: Catalogue, what: str) -> None:
-    if not any_exists(tree, catalogue.all_files()):
+    if not any_exists(tree, catalogue.known_paths()):
         example = catalogue.all_files()[0] if catalogue.all_files() else "?"
         raise BadInput(f"{what}: not a Fluxer checkout (none of the files the fixes target exist, e.g. {example})")
 

@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fluxer_patcher.catalogue import params as typed
-from fluxer_patcher.catalogue.manifest import Catalogue, CatalogueError, Example, Expect, Patch, Step
+from fluxer_patcher.catalogue.manifest import (
+    Catalogue,
+    CatalogueError,
+    Example,
+    Expect,
+    Obsolete,
+    Patch,
+    Recogniser,
+    Step,
+    Text,
+)
 from fluxer_patcher.syntax.grammars import GRAMMARS
 
 EXAMPLE_STATUSES = ("applied", "already-applied", "drifted", "error")
@@ -27,9 +37,13 @@ _FIELD = re.compile(r"\{(\w+)\}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MANIFEST_KEYS = frozenset(
     {"id", "gotchas", "refs", "default", "title", "symptom", "fix", "guide", "bug", "steps", "examples",
-     "next_steps", "after"}
+     "next_steps", "after", "fixed_upstream", "obsolete"}
 )
-STEP_KEYS = frozenset({"file", "language", "query", "looking_for", "expect", "where", "present", "edit", "params"})
+STEP_KEYS = frozenset(
+    {"file", "language", "query", "looking_for", "expect", "where", "present", "edit", "params", "moved"}
+)
+RECOGNISER_KEYS = frozenset({"files", "language", "query", "pattern", "looking_for", "when_present"})
+OBSOLETE_KEYS = frozenset({"why", "missing", "absent", "exists", "found"})
 
 
 class PrimitiveInfo(Protocol):
@@ -117,7 +131,11 @@ def _step(root: Path, table: dict[str, Any], where: str, registry: PrimitiveTabl
         raise CatalogueError(f"{where}: `where` must be a table of capture = string or list of strings")
     if where_table and query is None:
         raise CatalogueError(f"{where}: `where` filters a query's matches; this step has no `query`")
+    moved = table.get("moved", [])
+    if not isinstance(moved, list) or not all(isinstance(m, str) and m for m in moved):
+        raise CatalogueError(f"{where}: `moved` must be a list of paths")
     return Step(
+        moved=tuple(moved),
         file=_str(table, "file", where),
         language=language,
         edit=edit,
@@ -129,6 +147,72 @@ def _step(root: Path, table: dict[str, Any], where: str, registry: PrimitiveTabl
         params=params,
         verifies_only=spec.verifies_only,
     )
+
+
+def _paths(value: object, key: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise CatalogueError(f"{where}: `{key}` must be a list of paths")
+    return tuple(value)
+
+
+def _recogniser(root: Path, table: object, where: str) -> Recogniser:
+    if not isinstance(table, dict):
+        raise CatalogueError(f"{where}: `fixed_upstream` must be [[fixed_upstream]] tables")
+    unknown = sorted(set(table) - RECOGNISER_KEYS)
+    if unknown:
+        known = ", ".join(sorted(RECOGNISER_KEYS))
+        raise CatalogueError(f"{where}: unknown key `{unknown[0]}` (a recogniser has {known})")
+    language, query, pattern = table.get("language"), table.get("query"), table.get("pattern")
+    if (query is None) == (pattern is None):
+        raise CatalogueError(f"{where}: a recogniser has a `query` (with a `language`) or a `pattern`, not both")
+    if query is not None and language not in GRAMMARS:
+        raise CatalogueError(f"{where}: a recogniser's query needs a known `language`, not {language!r}")
+    if pattern is not None:
+        if not isinstance(pattern, str):
+            raise CatalogueError(f"{where}: `pattern` must be a regular expression")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise CatalogueError(f"{where}: `pattern` is not a regular expression ({exc})") from None
+    files = _paths(table.get("files"), "files", where)
+    if not files:
+        raise CatalogueError(f"{where}: a recogniser names the `files` to look in")
+    return Recogniser(
+        files=files,
+        looking_for=_str(table, "looking_for", where, one_line=True),
+        language=language if query is not None else None,
+        query=_query_path(root, query, where) if query is not None else None,
+        pattern=pattern,
+        when_present=_paths(table.get("when_present", []), "when_present", where),
+    )
+
+
+def _obsolete(table: object, where: str) -> Obsolete | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise CatalogueError(f"{where}: `obsolete` must be a table")
+    unknown = sorted(set(table) - OBSOLETE_KEYS)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown key `{unknown[0]}` (obsolete has {', '.join(sorted(OBSOLETE_KEYS))})")
+    missing = _paths(table.get("missing", []), "missing", where)
+    absent, found = _texts(table, "absent", where), _texts(table, "found", where)
+    exists = _paths(table.get("exists", []), "exists", where)
+    if not missing and not absent:
+        raise CatalogueError(f"{where}: `obsolete` needs `missing` paths or `absent` texts to check")
+    if not exists and not found:
+        raise CatalogueError(f"{where}: `obsolete` needs evidence of the later layout: `exists` paths or `found` texts")
+    return Obsolete(_str(table, "why", where, one_line=True), missing, absent, exists, found)
+
+
+def _texts(table: Mapping[str, Any], key: str, where: str) -> tuple[Text, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("text"), str) and a["text"] and set(a) <= {"text", "in"}
+        for a in value
+    ):
+        raise CatalogueError(f"{where}: `{key}` must be tables of `text` (and `in`, a list of paths)")
+    return tuple(Text(a["text"], _paths(a.get("in", []), "in", where)) for a in value)
 
 
 def _files(value: object, first: str, key: str, where: str) -> dict[str, str]:
@@ -224,7 +308,19 @@ def load_patch(root: Path, path: Path, registry: PrimitiveTable, default_bug: st
         after=tuple(after),
         refs=tuple(refs),
         default=default,
+        fixed_upstream=tuple(
+            _recogniser(root, t, f"{where} fixed_upstream {i + 1}")
+            for i, t in enumerate(_tables(data, "fixed_upstream", where))
+        ),
+        obsolete=_obsolete(data.get("obsolete"), f"{where} obsolete"),
     )
+
+
+def _tables(data: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise CatalogueError(f"{where}: `{key}` must be [[{key}]] tables")
+    return value
 
 
 def ordered(patches: list[Patch]) -> tuple[Patch, ...]:

@@ -44,6 +44,44 @@ class Step:
     present: Path | None
     params: Mapping[str, Any]
     verifies_only: bool = False  # its edit is a check that never changes the file
+    moved: tuple[str, ...] = ()  # where later upstream keeps this file, tried in order when `file` is gone
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    """Upstream's own form of a fix: found in one of ``files`` by a query (``@target``) or,
+    in a file kind with no grammar, by a regular expression."""
+
+    files: tuple[str, ...]
+    looking_for: str
+    language: str | None = None
+    query: Path | None = None
+    pattern: str | None = None
+    # Checked before the fix runs on trees that have these paths (a later layout); empty:
+    # only when the fix's own target is missing.
+    when_present: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Text:
+    """A whole word of text, looked for in the files under ``paths`` (the tree when empty)."""
+
+    text: str
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Obsolete:
+    """When a fix no longer applies: every path in ``missing`` is gone and no text in
+    ``absent`` is left, while the evidence of what replaced it holds (``exists``: paths;
+    ``found``: texts), so that a partial tree is never taken for a later layout; ``why``
+    says what became of the concept."""
+
+    why: str
+    missing: tuple[str, ...] = ()
+    absent: tuple[Text, ...] = ()
+    exists: tuple[str, ...] = ()
+    found: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +128,8 @@ class Patch:
     next_steps: tuple[str, ...] = field(default=())
     after: tuple[str, ...] = field(default=())  # fixes that run before this one
     refs: tuple[str, ...] = field(default=())  # references past the guide ("fluxerapp/fluxer#722")
+    fixed_upstream: tuple[Recogniser, ...] = field(default=())  # upstream's own forms of the fix
+    obsolete: Obsolete | None = None
     default: bool = True  # False: an optional fix, run only when named (``--only``)
 
     @property
@@ -133,6 +173,17 @@ class Catalogue:
 
     def all_files(self) -> list[str]:
         return files_of(self.patches)
+
+    def known_paths(self) -> list[str]:
+        """Every path by which the catalogue knows a Fluxer tree: the fixes' files, where
+        later upstream moved them, where upstream's own fixes live, the later layout's marks."""
+        out = dict.fromkeys(self.all_files())
+        for patch in self.patches:
+            out.update(dict.fromkeys(m for step in patch.steps for m in step.moved))
+            out.update(dict.fromkeys(f for r in patch.fixed_upstream for f in (*r.files, *r.when_present)))
+            if patch.obsolete is not None:
+                out.update(dict.fromkeys(patch.obsolete.exists))
+        return list(out)
 
 
 def files_of(patches: Iterable[Patch]) -> list[str]:

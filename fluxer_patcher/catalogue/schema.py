@@ -49,6 +49,7 @@ def manifest_schema(registry: PrimitiveTable) -> dict[str, Any]:
             },
             "edit": {"enum": edits},
             "params": {"type": "object"},
+            "moved": {"type": "array", "items": _TEXT},
         },
         "allOf": [
             {
@@ -70,6 +71,25 @@ def manifest_schema(registry: PrimitiveTable) -> dict[str, Any]:
             "tree": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     }
+    paths = {"type": "array", "items": _TEXT}
+    texts = {
+        "type": "array",
+        "items": {"type": "object", "required": ["text"], "additionalProperties": False,
+                  "properties": {"text": _TEXT, "in": paths}},
+    }
+    recogniser = {
+        "type": "object",
+        "required": ["files", "looking_for"],
+        "additionalProperties": False,
+        "properties": {"files": paths, "language": {"enum": sorted(GRAMMARS)}, "query": _TEXT, "pattern": _TEXT,
+                       "looking_for": _ONE_LINE, "when_present": paths},
+    }
+    obsolete = {
+        "type": "object",
+        "required": ["why"],
+        "additionalProperties": False,
+        "properties": {"why": _ONE_LINE, "missing": paths, "absent": texts, "exists": paths, "found": texts},
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "fluxer-patch manifest (patches/*.toml)",
@@ -90,6 +110,8 @@ def manifest_schema(registry: PrimitiveTable) -> dict[str, Any]:
             "after": {"type": "array", "items": {"type": "string"}},
             "next_steps": {"type": "array", "items": {"type": "string"}},
             "steps": {"type": "array", "minItems": 1, "items": step},
+            "fixed_upstream": {"type": "array", "items": recogniser},
+            "obsolete": obsolete,
             "examples": {"type": "array", "items": example},
         },
     }

@@ -9,12 +9,12 @@ file kind: primitives come from the registry it is given.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.catalogue.manifest import Patch, Step
-from fluxer_patcher.engine import locate
+from fluxer_patcher.engine import locate, retire
 from fluxer_patcher.engine.primitives import (
     Apply,
     Drift,
@@ -35,6 +35,10 @@ from fluxer_patcher.syntax.document import Document, one_line
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+
+# Drift that may mean upstream moved on: the manifest's recognisers and obsolete conditions decide.
+_GONE = frozenset({ReasonKind.FILE_MISSING, ReasonKind.TARGET_MISSING})
 
 
 class _StepFailed(Exception):
@@ -113,8 +117,12 @@ class Engine:
     def _run_patch(self, patch: Patch, layer: Overlay) -> PatchResult:
         notes: list[str] = []
         twice = collapsed = False
+        early = retire.before_run(patch, layer) if patch.fixed_upstream else None
+        if early is not None:
+            return early
         try:
             for step in patch.steps:
+                step = self._where_now(step, layer)
                 data = self._read(step, layer)
                 result = self._run_step(step, data, layer)
                 notes.extend(result.notes)
@@ -123,6 +131,10 @@ class Engine:
                 if result.data != data:
                     layer.stage(step.file, result.data)
         except _StepFailed as failure:
+            if failure.outcome is Outcome.DRIFTED and failure.reason.kind in _GONE:
+                retired = retire.judge(patch, layer)
+                if retired is not None:
+                    return retired
             return PatchResult(patch, failure.outcome, failure.reason)
         changes = layer.changes()
         text = "; ".join(n for n in notes if n)
@@ -132,6 +144,16 @@ class Engine:
         layer.merge()
         kind = ReasonKind.PRESENT_TWICE if collapsed else ReasonKind.EDIT
         return PatchResult(patch, Outcome.CHANGED, Reason(kind, text), changes)
+
+    @staticmethod
+    def _where_now(step: Step, layer: Overlay) -> Step:
+        """``step`` at the first of its ``moved`` paths when its own file is gone."""
+        if not step.moved or layer.is_file(step.file):
+            return step
+        for path in step.moved:
+            if layer.is_file(path):
+                return replace(step, file=path)
+        return step
 
     @staticmethod
     def _read(step: Step, layer: Overlay) -> bytes:
@@ -145,7 +167,7 @@ class Engine:
             raise _StepFailed(Outcome.ERROR, ReasonKind.UNREADABLE, str(exc)) from None
 
     def _run_step(self, step: Step, data: bytes, layer: Overlay) -> _StepResult:
-        doc = Document(step.file, data, step.language)
+        doc = Document(step.file, data, step.language, layer.on_disk(step.file))
         lenient = step.language is not None and grammars.GRAMMARS[step.language].rejects_valid
         if step.language is not None and not lenient:
             errors = doc.syntax_errors()

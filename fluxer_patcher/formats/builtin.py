@@ -13,13 +13,16 @@ from fluxer_patcher.engine.primitives import Registry
 
 @cache
 def registry() -> Registry:
+    from fluxer_patcher.formats import generic
     from fluxer_patcher.formats.compose import primitives as compose
     from fluxer_patcher.formats.data import primitives as data
     from fluxer_patcher.formats.docker import context, predicates
     from fluxer_patcher.formats.docker import primitives as docker
     from fluxer_patcher.formats.dockerignore import primitives as dockerignore
+    from fluxer_patcher.formats.js import arguments as js_arguments
+    from fluxer_patcher.formats.js import guards as js_guards
     from fluxer_patcher.formats.js import primitives as js
     from fluxer_patcher.formats.toml import primitives as toml
 
     del predicates  # imported for the predicates it registers
-    return Registry.collect(js, docker, context, dockerignore, data, compose, toml)
+    return Registry.collect(js, js_arguments, js_guards, docker, context, dockerignore, data, compose, generic, toml)

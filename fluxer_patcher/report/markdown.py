@@ -9,7 +9,7 @@ from fluxer_patcher.model import Status
 from fluxer_patcher.profile import FLUXER, Profile
 from fluxer_patcher.report.advice import action, code
 from fluxer_patcher.report.rows import Row, summary
-from fluxer_patcher.report.style import MARKS, summary_line
+from fluxer_patcher.report.style import MARKS, RETIRED, retire_advice, summary_line
 
 if TYPE_CHECKING:
     from fluxer_patcher.doctor.checks import Advice
@@ -48,6 +48,11 @@ def run_markdown(report: RunReport, profile: Profile = FLUXER) -> str:
         lines += ["", "### What to do", ""]
         lines += [f"- {code(r.patch.id)}: {action(r.patch, r.reason, None)}" for r in stuck]
         lines += ["", f"Guide: {profile.guide_url}"]
+    retired = [r for r in report.results if r.status(report.written) in RETIRED]
+    if retired:
+        lines += ["", "### Patches to retire", ""]
+        lines += [f"- {code(r.patch.id)}: {retire_advice(r.status(report.written))} ({cell(r.reason.text)})"
+                  for r in retired]
     return "\n".join(lines) + "\n"
 
 
@@ -112,8 +117,19 @@ def drift_markdown(drift: Drift, profile: Profile = FLUXER) -> str:
             lines += ["| Commit | Subject | Status |", "|---|---|---|"]
             lines += [f"| {_commit(s.commit)} | {cell(s.commit.subject)} | {s.status} |" for s in fix.touched]
             lines += ["", "</details>"]
+    retired = [f for f in drift.fixes if f.status in RETIRED]
+    if retired:
+        lines += ["", "### Patches to retire", ""]
+        for fix in retired:
+            when = ""
+            if fix.breaking is not None:
+                c = fix.breaking.commit
+                verb = "fixed upstream in" if fix.status is Status.FIXED_UPSTREAM else "obsolete since"
+                when = f" — {verb} {_commit(c)} “{cell(c.subject)}”"
+            lines.append(f"- {code(fix.patch.id)}: {retire_advice(fix.status)}{when}. {cell(fix.reason.text)}")
     changes = sorted(
-        ((t, fix) for fix in drift.fixes for t in fix.transitions if fix not in drifted), key=lambda p: p[0].index
+        ((t, fix) for fix in drift.fixes for t in fix.transitions if fix not in drifted and fix not in retired),
+        key=lambda p: p[0].index,
     )
     if changes:
         lines += ["", "### Other status changes in this range", ""]

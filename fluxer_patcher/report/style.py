@@ -11,6 +11,8 @@ COLOURS = {
     Status.APPLIED: "green",
     Status.PENDING: "cyan",
     Status.ALREADY_APPLIED: "bright_black",
+    Status.FIXED_UPSTREAM: "magenta",
+    Status.OBSOLETE: "bright_black",
     Status.DRIFTED: "yellow",
     Status.ERROR: "red",
 }
@@ -18,9 +20,21 @@ MARKS = {
     Status.APPLIED: "✅ applied",
     Status.PENDING: "🟦 pending",
     Status.ALREADY_APPLIED: "✔️ already-applied",
+    Status.FIXED_UPSTREAM: "♻️ fixed-upstream",
+    Status.OBSOLETE: "🗑️ obsolete",
     Status.DRIFTED: "⚠️ drifted",
     Status.ERROR: "❌ error",
 }
+
+
+# Statuses that say a patch can be dropped: upstream fixed it, or what it fixes is gone.
+RETIRED = (Status.FIXED_UPSTREAM, Status.OBSOLETE)
+
+
+def retire_advice(status: Status) -> str:
+    if status is Status.FIXED_UPSTREAM:
+        return "upstream has this fix in its own form: retire this patch"
+    return "what this patch fixes is gone upstream: retire this patch"
 
 
 def use_colour(stream: TextIO) -> bool:

@@ -80,6 +80,12 @@ def _run_next_steps(report: RunReport, profile: Profile) -> list[str]:
         out.extend(f"  - {r.patch.id} ({r.patch.origin}): see its reason above" for r in failed_checks)
     if drifted or failed_checks:
         out.append(f"  then run `{profile.tool} check` again; `--format json` gives the same in machine form.")
+    retired = {kind: [r.patch.id for r in report.results if r.outcome is kind]
+               for kind in (Outcome.FIXED_UPSTREAM, Outcome.OBSOLETE)}
+    if any(retired.values()):
+        out.append("")
+        out.append("retire: upstream fixed these its own way, or what they fix is gone (nothing was edited for them):")
+        out.extend(f"  {kind}: {', '.join(ids)}" for kind, ids in retired.items() if ids)
     steps = report.next_steps()
     if steps:
         out.append("")
@@ -128,6 +134,14 @@ def drift_text(drift: Drift, colour: bool = False) -> str:
     if drifted:
         lines += ["", "now:"]
         lines += [f"  {f.patch.id}: {f.reason}" for f in drifted]
+    retired = [f for f in drift.fixes if f.status in (Status.FIXED_UPSTREAM, Status.OBSOLETE)]
+    if retired:
+        lines += ["", "retire:"]
+        for f in retired:
+            verb = "fixed upstream in" if f.status is Status.FIXED_UPSTREAM else "obsolete since"
+            since = f" {f.breaking.commit.short} ({f.breaking.commit.date[:10]})" if f.breaking else ""
+            verb = verb if since else verb.rsplit(" ", 1)[0]
+            lines.append(f"  {f.patch.id}: {verb}{since}: {f.reason}")
     at = f"at {drift.rev.short}"
     counts = summary_line(len(drift.fixes), drift.summary(), f"fix {at}", f"fixes {at}")
     lines += ["", f"{counts} ({drift.runs} fix runs)"]

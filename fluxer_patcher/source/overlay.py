@@ -59,6 +59,14 @@ class Overlay:
         self._current[path] = data
         return data
 
+    def on_disk(self, path: str) -> bytes:
+        """``path`` as the source below every overlay holds it (what is on disk)."""
+        if isinstance(self.base, Overlay):
+            return self.base.on_disk(path)
+        if path not in self._original:
+            self.read(path)
+        return self._original[path]
+
     def is_file(self, path: str) -> bool:
         self._note(path)
         return path in self._current or self.base.is_file(path)
@@ -86,6 +94,10 @@ class Overlay:
         return self.base.identity(key)
 
     # -- staging ----------------------------------------------------------------------
+
+    def staged(self) -> dict[str, bytes]:
+        """The text of every file this overlay has read or staged."""
+        return dict(self._current)
 
     def stage(self, path: str, data: bytes) -> None:
         if path not in self._current:

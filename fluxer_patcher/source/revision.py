@@ -127,9 +127,10 @@ class GitRevision:
         )
         return tuple(p for p in out.split("\0") if p)
 
-    def grep(self, literals: Sequence[str], globs: Sequence[str]) -> list[str]:
-        """Files matching ``globs`` that contain every one of ``literals``."""
-        args = ["grep", "-l", "-z", "-F", "-I", "--all-match"]
+    def grep(self, literals: Sequence[str], globs: Sequence[str], word: bool = False) -> list[str]:
+        """Files matching ``globs`` that contain every one of ``literals`` (as whole words
+        with ``word``)."""
+        args = ["grep", "-l", "-z", "-F", "-I", "--all-match", *(["-w"] if word else [])]
         for literal in literals:
             args += ["-e", literal]
         proc = self.repo.git.run(*args, self.sha, "--", *globs, check=False)

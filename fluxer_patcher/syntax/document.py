@@ -14,10 +14,13 @@ if TYPE_CHECKING:
 
 
 class Document:
-    def __init__(self, path: str, data: bytes, language: str | None) -> None:
+    def __init__(self, path: str, data: bytes, language: str | None, disk: bytes | None = None) -> None:
         self.path = path
         self.data = data
         self.language = language
+        # The file as it is on disk when ``data`` holds edits of this run not yet written:
+        # locations then name the lines of the file on disk.
+        self.disk = disk if disk is not None and disk != data else None
 
     @cached_property
     def tree(self) -> Tree:
@@ -92,14 +95,30 @@ class Document:
     # -- locations ----------------------------------------------------------------------
 
     def loc(self, node_or_offset: Node | int) -> str:
-        """``path:line:col`` (1-based) of a node or a byte offset."""
+        """``path:line:col`` (1-based) of a node or a byte offset, in the file on disk."""
         if isinstance(node_or_offset, int):
             line = self.line_of(node_or_offset)
             col = node_or_offset - self.line_start(node_or_offset) + 1
         else:
             line = node_or_offset.start_point[0] + 1
             col = node_or_offset.start_point[1] + 1
+        if self.disk is not None:
+            line = self._disk_lines[min(line, len(self._disk_lines)) - 1] + 1
         return f"{self.path}:{line}:{col}"
+
+    @cached_property
+    def _disk_lines(self) -> list[int]:
+        """For each line of ``data`` (0-based), the line of the file on disk it stands for: the
+        same line where it is unchanged, the line of the text it replaced or precedes where not."""
+        import difflib
+
+        assert self.disk is not None
+        now, disk = self.data.split(b"\n"), self.disk.split(b"\n")
+        lines = [0] * len(now)
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, now, disk, autojunk=False).get_opcodes():
+            for k in range(i1, i2):
+                lines[k] = j1 + k - i1 if tag == "equal" else min(j1 + k - i1, max(j2 - 1, j1), len(disk) - 1)
+        return lines
 
     def error_nodes(self) -> list[Node]:
         """ERROR and MISSING nodes, outermost first, in file order."""

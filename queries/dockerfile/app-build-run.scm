@@ -1,10 +1,11 @@
 ; Gotchas 3 and 12. The RUN of stage `app-build` that builds the web app:
 ;   RUN cd fluxer_app && pnpm build        (refactor branch, and the guide)
-; also after the fix (`... pnpm lingui:compile && pnpm build`) and as
-; `pnpm --filter fluxer_app build`. `pnpm build:css` is not it.
+; and whatever runs fluxer_app's `build` script there: `pnpm --filter fluxer_app build`,
+; `cd fluxer_app && CARGO_BUILD_JOBS=4 pnpm build`, `sh -c 'cd fluxer_app && pnpm build'`,
+; `pnpm run build` under `WORKDIR .../fluxer_app` (what runs is read with tree-sitter-bash).
+; `pnpm build:css` is not it.
 ((run_instruction) @target
- (#match? @target "fluxer_app")
- (#match? @target "pnpm\\s+((--filter|-F)[ =]?\\S+\\s+)?(run\\s+)?build(\\s|$|;|&)")
+ (#runs-script? @target "fluxer_app" "build")
  (#stage? @target "app-build"))
 
 ((from_instruction
@@ -12,5 +13,4 @@
  (#eq? @landmark.app_build_stage "app-build"))
 
 ((run_instruction) @landmark.RUN_building_fluxer_app
- (#match? @landmark.RUN_building_fluxer_app "fluxer_app")
- (#match? @landmark.RUN_building_fluxer_app "\\sbuild(\\s|$|;|&)"))
+ (#runs-script? @landmark.RUN_building_fluxer_app "fluxer_app" "build"))

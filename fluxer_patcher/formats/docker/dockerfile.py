@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from fluxer_patcher.formats.docker import shell
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -116,6 +119,51 @@ def lineage(all_stages: list[Stage], stage: Stage) -> list[Stage]:
         current = by_name[current.base]
         chain.append(current)  # indices strictly fall: no cycle
     return chain
+
+
+def workdir_at(node: Node) -> str:
+    """The WORKDIR an instruction runs in: the last WORKDIR before it in its stage or the
+    stages it derives from (``/`` when none sets one)."""
+    top = top_instruction(node)
+    root = top.parent
+    stage = stage_of(node)
+    if root is None or stage is None:
+        return "/"
+    chain = list(reversed(lineage(list(_cached_stages(root)), stage)))
+    workdir = "/"
+    for current in chain:
+        for instruction in current.body:
+            if instruction.id == top.id:
+                return workdir
+            if instruction.type == "workdir_instruction":
+                path = flatten(_text(instruction)).split(" ", 1)[-1].strip("\"'")
+                workdir = posixpath.normpath(posixpath.join(workdir, path))
+    return workdir
+
+
+def run_commands(node: Node) -> list[shell.Command]:
+    """The simple commands a RUN/CMD/ENTRYPOINT executes (shell or exec form), in order."""
+    command = next((c for c in node.named_children if c.type == "shell_command"), None)
+    if command is not None and node.text is not None:
+        root = node
+        while root.parent is not None:
+            root = root.parent
+        data = root.text if root.text is not None else b""
+        return shell.commands(data, command.start_byte, command.end_byte)
+    args = exec_form(node)
+    return shell.exec_command(args) if args else []
+
+
+def script_runs(node: Node) -> list[tuple[shell.Command, shell.ScriptRun]]:
+    """The package scripts an instruction runs (``pnpm build`` in ``fluxer_app`` …), with
+    directories resolved against its WORKDIR."""
+    workdir = workdir_at(node)
+    found = []
+    for command in run_commands(node):
+        run = shell.script_run(command, workdir)
+        if run is not None:
+            found.append((command, run))
+    return found
 
 
 # -- content -------------------------------------------------------------------------------

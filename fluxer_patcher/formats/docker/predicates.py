@@ -2,14 +2,17 @@
 
 ``(#stage? @cap "<name>")``: the instruction belongs to the stage ``FROM … AS <name>``
 (compared case-insensitively, as Docker does); ``(#last-stage? @cap)``: it belongs to the
-file's last stage.
+file's last stage; ``(#runs-script? @cap "fluxer_app" "build")``: the instruction runs that
+package script (``cd fluxer_app && pnpm build``, ``pnpm --filter fluxer_app build``,
+``sh -c '…'``, a WORKDIR in the package; see :mod:`.shell`); ``(#has-effect? @cap "target"
+"wasm32-unknown-unknown")``: the instruction has that effect (:mod:`.model`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.formats.docker import dockerfile
+from fluxer_patcher.formats.docker import dockerfile, model, shell
 from fluxer_patcher.syntax import predicates
 
 if TYPE_CHECKING:
@@ -27,5 +30,22 @@ def _last_stage(args: predicates.Args, captures: dict[str, list[Node]]) -> bool:
     return all(dockerfile.is_last_stage(n) for n in nodes)
 
 
+def _runs_script(args: predicates.Args, captures: dict[str, list[Node]]) -> bool:
+    nodes = predicates.capture_nodes("runs-script?", args, 3, '@capture "package dir" "script"', captures)
+    package, script = args[1][0], args[2][0]
+    return all(
+        any(run.script == script and shell.names_package(run, package) for _, run in dockerfile.script_runs(n))
+        for n in nodes
+    )
+
+
+def _has_effect(args: predicates.Args, captures: dict[str, list[Node]]) -> bool:
+    nodes = predicates.capture_nodes("has-effect?", args, 3, '@capture "kind" "key"', captures)
+    kind, key = args[1][0], args[2][0]
+    return all(any(e.kind == kind and e.key == key for e in model.effects(n)) for n in nodes)
+
+
 predicates.register("stage?", _stage)
+predicates.register("has-effect?", _has_effect)
+predicates.register("runs-script?", _runs_script)
 predicates.register("last-stage?", _last_stage)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import posixpath
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,7 +22,8 @@ from fluxer_patcher.engine.primitives import (
     primitive,
     repeated,
 )
-from fluxer_patcher.formats.docker import dockerfile
+from fluxer_patcher.formats.docker import dockerfile, model, shell
+from fluxer_patcher.model import ReasonKind
 from fluxer_patcher.syntax.document import Document, one_line
 
 if TYPE_CHECKING:
@@ -116,12 +119,12 @@ class _Block:
 
     after: Node | None  # insert after this present instruction (None: at the anchor)
     after_group: int  # the snippet group of ``after`` (-1 at the anchor)
-    groups: list[tuple[int, list[Node]]] = field(default_factory=list)
+    groups: list[tuple[int, list[bytes]]] = field(default_factory=list)
 
-    def add(self, group: int, node: Node) -> None:
+    def add(self, group: int, text: bytes) -> None:
         if not self.groups or self.groups[-1][0] != group:
             self.groups.append((group, []))
-        self.groups[-1][1].append(node)
+        self.groups[-1][1].append(text)
 
     @property
     def joins(self) -> bool:
@@ -138,6 +141,128 @@ def _insertion(doc: Document, at: int, block: bytes, grouped: bool, joins: bool)
     return Edit(at, at, lead + block + tail)
 
 
+def _reader(ctx: EditContext) -> model.Reader:
+    def read(path: str) -> bytes | None:
+        path = path.lstrip("/")
+        try:
+            return ctx.source.read(path) if ctx.source.is_file(path) else None
+        except Exception:  # an unreadable script counts as one that does nothing known
+            return None
+
+    return read
+
+
+def _renamed(text: str, state: model.State) -> tuple[str, list[str]]:
+    """The snippet with each ENV value the stage already sets otherwise replaced by the
+    stage's own value wherever it appears (``ENV FLUXER_CONFIG=/tmp/a.json`` when the fork
+    set ``FLUXER_CONFIG=/app/b.json``: the snippet's file becomes /app/b.json)."""
+    snippet, _ = parse_snippet(text)
+    notes = []
+    for node in dockerfile.instructions(snippet.root):
+        if node.type != "env_instruction":
+            continue
+        for name, value in dockerfile.pairs(node):
+            theirs = state.value(model.ENV, name)
+            if theirs is None or theirs == value or "/" not in value or "$" in value or "/" not in theirs:
+                continue
+            text = re.sub(rf"(?<![\w/.-]){re.escape(value)}(?![\w/.-])", theirs.replace("\\", "\\\\"), text)
+            notes.append(f"{name} names {theirs} here; the fix uses that file")
+    return text, notes
+
+
+@dataclass
+class _Judgement:
+    present: bool
+    by: list[Node]  # the instructions that make it present (in the file)
+    insert: bytes | None = None  # what to insert instead of the instruction itself (a completion)
+    note: str = ""
+    conflict: str = ""
+
+
+def _judge(doc: Document, wanted: Node, state: model.State, sources: dict[str, str],
+           legacy: list[Node]) -> _Judgement:
+    """Whether the stage already does what ``wanted`` does (its effects), and if partly,
+    the smallest instruction that completes it."""
+    goals = [e for e in model.effects(wanted) if e.kind != model.MANAGER]
+    if any(g.kind == model.ON_PATH for g in goals):  # what a PATH is for: the tools on it
+        goals = [g for g in goals if not (g.kind == model.ENV and g.key == "PATH")]
+    if not goals:
+        same = [n for n in legacy if dockerfile.equivalent(n, wanted)]
+        return _Judgement(bool(same), same)
+    manager = state.manager() or "apt"
+    by: list[Node] = []
+    missing: list[model.Effect] = []
+    notes: list[str] = []
+    for goal in goals:
+        found: tuple[model.Effect, Node | None] | None = None
+        if goal.kind == model.PACKAGE:
+            mapped = model.package_in(manager, goal.key)
+            if mapped is None:
+                return _Judgement(False, [], conflict=(
+                    f"{doc.path}: the stage installs packages with {manager}, and `{goal.key.split(':', 1)[1]}` "
+                    f"has no known {manager} counterpart; install it by hand"))
+            found = state.last(model.PACKAGE, mapped)
+            goal = model.Effect(model.PACKAGE, mapped)
+        elif goal.kind == model.FILE:
+            found = state.written_by(goal.key)
+            if found is not None and found[0].value != goal.value:
+                notes.append(f"{goal.key} comes from the stage's own {_what(doc, found[1])}")
+        elif goal.kind == model.EDIT:
+            found = state.edited_after_write(goal.key)
+            writer = state.written_by(goal.key)
+            if found is None and writer is not None and writer[0].value != sources.get(goal.key):
+                found = writer
+                notes.append(f"{goal.key} is the stage's own ({_what(doc, writer[1])}), not the fix's; "
+                             "its content is left to it")
+        elif goal.kind == model.ARG:
+            found = state.last(model.ARG, goal.key)
+        else:
+            found = state.last(goal.kind, goal.key)
+        if found is None:
+            missing.append(goal)
+        elif found[1] is not None:
+            by.append(found[1])
+    if not missing:
+        return _Judgement(True, by, note="; ".join(notes))
+    if len(missing) < len(goals):
+        completion = _completion(missing, state, manager)
+        if completion is not None:
+            return _Judgement(False, by, insert=completion.encode(), note="; ".join(notes))
+    if manager != "apt" and any(g.kind == model.PACKAGE for g in missing):
+        names = [m.key.split(":", 1)[1] for m in missing if m.kind == model.PACKAGE]
+        return _Judgement(False, by, insert=f"RUN apk add --no-cache {' '.join(names)}".encode(), note="; ".join(notes))
+    return _Judgement(False, by, note="; ".join(notes))
+
+
+def _completion(missing: list[model.Effect], state: model.State, manager: str) -> str | None:
+    """One instruction that adds just what is missing, where one is known."""
+    if all(m.kind == model.TARGET for m in missing) and state.has(model.TOOL, "rustup"):
+        return "RUN rustup target add " + " ".join(m.key for m in missing)
+    if all(m.kind == model.PACKAGE for m in missing):
+        names = " ".join(m.key.split(":", 1)[1] for m in missing)
+        if manager == "apk":
+            return f"RUN apk add --no-cache {names}"
+        return None  # the fix's own apt RUN installs them
+    return None
+
+
+def _unused_arg(snippet: Document, wanted: Node, inserted: list[Node]) -> bool:
+    """Whether ``wanted`` is an ARG that none of the instructions to insert uses (they were
+    its only users, and the stage does what they do its own way)."""
+    if wanted.type != "arg_instruction":
+        return False
+    names = [name for name, _ in dockerfile.pairs(wanted)]
+    uses = [n for n in inserted if n.id != wanted.id
+            and any(re.search(rf"\$\{{?{re.escape(name)}\b", snippet.text(n)) for name in names)]
+    return not uses
+
+
+def _what(doc: Document, node: Node | None) -> str:
+    if node is None:
+        return "base image"
+    return f"`{one_line(doc.text(node), 50)}` at {doc.loc(node)}"
+
+
 @primitive(
     "insert-instructions",
     Param("instructions", doc="the instructions, grouped by blank lines"),
@@ -149,52 +274,82 @@ def _insertion(doc: Document, at: int, block: bytes, grouped: bool, joins: bool)
 def insert_instructions(ctx: EditContext) -> Answer:
     """Insert Dockerfile ``instructions`` before or after the instruction ``@target``.
 
-    An instruction counts as present when the anchor's stage (on the anchor's side) or a
-    stage it derives from has an equivalent one (the same instruction blind to layout and
-    quoting; an ``apt-get install`` of a superset of the packages).  Only missing ones are
-    inserted, each after the present instruction that precedes it in ``instructions``
-    (else at the anchor), in the file's continuation indent.  ``layout = "group"``
-    (default) sets new groups off with blank lines as the file does; ``"attach"`` joins
-    the anchor's group."""
+    Each instruction is judged by what it does (:mod:`.model`): it counts as present when
+    the state of the stage at the insertion point (after the anchor: the whole stage) has
+    its effects in any form — the file it writes written (by any source: a fork's own file
+    is its choice), the edit it makes made after that file's last write, the ENV or ARG set
+    (ARG in the stage itself, as Docker scopes it), the packages installed in the stage's
+    own package manager, the tools and Rust targets installed by any of their usual commands,
+    cargo's bin directory on PATH.  The stages it derives from and their base images count.
+    An ENV the stage sets to another path renames that path throughout the instructions.
+    Partly present: the smallest completion (``rustup target add``; ``apk add`` in an Alpine
+    stage).  Missing instructions keep their order and go after every present instruction
+    that precedes them in ``instructions`` (never above what they depend on), else at the
+    anchor, in the file's continuation indent.  ``layout = "group"`` (default) sets new
+    groups off with blank lines as the file does; ``"attach"`` joins the anchor's group."""
     doc = ctx.doc
     anchor = dockerfile.top_instruction(ctx.target)
     position = ctx.text("position")
     layout = ctx.text("layout")
-    snippet, groups = parse_snippet(ctx.text("instructions"))
     scope = _scope(ctx, anchor, position)
     if scope is None:
         return Drift(f"{doc.loc(anchor)}: `{one_line(doc.text(anchor))}` is not inside a stage")
     inherited, own = scope
+    read = _reader(ctx)
+    state = model.state_at(doc.root, anchor, read=read, to_end=position == "after")
+    if position == "before" and anchor.type == "run_instruction":
+        state.effects += [(e, anchor) for e in model.inline_env(anchor)]
+    text, notes = _renamed(ctx.text("instructions"), state)
+    snippet, groups = parse_snippet(text)
+    sources = {e.key: e.value for node in dockerfile.instructions(snippet.root)
+               for e in model.effects(node) if e.kind == model.FILE}
     own_ids = {n.id for n in own}
-    notes: list[str] = []
+    order = {n.id: i for i, n in enumerate(dockerfile.instructions(doc.root))}
     blocks = [_Block(None, -1)]
     present = 0
+    verdicts = {w.id: _judge(doc, w, state, sources, inherited + own) for g in groups for w in g}
+    conflicts = [v.conflict for v in verdicts.values() if v.conflict]
+    if conflicts:
+        return Drift(conflicts[0], ReasonKind.CONFLICT)
+    inserted = [w for g in groups for w in g if not verdicts[w.id].present]
     for number, group in enumerate(groups):
         for wanted in group:
-            same = [n for n in inherited + own if dockerfile.equivalent(n, wanted)]
-            if len(same) > 1:
-                notes.append(repeated(f"`{one_line(snippet.text(wanted))}`", [doc.loc(n) for n in same]))
-            if not same:
-                blocks[-1].add(number, wanted)
+            verdict = verdicts[wanted.id]
+            if not verdict.present and _unused_arg(snippet, wanted, inserted):
+                notes.append(f"`{one_line(snippet.text(wanted))}` left out: nothing added uses it")
                 continue
-            present += 1
-            mine = [n for n in same if n.id in own_ids]
-            if mine:
-                blocks.append(_Block(mine[-1], number))
+            if verdict.note:
+                notes.append(verdict.note)
+            mine = [n for n in verdict.by if n.id in own_ids]
+            # After the anchor, what follows goes after what is there (never above it), a
+            # completion right after what it completes; before the anchor, everything
+            # present is above the anchor already.
+            if position == "after" and mine:
+                last, current = max(mine, key=lambda n: order[n.id]), blocks[-1].after
+                if current is None or order[last.id] > order[current.id]:
+                    blocks.append(_Block(last, number))
+            if verdict.present:
+                present += 1
+                same = [n for n in inherited + own if dockerfile.equivalent(n, wanted)]
+                if len(same) > 1:
+                    notes.append(repeated(f"`{one_line(snippet.text(wanted))}`", [doc.loc(n) for n in same]))
+                continue
+            blocks[-1].add(number, verdict.insert if verdict.insert is not None else render(doc, snippet, wanted))
     blocks = [b for b in blocks if b.groups]
+    notes = list(dict.fromkeys(n for n in notes if n))
     if not blocks:
         return Present("; ".join(notes))
     nl = doc.newline
     grouped = dockerfile.separates_groups(doc)
     edits = []
     for block in blocks:
-        text = (nl + nl if grouped else nl).join(nl.join(render(doc, snippet, n) for n in g) for _, g in block.groups)
+        body = (nl + nl if grouped else nl).join(nl.join(g) for _, g in block.groups)
         if block.after is not None:
             at, joins = _line_after(doc, block.after), block.joins
         else:
             at = _line_after(doc, anchor) if position == "after" else _comments_above(doc, anchor)
             joins = layout == "attach"
-        edits.append(_insertion(doc, at, text, grouped, joins))
+        edits.append(_insertion(doc, at, body, grouped, joins))
     if present:
         notes.append(f"{present} of the instructions were there already")
     return Apply(tuple(edits), "; ".join(notes))
@@ -203,59 +358,26 @@ def insert_instructions(ctx: EditContext) -> Answer:
 # -- add-shell-command ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Segment:
-    start: int  # byte offsets in the file
-    end: int
-    text: str  # flattened
-    separator: str  # the operator before it ("" for the first)
+def _same(command: shell.Command, words: list[str], workdir: str) -> bool:
+    """Whether ``command`` runs ``words`` (its ``VAR=value`` prefixes aside): the same words,
+    or the same package script however it is invoked (``pnpm run build``, ``pnpm -F x build``)."""
+    if list(command.words) == words:
+        return True
+    run = shell.script_run(command, workdir)
+    wanted = shell.script_run(shell.Command(tuple(words), (), command.cwd, "", (), 0, -1, -1), workdir)
+    return run is not None and wanted is not None and not wanted.by_filter and run.script == wanted.script
 
 
-_OPERATORS = ("&&", "||", ";", "|")
-
-
-def _segments(doc: Document, command: Node) -> list[_Segment]:
-    """The simple commands of a shell command line, split at top-level ``&&``, ``||``, ``;``, ``|``."""
-    data = doc.data
-    base, end = command.start_byte, command.end_byte
-    out: list[_Segment] = []
-    quote = ""
-    start, separator = base, ""
-    i = base
-    while i < end:
-        ch = data[i : i + 1]
-        if quote:
-            if ch == b"\\" and quote == '"':
-                i += 2
-                continue
-            if ch.decode("latin-1") == quote:
-                quote = ""
-            i += 1
-            continue
-        if ch in (b"'", b'"'):
-            quote = ch.decode()
-            i += 1
-            continue
-        if ch == b"\\":
-            i += 2
-            continue
-        op = next((o for o in _OPERATORS if data[i : i + len(o)] == o.encode()), None)
-        if op is None:
-            i += 1
-            continue
-        out.append(_piece(doc, start, i, separator))
-        separator = op
-        i += len(op)
-        start = i
-    out.append(_piece(doc, start, end, separator))
+def _invoked_like(anchor: shell.Command, words: list[str], workdir: str) -> list[str]:
+    """``words`` (a package script) run the way ``anchor`` runs its own: same tool, same
+    ``--filter``/``--dir``, so that it runs in the same package."""
+    run, wanted = shell.script_run(anchor, workdir), shell.script_run(shell.Command(tuple(words), (), ".", "", (),
+                                                                                     0, -1, -1))
+    if run is None or wanted is None:
+        return words
+    out = list(anchor.words)
+    out[max(i for i, w in enumerate(out) if w == run.script)] = wanted.script
     return out
-
-
-def _piece(doc: Document, start: int, end: int, separator: str) -> _Segment:
-    raw = doc.data[start:end].decode("utf-8")
-    text = dockerfile.flatten(raw)
-    lead = len(raw) - len(raw.lstrip(" \t\\\r\n"))
-    return _Segment(start + len(raw[:lead].encode()), end, text, separator)
 
 
 @primitive(
@@ -267,30 +389,48 @@ def _piece(doc: Document, start: int, end: int, separator: str) -> _Segment:
 def add_shell_command(ctx: EditContext) -> Answer:
     """Run ``command &&`` right before the command ``before`` of the RUN ``@target``.
 
-    Present when the RUN already runs ``command`` before ``before``."""
+    What the RUN executes is read as a shell script (:mod:`.shell`): ``before`` may carry
+    ``VAR=value`` prefixes, follow ``cd``s or sit inside ``sh -c '…'``; ``command`` goes in
+    front of it, in the same script and directory.  Present when ``command`` already runs
+    before it there (joined by ``&&`` or ``;``)."""
     doc, run = ctx.doc, dockerfile.top_instruction(ctx.target)
-    command, before = dockerfile.flatten(ctx.text("command")), dockerfile.flatten(ctx.text("before"))
-    shell = next((c for c in run.named_children if c.type == "shell_command"), None)
-    if run.type != "run_instruction" or shell is None:
+    command, before = ctx.text("command").split(), ctx.text("before").split()
+    if run.type != "run_instruction" or dockerfile.shell_text(run) is None:
         return Drift(f"{doc.loc(run)}: expected a RUN in shell form, found `{one_line(doc.text(run))}`")
-    segments = _segments(doc, shell)
-    anchors = [i for i, s in enumerate(segments) if s.text == before]
+    runs = dockerfile.run_commands(run)
+    workdir = dockerfile.workdir_at(run)
+    anchors = [c for c in runs if _same(c, before, workdir)]
     if len(anchors) != 1:
         found = "no" if not anchors else f"{len(anchors)}"
-        return Drift(f"{doc.loc(run)}: `{one_line(doc.text(run))}` has {found} `{before}` command(s); expected one")
-    index = anchors[0]
-    done = [i for i, s in enumerate(segments) if s.text == command]
+        return Drift(
+            f"{doc.loc(run)}: `{one_line(doc.text(run))}` runs {found} `{' '.join(before)}` command(s); expected one"
+        )
+    anchor = anchors[0]
+    index = runs.index(anchor)
+    wanted = _invoked_like(anchor, command, workdir)
+    done = [i for i, c in enumerate(runs)
+            if (list(c.words) == wanted or (_same(c, command, workdir) and _same_package(c, anchor, workdir)))
+            and c.depth == anchor.depth]
     if any(i < index for i in done):
         return Present()
     if done:
-        return Drift(f"{doc.loc(run)}: `{command}` runs after `{before}` in `{one_line(doc.text(run))}`")
-    if segments[index].separator not in ("", "&&"):
+        return Drift(f"{doc.loc(run)}: `{' '.join(command)}` runs after `{' '.join(before)}` in "
+                     f"`{one_line(doc.text(run))}`")
+    if anchor.operator not in ("", "&&"):
         return Drift(
-            f"{doc.loc(run)}: `{before}` follows `{segments[index].separator}`; adding `{command} &&` "
+            f"{doc.loc(run)}: `{' '.join(before)}` follows `{anchor.operator}`; adding `{' '.join(command)} &&` "
             "would change what runs"
         )
-    at = segments[index].start
-    return Apply((Edit(at, at, f"{command} && ".encode()),))
+    if anchor.start < 0:
+        return Drift(f"{doc.loc(run)}: `{' '.join(before)}` runs inside a string this tool cannot edit safely "
+                     f"(`{one_line(doc.text(run))}`)")
+    at = anchor.start
+    return Apply((Edit(at, at, f"{shlex.join(wanted)} && ".encode()),))
+
+
+def _same_package(a: shell.Command, b: shell.Command, workdir: str) -> bool:
+    run_a, run_b = shell.script_run(a, workdir), shell.script_run(b, workdir)
+    return run_a is not None and run_b is not None and run_a.package == run_b.package
 
 
 # -- sync-copy-list ------------------------------------------------------------------------
@@ -304,6 +444,41 @@ def _template(text: str) -> re.Pattern[str]:
 
 def _norm_dest(path: str) -> str:
     return path.removeprefix("./").rstrip("/") + ("/" if path.endswith("/") else "")
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'\\$`]")
+
+
+def _plain_segment(name: str) -> bool:
+    """A directory name that can be written into a COPY line (spaces go in JSON form)."""
+    return bool(name) and name not in (".", "..") and "/" not in name and not _UNSAFE.search(name)
+
+
+def _copy_row(keyword: str, source: str, destination: str) -> str:
+    """One COPY line: shell form, or JSON form when a path holds white space."""
+    if any(c.isspace() for c in source + destination):
+        return f"{keyword} {json.dumps([source, destination])}"
+    return f"{keyword} {source} {destination}"
+
+
+def _whole_directory_copy(doc: Document, stage: dockerfile.Stage, directory: str, destination: str) -> Node | None:
+    """A COPY of the stage that copies all of ``directory`` (or the whole context) to where
+    the list's destinations live (``COPY packages/ ./packages/``, ``COPY . .``)."""
+    base = _norm_dest(destination.split("{name}", 1)[0]).rstrip("/")
+    parent = posixpath.dirname(base)
+    for node in stage.body:
+        if node.type not in ("copy_instruction", "add_instruction"):
+            continue
+        copy = dockerfile.copy_parts(node)
+        if not copy.from_context or len(copy.paths) != 2:
+            continue
+        source = copy.paths[0].text.removeprefix("./").rstrip("/") or "."
+        dest = _norm_dest(copy.paths[1].text).rstrip("/") or "."
+        if source == directory.rstrip("/") and dest == base:
+            return node
+        if source == "." and dest == (parent or "."):
+            return node
+    return None
 
 
 def present_dirs(source: Source, directory: str, marker: str) -> list[str]:
@@ -335,16 +510,24 @@ def sync_copy_list(ctx: EditContext) -> Answer:
     wanted = present_dirs(ctx.source, ctx.text("directory"), ctx.text("marker"))
     if not wanted:
         return Drift(f"{ctx.text('directory')}/ has no directories with a {ctx.text('marker')}; list left as is")
+    whole = _whole_directory_copy(doc, stage, ctx.text("directory"), dest_t)
+    if whole is not None:
+        return Present(f"`{one_line(doc.text(whole))}` at {doc.loc(whole)} copies every {ctx.text('marker')} "
+                       f"under {ctx.text('directory')}/")
+    odd = [n for n in wanted if not _plain_segment(n)]
+    if odd:
+        return Drift(f"{ctx.text('directory')}/{odd[0]!r}: a directory name with control characters or quotes is "
+                     "not written into a Dockerfile; rename it or list it by hand", ReasonKind.CONFLICT)
     lines: list[tuple[str, Node]] = []
     for node in stage.body:
         if node.type != "copy_instruction":
             continue
         copy = dockerfile.copy_parts(node)
-        names = [m.group("name") for p in copy.sources if (m := source_re.match(doc.text(p)))]
+        names = [m.group("name") for p in copy.source_paths if (m := source_re.match(p.text))]
         if not names or not copy.from_context:
             continue
-        dest = dest_re.match(_norm_dest(doc.text(copy.destination))) if copy.destination is not None else None
-        if len(copy.sources) != 1 or dest is None or dest.group("name") != names[0]:
+        dest = dest_re.match(_norm_dest(copy.paths[-1].text))
+        if len(copy.source_paths) != 1 or dest is None or dest.group("name") != names[0]:
             return Drift(f"{doc.loc(node)}: `{one_line(doc.text(node))}` is not of the form `COPY {source_t} {dest_t}`")
         lines.append((names[0], node))
     if not lines:
@@ -362,7 +545,7 @@ def sync_copy_list(ctx: EditContext) -> Answer:
         after = kept[-1] if kept else stale[0][1]
         at = _line_after(doc, after) if kept else doc.line_start(after.start_byte)
         keyword = doc.text(after).split(None, 1)[0]
-        rows = [f"{keyword} {source_t.replace('{name}', n)} {dest_t.replace('{name}', n)}" for n in new]
+        rows = [_copy_row(keyword, source_t.replace("{name}", n), dest_t.replace("{name}", n)) for n in new]
         text = b"".join(row.encode() + doc.newline for row in rows)
         lead = doc.newline if at == len(doc.data) and not doc.data.endswith(b"\n") else b""
         edits.append(Edit(at, at, lead + text))
@@ -373,6 +556,18 @@ def sync_copy_list(ctx: EditContext) -> Answer:
     if new:
         summary.append(f"added {', '.join(new)}")
     return Apply(tuple(edits), "; ".join([*summary, note] if note else summary))
+
+
+def _same_script(node: Node, wanted: list[str]) -> str:
+    """A note when ``node`` runs the package script ``wanted`` runs, in the same package."""
+    target = shell.script_run(shell.exec_command(wanted)[0])
+    if target is None:
+        return ""
+    package = target.package.removeprefix("./")
+    for command, run in dockerfile.script_runs(node):
+        if command.depth == 0 and run.script == target.script and shell.names_package(run, package):
+            return f"runs {package}'s `{target.script}` script as `{' '.join(command.words)}`"
+    return ""
 
 
 # -- set-exec-form -------------------------------------------------------------------------
@@ -388,12 +583,17 @@ def set_exec_form(ctx: EditContext) -> Answer:
     """Make the ENTRYPOINT/CMD ``@target`` run ``arguments`` (exec form, a JSON array).
 
     With ``replaces``, only that command (exec form, or the same words in shell form) is
-    replaced; anything else is drift.  Present when it already runs ``arguments``."""
+    replaced; anything else is drift.  Present when it already runs ``arguments``, or the
+    same package script another way (``pnpm --dir fluxer_server start``; ``pnpm start``
+    under a WORKDIR in fluxer_server)."""
     doc, node = ctx.doc, dockerfile.top_instruction(ctx.target)
     wanted = ctx.texts("arguments")
     current = dockerfile.exec_form(node)
     if current == wanted:
         return Present()
+    same = _same_script(node, wanted)
+    if same:
+        return Present(same)
     shell = dockerfile.shell_text(node)
     replaces = ctx.texts("replaces") if ctx.value("replaces") is not None else None
     if replaces is not None and current != replaces and (shell is None or shell.split() != replaces):
