@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fluxer_patcher.app.catalogue import load_catalogue
 from tests.clirun import run_cli
 from tests.conftest import editing_ids
 from tests.gitrepos import FIXTURES, Snapshot, git, make_repo
@@ -82,10 +83,8 @@ def test_fluxer_tree_in_a_subdirectory_of_the_repository(tmp_path: Path) -> None
     assert result.code == 0, result.err
     assert git(outer, "status", "--porcelain") == ""
     files = git(outer, "diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD^", "HEAD")
-    from fluxer_patcher.app.catalogue import load_catalogue
-
-    last = next(p for p in load_catalogue().patches if p.id == IDS[-1])  # the last commit is the last fix's
-    assert files == "\n".join(sorted(f"vendor/fluxer/{step.file}" for step in last.steps))
+    last = next(p for p in load_catalogue().patches if p.id == editing_ids()[-1])  # the last commit's fix
+    assert files.splitlines() == sorted(f"vendor/fluxer/{f}" for f in last.files)
 
 
 def test_detached_head_gets_the_commits(tmp_path: Path) -> None:

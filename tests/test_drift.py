@@ -162,6 +162,13 @@ def _contents(up: Upstream, label: str, paths: list[str]) -> tuple[str | None, .
     return tuple(up.history.git("rev-parse", f"{up.shas[label]}:{p}") if p in listing else None for p in paths)
 
 
+def _inputs(patch: Patch) -> list[str]:
+    """The files a fix reads: its own, and those it consults (a lockfile that may make it unnecessary)."""
+    engine = Engine(WorkTree(FIXTURES / "refactor-2026-02"))
+    engine.run_patch(patch, record=True)
+    return sorted(set(patch.files) | set(engine.last_reads))
+
+
 def test_cost_grows_with_changed_files_not_commits(upstream: Upstream, parses: list[str]) -> None:
     # The build-context check reads more than its own file (.dockerignore, the COPY sources),
     # so the count below, made from each fix's files, holds for the fixes that edit.
@@ -169,10 +176,11 @@ def test_cost_grows_with_changed_files_not_commits(upstream: Upstream, parses: l
     result = _walk(upstream, "base", upstream.order[-1], explain=False, patches=patches)
     # One run per fix and distinct content of its files; commits that leave them alone, and
     # commits that bring back content seen before (the revert), cost nothing.
-    distinct = sum(len({_contents(upstream, label, p.files) for label in upstream.order}) for p in patches)
+    inputs = {p.id: _inputs(p) for p in patches}
+    distinct = sum(len({_contents(upstream, label, inputs[p.id]) for label in upstream.order}) for p in patches)
     assert result.runs == distinct
     assert result.runs < len(patches) * 4 < len(patches) * len(upstream.order)
-    assert set(parses) <= {f for p in patches for f in p.files}
+    assert set(parses) <= {f for p in patches for f in inputs[p.id]}
 
 
 def test_a_revert_is_answered_from_the_cache(upstream: Upstream, parses: list[str]) -> None:

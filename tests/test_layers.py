@@ -34,8 +34,10 @@ LAYERS = [
     ("fluxer_patcher.cli", 13),
     ("fluxer_patcher.__main__", 13),
 ]
-# Within formats: compose builds on data, docker on dockerignore; builtin gathers them all.
-FORMAT_ORDER = {"data": 0, "dockerignore": 0, "js": 0, "generic": 0, "toml": 0, "compose": 1, "docker": 1, "builtin": 2}
+# Within formats: compose and pnpm build on data, docker on dockerignore, js on pnpm (a dependency
+# that makes a code fix unnecessary); builtin gathers them all.
+FORMAT_ORDER = {"data": 0, "dockerignore": 0, "generic": 0, "toml": 0, "pnpm": 1, "js": 2, "compose": 1, "docker": 1,
+                "builtin": 3}
 GIT_RUNNER = "fluxer_patcher.git.runner"
 
 

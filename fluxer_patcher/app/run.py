@@ -9,6 +9,7 @@ from pathlib import Path
 from fluxer_patcher.app import catalogue as bundled
 from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree
 from fluxer_patcher.catalogue.manifest import Patch, files_of
+from fluxer_patcher.drift import explain as explaining
 from fluxer_patcher.drift.walk import check_revision
 from fluxer_patcher.engine.run import Engine
 from fluxer_patcher.errors import BadInput
@@ -47,6 +48,8 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
     require_fluxer_tree(tree, catalogue, str(path))
     engine = Engine(tree, bundled.registry())
     results = engine.run(patches)
+    for result in results:  # the same hints as on a revision
+        result.reason = explaining.reason(tree, result.patch, result.outcome, result.reason)
     return TreeRun(tree, patches, results, engine.overlay.changes())
 
 

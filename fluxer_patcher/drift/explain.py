@@ -126,6 +126,11 @@ def _query_evidence(source: Source, step: Step, path: str) -> str | None:
     targets = locate.located(step, doc)
     if not targets or not step.expect.admits(len(targets)):
         return None
+    # A file where the query matches but the fix's landmarks (the enclosing function, the
+    # names it pins) are not all there is another file that happens to match, not the moved one.
+    landmarks = queries.landmarks(queries.compile_query(step.language, step.query), doc.root)
+    if any(not nodes for nodes in landmarks.values()):
+        return None
     return ", ".join(doc.loc(m.target) for m in targets[:3])
 
 
@@ -169,10 +174,16 @@ def moved(source: Source, step: Step) -> tuple[ReasonKind, str]:
             parts.append("the fix's query does not match there")
         return "; ".join(parts)
 
-    ranked = sorted(matching, key=lambda p: (p not in same_name, p not in like_name)) or same_name or like_name
+    unreadable = [p for p in [*same_name, *like_name] if evidence[p] == _NOT_TEXT]  # named, cannot be searched
+    ranked = sorted(matching, key=lambda p: (p not in same_name, p not in like_name)) + unreadable
+    if step.query is None:
+        ranked = ranked or same_name or like_name
     if not ranked:
-        searched = f" or a file where {step.query.name} matches" if step.query is not None else ""
-        return ReasonKind.REMOVED_UPSTREAM, f"no other file named {name}{searched} in this tree (removed upstream?)"
+        searched = f" where {step.query.name} and its landmarks match" if step.query is not None else ""
+        others = [p for p in [*same_name, *like_name] if p not in ranked][:3]
+        not_it = f" ({', '.join(others)}: same name, not it)" if others else ""
+        text = f"no other file named {name}{searched} in this tree{not_it} (removed upstream?)"
+        return ReasonKind.REMOVED_UPSTREAM, text
     if len(ranked) == 1:
         return ReasonKind.MOVED, f"moved to {ranked[0]}? ({why(ranked[0])})"
     listed = ", ".join(f"{p} ({why(p)})" for p in ranked[:3])

@@ -137,7 +137,7 @@ class Engine:
                     return retired
             return PatchResult(patch, failure.outcome, failure.reason)
         changes = layer.changes()
-        text = "; ".join(n for n in notes if n)
+        text = "; ".join(dict.fromkeys(n for n in notes if n))  # each note once, in order
         if not changes:
             kind = ReasonKind.PRESENT_TWICE if twice else ReasonKind.ALREADY_PRESENT
             return PatchResult(patch, Outcome.PRESENT, Reason(kind, text))

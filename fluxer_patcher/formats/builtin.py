@@ -21,8 +21,10 @@ def registry() -> Registry:
     from fluxer_patcher.formats.dockerignore import primitives as dockerignore
     from fluxer_patcher.formats.js import arguments as js_arguments
     from fluxer_patcher.formats.js import guards as js_guards
+    from fluxer_patcher.formats.js import headers
     from fluxer_patcher.formats.js import primitives as js
     from fluxer_patcher.formats.toml import primitives as toml
 
     del predicates  # imported for the predicates it registers
-    return Registry.collect(js, js_arguments, js_guards, docker, context, dockerignore, data, compose, generic, toml)
+    return Registry.collect(js, js_arguments, js_guards, headers, docker, context, dockerignore, data, compose, generic,
+                            toml)

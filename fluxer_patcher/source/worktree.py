@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from fluxer_patcher.source.base import FileMissing, OutsideTree, SourceError, check_relative
+
+_NOT_SEARCHED = frozenset({".git", "node_modules"})
+
+
+def _pathspec(pattern: str, path: str) -> bool:
+    pattern = pattern.rstrip("/")
+    if path == pattern or path.startswith(pattern + "/"):
+        return True
+    name = path.rsplit("/", 1)[-1]
+    return fnmatch.fnmatchcase(path, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern))
 
 
 class WorkTree:
@@ -15,6 +28,7 @@ class WorkTree:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self._real_root = os.path.realpath(self.root)
+        self._paths: list[str] | None = None
 
     @property
     def label(self) -> str:
@@ -61,3 +75,43 @@ class WorkTree:
 
     def identity(self, path: str) -> str | None:
         return None
+
+    # -- searching the whole tree (drift explanations, as on a revision) --------------------
+
+    def paths(self) -> list[str]:
+        """Every regular file of the tree (``.git`` and ``node_modules`` left out), sorted;
+        listed once per run (a run never changes the tree before it writes)."""
+        if self._paths is None:
+            self._paths = self._walk()
+        return list(self._paths)
+
+    def _walk(self) -> list[str]:
+        found: list[str] = []
+        for folder, dirs, files in os.walk(self._real_root):
+            dirs[:] = sorted(d for d in dirs if d not in _NOT_SEARCHED and not os.path.islink(os.path.join(folder, d)))
+            rel = os.path.relpath(folder, self._real_root)
+            for name in sorted(files):
+                path = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+                if os.path.isfile(os.path.join(folder, name)) and not os.path.islink(os.path.join(folder, name)):
+                    found.append(path)
+        return found
+
+    def grep(self, literals: Sequence[str], globs: Sequence[str], word: bool = False) -> list[str]:
+        """Files matching ``globs`` (git pathspec style: a pattern without ``/`` matches the
+        file name at any depth; a path matches itself and what is under it) that contain
+        every one of ``literals`` (as whole words with ``word``)."""
+        needles = [re.compile(rb"(?<![\w])" + re.escape(t.encode()) + rb"(?![\w])" if word else re.escape(t.encode()))
+                   for t in literals]
+        out = []
+        for path in self.paths():
+            if globs and not any(_pathspec(g, path) for g in globs):
+                continue
+            try:
+                data = (self.root / path).read_bytes()
+            except OSError:
+                continue
+            if b"\0" in data[:8000]:  # binary, as git grep -I
+                continue
+            if all(n.search(data) for n in needles):
+                out.append(path)
+        return out

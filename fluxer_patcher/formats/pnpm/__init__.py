@@ -1,0 +1,1 @@
+"""pnpm workspaces: npm versions and ranges, the workspace catalog and the lockfile's resolutions."""
