@@ -1,3 +1,3 @@
-from fluxer_patcher.cli import main
+from fluxer_patcher.console import main
 
 main()

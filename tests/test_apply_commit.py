@@ -96,3 +96,28 @@ def test_detached_head_gets_the_commits(tmp_path: Path) -> None:
     assert "on detached HEAD" in result.out
     assert _ids(repo, f"{start}..HEAD") == IDS
     assert git(repo, "rev-parse", "main") == start
+
+
+@pytest.mark.parametrize("lock", [".git/index.lock", ".git/refs/heads/main.lock", ".git/HEAD.lock"])
+def test_a_git_lock_is_named_before_anything_is_written(tmp_path: Path, lock: str) -> None:
+    """Issue 13, item 7: a lock git would trip on is checked first, and named as the cause."""
+    repo = make_repo(tmp_path / "repo")
+    (repo / lock).write_text("")
+    before = Snapshot.take(repo)
+    result = run_cli("apply", repo, "--commit")
+    assert result.code == 2
+    assert lock.rpartition("/")[2] in result.err and "nothing written" in result.err
+    assert "HEAD moved" not in result.err
+    assert Snapshot.take(repo) == before
+
+
+def test_head_moved_before_the_write_is_refused_with_nothing_written(tmp_path: Path) -> None:
+    from fluxer_patcher.git.plumbing import GitError
+    from fluxer_patcher.git.worktree import open_checkout
+    from fluxer_patcher.output.inplace import preflight
+
+    repo = make_repo(tmp_path / "repo")
+    checkout = open_checkout(repo)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "meanwhile")
+    with pytest.raises(GitError, match="HEAD moved while fluxer-patch ran"):
+        preflight(checkout)

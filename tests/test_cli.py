@@ -128,6 +128,8 @@ def test_hand_patched_fork_is_completed_not_doubled(fixture_tree, run_cli) -> No
         "gateway-circuit-breaker-error": "already-applied",  # `{ message: "…" }` by hand
         "bluesky-oauth-needs-keys": "already-applied",  # no keys: the else of a nested if creates it
         "media-content-length-once": "drifted",  # the lockfile bumped by hand, the catalog not
+        "gateway-guild-call-any-reply": "already-applied",  # a catch-all clause of its own
+        "gateway-voice-registry-owner": "applied",
     }
     text = (tree / SSO_SERVICE).read_text()
     assert text.count(".toString();") == 2  # the fork's wrong one stays, the right one is added

@@ -121,7 +121,10 @@ def test_compose_role_alternatives_and_the_service_name() -> None:
     by_name = [{"@name": "^fluxer[-_]server$"}]
     assert [s.name for s in compose.find(v, by_name)] == ["fluxer_server"]
     either = [{"@name": "^fluxer[-_]server$"}, {"image": "fluxer[-_]server"}]
-    assert [s.name for s in compose.find(v, either)] == ["fluxer_server", "app"]
+    # an order of preference: the first table some service matches decides; each service plays it
+    assert [s.name for s in compose.find(v, either)] == ["fluxer_server"]
+    assert [s.name for s in compose.find(v, either[::-1])] == ["app"]
+    assert all(compose.plays(s, either) for s in compose.services(v))
     assert compose.describe(either) == "@name ~ /^fluxer[-_]server$/ or image ~ /fluxer[-_]server/"
     with pytest.raises(compose.RoleError):
         compose.check_role([])

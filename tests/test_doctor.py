@@ -21,6 +21,7 @@ CHECK_IDS = [
     "doctor-livekit-webhook",
     "doctor-voice-credentials",
     "doctor-nats",
+    "doctor-nats-auth",
     "doctor-livekit-ports",
     "doctor-placeholders",
     "doctor-inline-secrets",
@@ -33,6 +34,7 @@ SECRETS = [
     "7c2e9f4a1d6b3e8c5f0a7d2c9e4b1f6a3d8c5e2f7b9a4d1c6e3f8b5a2d7c9e04",
     "a1b2c3d4e5f60718",
     "not-the-livekit-secret",
+    "5e1d9c7a3b8f2e6d",
 ]
 
 
@@ -60,14 +62,14 @@ def test_clean_deployment_passes_every_check(deployment, run_cli) -> None:
     before = snapshot(root)
     text = run_cli("doctor", str(root))
     assert text.exit_code == 0, text.output
-    assert "11 checks: 11 already-applied" in text.stdout and "next:" not in text.stdout
+    assert "12 checks: 12 already-applied" in text.stdout and "next:" not in text.stdout
     assert text.stdout.count("gotcha 13 (Cloudflare)") == 1 and "Rocket Loader off" in text.stdout
     result = run_cli("doctor", str(root), "--format", "json")
     doc = json.loads(result.stdout)
     assert set(doc) == {"tool", "version", "target", "patches", "summary", "advice"}
     assert [row["id"] for row in doc["patches"]] == CHECK_IDS
     assert all(set(row) == {"id", "gotchas", "status", "files", "reason", "reason_kind"} for row in doc["patches"])
-    assert doc["summary"]["already-applied"] == 11 and doc["advice"][0]["gotchas"] == [13]
+    assert doc["summary"]["already-applied"] == 12 and doc["advice"][0]["gotchas"] == [13]
     assert snapshot(root) == before  # read-only
     for secret in SECRETS:
         assert secret not in text.stdout + result.stdout
@@ -87,6 +89,7 @@ def test_every_planted_problem_is_found(deployment, run_cli) -> None:
         "doctor-livekit-webhook": "webhook has no api_key",
         "doctor-voice-credentials": "integrations.voice.api_secret is not the secret",
         "doctor-nats": "services.nats.core_url names host nats",
+        "doctor-nats-auth": "fluxer-nats-jetstream runs without authentication, so services.nats.auth_token",
         "doctor-livekit-ports": "does not publish 3478/udp",
         "doctor-placeholders": "config/config.json:13:18 (services.media_proxy.secret_key)",
         "doctor-inline-secrets": "compose.yaml:10:7 (meilisearch: MEILI_MASTER_KEY)",
@@ -295,3 +298,62 @@ def test_deployment_reads_each_file_once(deployment, monkeypatch) -> None:
     checks.run(d)
     assert len(calls) == 1
     assert d.view(LIVEKIT) is d.view(LIVEKIT) and d.data(CONFIG) is d.data(CONFIG)
+
+
+@pytest.mark.parametrize(
+    ("env_token", "status", "phrase"),
+    [("0d9e8f7a6b5c", "already-applied", ""),
+     ("another-token", "drifted", "the --auth of nats-core (after .env) is not services.nats.auth_token"),
+     (None, "drifted", "nats-core runs without authentication (its --auth is empty")],
+)
+def test_nats_auth_token_and_the_nats_services_agree(fixture_tree, run_cli, tmp_path: Path, env_token: str | None,
+                                                     status: str, phrase: str) -> None:
+    """compose-nats-services passes --auth from NATS_AUTH_TOKEN; doctor checks it is the config's token."""
+    checkout = fixture_tree("refactor-2026-02")
+    assert run_cli("apply", str(checkout)).exit_code == 0
+    deploy = tmp_path / "srv"
+    (deploy / "config").mkdir(parents=True)
+    config = (checkout / "config/config.production.template.json").read_text()
+    assert '"auth_token": "CHANGE_ME"' in config
+    (deploy / "config/config.json").write_text(config.replace("CHANGE_ME", "0d9e8f7a6b5c"))
+    shutil.copy(checkout / "compose.yaml", deploy / "compose.yaml")
+    env = "BASE_DOMAIN=chat.example.net\n" + (f"NATS_AUTH_TOKEN={env_token}\n" if env_token else "")
+    (deploy / ".env").write_text(env)
+    result = run_cli("doctor", str(deploy), "--format", "json")
+    row = _rows(result.stdout)["doctor-nats-auth"]
+    assert row["status"] == status, row
+    assert phrase in str(row["reason"])
+    assert "0d9e8f7a6b5c" not in result.stdout and "another-token" not in result.stdout
+
+
+def test_nats_without_auth_must_not_publish_its_client_port(tmp_path: Path, run_cli) -> None:
+    """A fork's NATS published as "4223:4222" with no token: the in-network port 4222 is on the host."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.json").write_text(
+        '{"services": {"nats": {"core_url": "nats://nats:4222", "jetstream_url": "nats://nats:4222"}}}'
+    )
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  fluxer_server:\n    image: fluxer-server:local\n"
+        "  nats:\n    image: nats:2\n    command: ['-js']\n    ports: ['4223:4222']\n"
+    )
+    rows = _rows(run_cli("doctor", str(tmp_path), "--format", "json").stdout)
+    assert rows["doctor-nats"]["status"] == "already-applied", rows["doctor-nats"]
+    assert rows["doctor-nats-auth"]["status"] == "drifted"
+    assert "compose.yaml:4:3: nats publishes its client port 4222 on the host without authentication" in str(
+        rows["doctor-nats-auth"]["reason"])
+
+
+def test_waiting_for_the_health_of_a_nats_without_healthcheck_is_found(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.json").write_text(
+        '{"services": {"nats": {"core_url": "nats://nats:4222", "jetstream_url": "nats://nats:4222"}}}'
+    )
+    compose_file = ("services:\n  fluxer_server:\n    image: fluxer-server:local\n    depends_on:\n      nats:\n"
+                    "        condition: service_healthy\n  nats:\n    image: nats:2\n    command: ['-js']\n")
+    (tmp_path / "compose.yaml").write_text(compose_file)
+    row = _rows(run_cli("doctor", str(tmp_path), "--format", "json").stdout)["doctor-nats"]
+    assert row["status"] == "drifted"
+    assert str(row["reason"]).count("fluxer_server waits for nats to be healthy, but nats has no healthcheck") == 1
+    (tmp_path / "compose.yaml").write_text(compose_file + "    healthcheck:\n      test: ['CMD', 'true']\n")
+    row = _rows(run_cli("doctor", str(tmp_path), "--format", "json").stdout)["doctor-nats"]
+    assert row["status"] == "already-applied", row

@@ -319,7 +319,7 @@ def test_compose_fixes_touch_only_their_lines(newline: str) -> None:
     assert new["services"]["nats-core"]["logging"] == old["x-logging"]
     # the new services use the file's logging anchor and single quotes in flow sequences
     assert "    logging: *default-logging" + newline + newline + "  nats-jetstream:" in after
-    assert "    command: ['--port', '4222', '--http_port', '8222']" in after
+    assert "    command: ['--port', '4222', '--http_port', '8222', '--auth', '${NATS_AUTH_TOKEN:?" in after
     # idempotent: a second run changes nothing
     fixes = [_fix("compose-nats-services"), _fix("compose-build-server")]
     again = Engine(MemoryTree({"compose.yaml": after})).run(fixes)

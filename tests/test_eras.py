@@ -96,3 +96,12 @@ def test_a_partial_tree_is_never_taken_for_the_later_layout(tmp_path: Path, run_
     result = run_cli("check", str(tmp_path), "--only", "config-static-dir", "--format", "json")
     status, kind, _ = _statuses(result)["config-static-dir"]
     assert status == "drifted" and kind in ("file-missing", "removed-upstream")
+
+
+def test_the_refactor_branch_never_retires_a_fix(fixture_tree, run_cli) -> None:
+    """The refactor branch has fluxer_app_proxy/ and fluxer_api/ too: only the later layout's own
+    marks (deploy/self-hosting/…) make a tree the later layout, before and after the fixes."""
+    tree = fixture_tree("refactor-2026-02")
+    for _ in range(2):
+        statuses = {s for s, _, _ in _statuses(run_cli("apply", str(tree), "--format", "json")).values()}
+        assert statuses <= {"applied", "already-applied"}, statuses

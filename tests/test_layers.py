@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "fluxer_patcher"
 LAYERS = [
     ("fluxer_patcher", 0),  # the package's face: lazy exports only
     ("fluxer_patcher.errors", 0),
+    ("fluxer_patcher.files", 0),
     ("fluxer_patcher.profile", 0),
     ("fluxer_patcher.catalogue", 1),
     ("fluxer_patcher.catalogue.manifest", 1),
@@ -33,11 +34,12 @@ LAYERS = [
     ("fluxer_patcher.app", 12),
     ("fluxer_patcher.cli", 13),
     ("fluxer_patcher.__main__", 13),
+    ("fluxer_patcher.console", 13),
 ]
 # Within formats: compose and pnpm build on data, docker on dockerignore, js on pnpm (a dependency
 # that makes a code fix unnecessary); builtin gathers them all.
-FORMAT_ORDER = {"data": 0, "dockerignore": 0, "generic": 0, "toml": 0, "pnpm": 1, "js": 2, "compose": 1, "docker": 1,
-                "builtin": 3}
+FORMAT_ORDER = {"data": 0, "dockerignore": 0, "generic": 0, "erlang": 0, "toml": 0, "pnpm": 1, "js": 2, "compose": 1,
+                "docker": 1, "builtin": 3}
 GIT_RUNNER = "fluxer_patcher.git.runner"
 
 

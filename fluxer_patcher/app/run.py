@@ -16,10 +16,10 @@ from fluxer_patcher.errors import BadInput
 from fluxer_patcher.git import worktree
 from fluxer_patcher.git.plumbing import GitError, Identity
 from fluxer_patcher.model import FileChange, Outcome, PatchResult
-from fluxer_patcher.output import inplace, messages
+from fluxer_patcher.output import inplace, journal, messages
 from fluxer_patcher.output.commits import BuiltCommit
 from fluxer_patcher.output.diffs import unified_all
-from fluxer_patcher.output.writer import write_changes
+from fluxer_patcher.output.writer import recover, write_changes
 from fluxer_patcher.report.nextsteps import valid_domain
 from fluxer_patcher.report.run import RunReport
 from fluxer_patcher.source.worktree import WorkTree
@@ -59,7 +59,9 @@ def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
 
 def check_tree(path: Path, selection: Selection) -> RunReport:
     run = run_tree(path, selection)
-    return RunReport(str(path), run.results, written=False, local_changes=local_changes(path, run.patches))
+    report = RunReport(str(path), run.results, written=False, local_changes=local_changes(path, run.patches))
+    report.notes.extend(journal.pending_note(path))
+    return report
 
 
 def check_rev(repo_path: Path | None, rev: str, remote: str | None, selection: Selection) -> RunReport:
@@ -89,12 +91,26 @@ class ApplyOutcome:
 
 def apply(path: Path, selection: Selection, options: ApplyOptions) -> ApplyOutcome:
     """Compute every fix; write all or nothing (and commit, with ``options.commit``)."""
-    values = {}
+    values: dict[str, str] = {}
     if options.base_domain is not None:
         if not valid_domain(options.base_domain):
             raise BadInput(f"--base-domain {options.base_domain!r}: expected a host name such as chat.example.org")
         values["base_domain"] = options.base_domain
     checkout = _open_checkout(path) if options.commit else None
+    if options.dry_run:
+        outcome = _apply(path, selection, options, values, checkout)
+        outcome.report.notes.extend(journal.pending_note(path))
+        return outcome
+    open_tree(path)
+    with journal.locked(path):  # one writing run at a time; a killed one is undone first
+        notes = recover(WorkTree(path))
+        outcome = _apply(path, selection, options, values, checkout)
+    outcome.report.notes[:0] = notes
+    return outcome
+
+
+def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict[str, str],
+           checkout: worktree.Checkout | None) -> ApplyOutcome:
     run = run_tree(path, selection)
     local = local_changes(path, run.patches)
     report = RunReport(
@@ -109,7 +125,8 @@ def apply(path: Path, selection: Selection, options: ApplyOptions) -> ApplyOutco
     if run.changes:
         if checkout is not None:
             built = _commit_objects(checkout, run.tree, run.results, local, options)
-        write_changes(run.tree, run.changes)
+            inplace.preflight(checkout)
+        write_changes(run.tree, run.changes, lock=False)
         if checkout is not None:
             _advance(checkout, run.tree, built, run.changes)
             report.notes.extend(_commit_lines(checkout, built))

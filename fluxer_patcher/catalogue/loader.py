@@ -27,6 +27,7 @@ from fluxer_patcher.catalogue.manifest import (
     Step,
     Text,
 )
+from fluxer_patcher.files import read_regular_text
 from fluxer_patcher.syntax.grammars import GRAMMARS
 
 EXAMPLE_STATUSES = ("applied", "already-applied", "drifted", "error")
@@ -259,8 +260,10 @@ def _next_steps(value: object, where: str) -> tuple[str, ...]:
 def load_patch(root: Path, path: Path, registry: PrimitiveTable, default_bug: str = "") -> Patch:
     where = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_regular_text(path))
+    except OSError as exc:
+        raise CatalogueError(f"{where}: cannot read manifest ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
         raise CatalogueError(f"{where}: cannot read manifest ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{where}: invalid TOML: {exc}") from None

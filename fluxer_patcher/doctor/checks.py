@@ -59,7 +59,6 @@ _PLACEHOLDER = re.compile(
 )
 _SECRET_NAME = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?)$", re.I)
 _INTERPOLATED = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-?+][^}]*)?\}$|^\$[A-Za-z_][A-Za-z0-9_]*$")
-_NATS_PORT = re.compile(r"(?:^|\s)(?:--port|-p)[=\s]+(\d+)")
 
 
 @dataclass
@@ -320,11 +319,10 @@ def nats(d: Deployment, f: Finding) -> None:
             f.problems.append(f"{where}: services.nats.{key} names host {host or '?'}, which no service of "
                               f"{d.compose_file} is called")
             continue
-        command = flat_text(service.data.get("command"))
         if not compose.plays(service, compose.NATS_ROLE):
             f.problems.append(f"{where}: services.nats.{key} points at {service.name}, which does not run a nats image")
             continue
-        listens = int(m.group(1)) if (m := _NATS_PORT.search(command)) else 4222
+        listens = compose.listen_port(service) or 4222  # its command's port, never a published one
         if listens != port:
             f.problems.append(f"{where}: services.nats.{key} uses port {port} but {service.name} listens on {listens}")
         if jetstream and not compose.plays(service, compose.JETSTREAM_ROLE):
@@ -332,6 +330,61 @@ def nats(d: Deployment, f: Finding) -> None:
                               "the server's job queue needs JetStream")
         if service.name not in waits_for:
             f.notes.append(f"{server.name} does not wait for {service.name} (depends_on)")
+        elif (compose.waits_for(server) or {}).get(service.name) == "service_healthy" and (
+                not compose.has_healthcheck(service)):
+            problem = (f"{_loc(d, d.compose_file, server.node)}: {server.name} waits for {service.name} to be "
+                       f"healthy, but {service.name} has no healthcheck: Compose refuses to start {server.name}; "
+                       "add a healthcheck or use condition: service_started")
+            if problem not in f.problems:
+                f.problems.append(problem)
+
+
+def _nats_services(d: Deployment) -> list[compose.Service]:
+    """The NATS services config.json's URLs name, each once, in the order of the URLs."""
+    section = _section(_section(d.data(CONFIG), "services"), "nats")
+    out: dict[str, compose.Service] = {}
+    for key in ("core_url", "jetstream_url"):
+        host = _url(flat_text(section.get(key)))[0]
+        service = d.by_host(host) if host else None
+        if service is not None and compose.plays(service, compose.NATS_ROLE):
+            out.setdefault(service.name, service)
+    return list(out.values())
+
+
+@check("doctor-nats-auth", (), CONFIG, "{compose}")
+def nats_auth(d: Deployment, f: Finding) -> None:
+    """services.nats.auth_token and the ``--auth`` of the NATS services agree (a token the
+    servers do not require protects nothing; one they require and the config lacks locks
+    the server out), and a NATS without authentication does not publish its client port."""
+    token = flat_text(_section(_section(d.data(CONFIG), "services"), "nats").get("auth_token")).strip()
+    services = _nats_services(d)
+    if not services:
+        f.notes.append("no NATS service of config.json's URLs found (see doctor-nats)")
+        return
+    for service in services:
+        where = _loc(d, d.compose_file, service.node)
+        args = compose.command_args(service)
+        auth = compose.option(args, ("--auth",))
+        if auth is None and compose.option(args, ("-c", "--config")) is not None:
+            f.notes.append(f"{service.name} reads a NATS config file; its authorization is not checked here")
+            continue
+        if auth is None or not auth.strip():
+            empty = " (its --auth is empty: is the variable set in .env?)" if auth is not None else ""
+            if token:
+                f.problems.append(f"{where}: {service.name} runs without authentication{empty}, so "
+                                  f"services.nats.auth_token of {CONFIG} protects nothing; add '--auth', "
+                                  "'${NATS_AUTH_TOKEN}' to its command and NATS_AUTH_TOKEN (the same token) to .env")
+            port = compose.listen_port(service) or 4222
+            if any(p.covers(port, "tcp") for p in compose.published(service)):
+                f.problems.append(f"{where}: {service.name} publishes its client port {port} on the host without "
+                                  "authentication: anyone who reaches the host can use NATS")
+            continue
+        if not token:
+            f.problems.append(f"{where}: {service.name} requires a token (--auth) but services.nats.auth_token of "
+                              f"{CONFIG} is empty: the server is refused (Authorization Violation)")
+        elif auth != token:
+            f.problems.append(f"{where}: the --auth of {service.name} (after .env) is not services.nats.auth_token "
+                              f"of {CONFIG}: the server is refused (Authorization Violation)")
 
 
 @check("doctor-livekit-ports", (), "{compose}", LIVEKIT)

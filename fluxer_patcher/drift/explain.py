@@ -38,6 +38,7 @@ GLOBS: dict[str, tuple[str, ...]] = {
     "dockerfile": ("Dockerfile", "*.Dockerfile", "*.dockerfile", "Dockerfile.*"),
     "json": ("*.json",),
     "yaml": ("*.yaml", "*.yml"),
+    "erlang": ("*.erl", "*.hrl"),
 }
 MAX_CANDIDATES = 25
 _PREDICATE = re.compile(r'\(#(?:eq|inside)\?\s+@[\w.]+((?:\s+"[^"]*")+)\s*\)')

@@ -19,6 +19,7 @@ def registry() -> Registry:
     from fluxer_patcher.formats.docker import context, predicates
     from fluxer_patcher.formats.docker import primitives as docker
     from fluxer_patcher.formats.dockerignore import primitives as dockerignore
+    from fluxer_patcher.formats.erlang import primitives as erlang
     from fluxer_patcher.formats.js import arguments as js_arguments
     from fluxer_patcher.formats.js import guards as js_guards
     from fluxer_patcher.formats.js import headers
@@ -26,5 +27,6 @@ def registry() -> Registry:
     from fluxer_patcher.formats.toml import primitives as toml
 
     del predicates  # imported for the predicates it registers
-    return Registry.collect(js, js_arguments, js_guards, headers, docker, context, dockerignore, data, compose, generic,
-                            toml)
+    return Registry.collect(
+        js, js_arguments, js_guards, headers, docker, context, dockerignore, data, compose, generic, erlang, toml
+    )

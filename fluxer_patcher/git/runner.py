@@ -135,11 +135,21 @@ class Handle:
         ``binsha`` (read whole: the stream shares one pipe)."""
         from gitdb.exc import ODBError
 
-        try:
-            stream = self.repo.odb.stream(binsha)
-            data: bytes = stream.read()
-        except (ODBError, ValueError) as exc:
-            raise MissingObject(binsha.hex()) from exc
+        for attempt in (1, 2):
+            try:
+                stream = self.repo.odb.stream(binsha)
+                data: bytes = stream.read()
+                break
+            except (ODBError, ValueError) as exc:
+                # git cat-file may have died on this object (a partial clone that cannot
+                # fetch it): start a new one for the next read.
+                self.repo.git.clear_cache()
+                raise MissingObject(binsha.hex()) from exc
+            except OSError as exc:  # the cat-file process had died: once more with a new one
+                self.repo.git.clear_cache()
+                if attempt == 2:
+                    raise GitFailure(f"{self.git_dir}: git cat-file stopped while reading objects "
+                                     f"({exc.strerror or exc})") from None
         kind = stream.type
         return kind.decode("ascii") if isinstance(kind, bytes) else str(kind), data
 
@@ -156,6 +166,7 @@ def open_handle(path: str | os.PathLike[str]) -> Handle:
         raise RevisionError(f"{path}: not a git repository") from None
     except git.GitCommandError as exc:
         raise GitFailure(f"{path}: {stderr_problem(str(exc.stderr or '')) or 'git refused the repository'}") from None
+    _refuse_dubious_ownership(str(repo.working_dir if not repo.bare else repo.git_dir))
     working: str | None = None if repo.bare else str(repo.working_dir)
     if working is not None and not Path(working, ".git").exists():
         # A bare repository without a config file (a mirror): GitPython takes its parent for
@@ -163,6 +174,16 @@ def open_handle(path: str | os.PathLike[str]) -> Handle:
         repo.git.update_environment(GIT_DIR=repo.git_dir)
         working = None
     return Handle(str(repo.git_dir), working, repo)
+
+
+def _refuse_dubious_ownership(path: str) -> None:
+    """git's own refusal of a repository owned by someone else (``safe.directory``), as
+    git words it: GitPython's object reader would otherwise die with a broken pipe."""
+    proc = Git(cwd=path).run("rev-parse", "--git-dir", check=False, timeout=30)
+    problem = stderr_problem(proc.stderr)
+    if proc.returncode != 0 and "dubious ownership" in problem:
+        raise GitFailure(f"{path}: {problem} (git config --global --add safe.directory {path} "
+                         "if you trust it)")
 
 
 def tree_entries(data: bytes) -> list[tuple[bytes, int, str]]:

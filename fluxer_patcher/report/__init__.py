@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def emit_run(report: RunReport, fmt: str, stream: TextIO | None = None) -> None:
-    from fluxer_patcher.report import json, markdown, style, text
+    from fluxer_patcher.report import json, markdown, safe, style, text
 
     stream = stream or sys.stdout
     if fmt == "json":
@@ -29,11 +29,11 @@ def emit_run(report: RunReport, fmt: str, stream: TextIO | None = None) -> None:
     elif fmt == "markdown":
         stream.write(markdown.run_markdown(report))
     else:
-        stream.write(text.run_text(report, colour=style.use_colour(stream)))
+        stream.write(safe.terminal(text.run_text(report, colour=style.use_colour(stream))))
 
 
 def emit_drift(drift: Drift, fmt: str, stream: TextIO | None = None) -> None:
-    from fluxer_patcher.report import json, markdown, style, text
+    from fluxer_patcher.report import json, markdown, safe, style, text
 
     stream = stream or sys.stdout
     if fmt == "json":
@@ -41,12 +41,12 @@ def emit_drift(drift: Drift, fmt: str, stream: TextIO | None = None) -> None:
     elif fmt == "markdown":
         stream.write(markdown.drift_markdown(drift))
     else:
-        stream.write(text.drift_text(drift, colour=style.use_colour(stream)))
+        stream.write(safe.terminal(text.drift_text(drift, colour=style.use_colour(stream))))
 
 
 def emit_doctor(target: str, findings: Sequence[Finding], advice: Sequence[Advice], fmt: str,
                 stream: TextIO | None = None) -> None:
-    from fluxer_patcher.report import json, markdown, rows, style, text
+    from fluxer_patcher.report import json, markdown, rows, safe, style, text
 
     stream = stream or sys.stdout
     found = rows.of_findings(findings)
@@ -55,11 +55,11 @@ def emit_doctor(target: str, findings: Sequence[Finding], advice: Sequence[Advic
     elif fmt == "markdown":
         stream.write(markdown.doctor_markdown(target, found, advice))
     else:
-        stream.write(text.doctor_text(found, advice, colour=style.use_colour(stream)))
+        stream.write(safe.terminal(text.doctor_text(found, advice, colour=style.use_colour(stream))))
 
 
 def emit_list(patches: Sequence[Patch], fmt: str, stream: TextIO | None = None) -> None:
-    from fluxer_patcher.report import json, text
+    from fluxer_patcher.report import json, safe, text
 
     stream = stream or sys.stdout
-    stream.write(json.list_json(patches) if fmt == "json" else text.list_text(patches))
+    stream.write(json.list_json(patches) if fmt == "json" else safe.terminal(text.list_text(patches)))

@@ -10,6 +10,7 @@ GONE = frozenset({ReasonKind.FILE_MISSING, ReasonKind.REMOVED_UPSTREAM})
 
 def code(text: str) -> str:
     """``text`` as a Markdown code span."""
+    text = " ".join(text.split())
     fence = "``" if "`" in text else "`"
     pad = " " if fence == "``" else ""
     return f"{fence}{pad}{text}{pad}{fence}"

@@ -9,6 +9,7 @@ from fluxer_patcher.model import Status
 from fluxer_patcher.profile import FLUXER, Profile
 from fluxer_patcher.report.advice import action, code
 from fluxer_patcher.report.rows import Row, summary
+from fluxer_patcher.report.safe import markdown as safe_markdown
 from fluxer_patcher.report.style import MARKS, RETIRED, retire_advice, summary_line
 
 if TYPE_CHECKING:
@@ -21,8 +22,8 @@ STUCK = (Status.DRIFTED, Status.ERROR)
 
 
 def cell(text: str) -> str:
-    """Text safe inside a table cell: one line, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """Text from outside safe inside a table cell or a list item: one line that renders literally."""
+    return safe_markdown(text)
 
 
 def _commit(commit: Commit) -> str:

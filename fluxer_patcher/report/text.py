@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from fluxer_patcher.model import Outcome, Status
 from fluxer_patcher.profile import FLUXER, Profile
 from fluxer_patcher.report.rows import Row, summary
+from fluxer_patcher.report.safe import line as safe_line
 from fluxer_patcher.report.style import COLOURS, summary_line
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ def table(headers: Sequence[str], cells: Sequence[Sequence[str]], colour: bool =
     """Aligned columns, the last one free; the first column is coloured by ``statuses``."""
     import click
 
+    cells = [[safe_line(c) for c in row] for row in cells]
     widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers[:-1])]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)) + "  " + headers[-1]]
     for index, cell in enumerate(cells):
@@ -104,7 +106,7 @@ def _described(patch: Patch) -> str:
 
 
 def commit_line(commit: Commit) -> str:
-    return f"{commit.short} {commit.date[:10]} {commit.author}: {commit.subject}"
+    return safe_line(f"{commit.short} {commit.date[:10]} {commit.author}: {commit.subject}")
 
 
 def drift_text(drift: Drift, colour: bool = False) -> str:
@@ -127,7 +129,7 @@ def drift_text(drift: Drift, colour: bool = False) -> str:
         for fix, t in sorted(changes, key=lambda ft: ft[1].index):
             change = f"{t.before or '(none)'} -> {t.after}"
             lines.append(f"  {t.commit.short} {t.commit.date[:10]}  {fix.patch.id}: {change}")
-            lines.append(f"      {t.commit.author}: {t.commit.subject}")
+            lines.append(safe_line(f"      {t.commit.author}: {t.commit.subject}"))
             if t.reason.text and t.after in (Status.DRIFTED, Status.ERROR):
                 lines.append(f"      {t.reason}")
     drifted = [f for f in drift.fixes if f.status in (Status.DRIFTED, Status.ERROR)]

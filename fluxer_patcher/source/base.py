@@ -68,9 +68,22 @@ class Source(Protocol):
         ...
 
 
+class InsideGitDir(SourceError):
+    def __init__(self, path: str, resolved: str | None = None) -> None:
+        to = f" (it leads to {resolved})" if resolved else ""
+        super().__init__(path, f"inside .git/{to}: git's own files are never targets; refused")
+
+
+def in_git_dir(path: str) -> bool:
+    """Whether a relative POSIX path names something inside a ``.git`` directory (any case)."""
+    return any(part.lower() == ".git" for part in path.split("/"))
+
+
 def check_relative(path: str) -> None:
     if path.startswith("/") or ".." in path.split("/"):
         raise SourceError(path, "path escapes the tree")
+    if in_git_dir(path):
+        raise InsideGitDir(path)
 
 
 def any_exists(source: Source, paths: Iterable[str]) -> bool:

@@ -24,6 +24,11 @@ _MAX_LINKS = 40
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
+def _missing(sha: str) -> str:
+    return (f"object {sha[:12]} is missing from the repository (a partial or shallow clone that cannot fetch it, "
+            "or a damaged repository)")
+
+
 class GitRevision:
     def __init__(self, repo: Repository, rev: str, objects: ObjectCache | None = None) -> None:
         self.repo = repo
@@ -67,11 +72,17 @@ class GitRevision:
         return "/".join(parts), entry
 
     def _entry(self, path: str) -> Entry:
-        return self._walk(path)[1]
+        try:
+            return self._walk(path)[1]
+        except MissingObject as exc:
+            raise SourceError(path, _missing(str(exc))) from None
 
     def resolve(self, path: str) -> str:
         """The path of the file ``path`` names once symlinks inside the tree are followed."""
-        return self._walk(path)[0]
+        try:
+            return self._walk(path)[0]
+        except MissingObject as exc:
+            raise SourceError(path, _missing(str(exc))) from None
 
     def read(self, path: str) -> bytes:
         mode, sha = self._entry(path)
@@ -80,7 +91,7 @@ class GitRevision:
         try:
             return self.objects.blob(sha)
         except MissingObject:
-            raise SourceError(path, f"object {sha.hex()[:12]} is missing from the repository") from None
+            raise SourceError(path, _missing(sha.hex())) from None
 
     def is_file(self, path: str) -> bool:
         try:

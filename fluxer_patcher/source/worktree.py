@@ -9,7 +9,16 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from fluxer_patcher.source.base import FileMissing, OutsideTree, SourceError, check_relative
+from fluxer_patcher.errors import BadInput
+from fluxer_patcher.files import read_regular
+from fluxer_patcher.source.base import (
+    FileMissing,
+    InsideGitDir,
+    OutsideTree,
+    SourceError,
+    check_relative,
+    in_git_dir,
+)
 
 _NOT_SEARCHED = frozenset({".git", "node_modules"})
 
@@ -41,31 +50,43 @@ class WorkTree:
         real = os.path.realpath(full)
         if os.path.commonpath([real, self._real_root]) != self._real_root:
             raise OutsideTree(path, real)
+        if in_git_dir(os.path.relpath(real, self._real_root).replace(os.sep, "/")):
+            raise InsideGitDir(path, real)
         return Path(real)
 
     def read(self, path: str) -> bytes:
         real = self.resolve(path)
         try:
-            return real.read_bytes()
+            return read_regular(real)
         except FileNotFoundError:
             raise FileMissing(path) from None
         except IsADirectoryError:
             raise SourceError(path, "is a directory, expected a file") from None
+        except PermissionError:
+            raise SourceError(path, "permission denied") from None
         except OSError as exc:
             raise SourceError(path, exc.strerror or str(exc)) from None
 
     def is_file(self, path: str) -> bool:
         try:
-            return self.resolve(path).is_file()
-        except SourceError:
+            return stat.S_ISREG(os.stat(self.resolve(path)).st_mode)
+        except (SourceError, OSError):  # missing, or a directory on the way we may not enter
             return False
 
     def list_dir(self, path: str) -> list[str]:
         try:
             real = self.resolve(path) if path not in ("", ".") else Path(self._real_root)
-            return sorted(os.listdir(real))
+            names = sorted(os.listdir(real))
         except (SourceError, OSError):
             return []
+        for name in names:
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = os.fsencode(name).decode("ascii", "backslashreplace")
+                raise BadInput(f"{path.rstrip('/')}/{shown}: a file name that is not UTF-8; "
+                               "rename it (or move it out of the checkout)") from None
+        return names
 
     def mode(self, path: str) -> int | None:
         try:
@@ -107,7 +128,7 @@ class WorkTree:
             if globs and not any(_pathspec(g, path) for g in globs):
                 continue
             try:
-                data = (self.root / path).read_bytes()
+                data = read_regular(self.root / path)
             except OSError:
                 continue
             if b"\0" in data[:8000]:  # binary, as git grep -I

@@ -44,6 +44,9 @@ GRAMMARS: dict[str, Grammar] = {
     "dockerfile": Grammar("tree_sitter_dockerfile", "language", rejects_valid=True, line_ends_blind=True),
     "json": Grammar("tree_sitter_json", "language"),
     "yaml": Grammar("tree_sitter_yaml", "language"),
+    # tree-sitter-language-pack 0.13 ships its grammars compiled in the wheel; importing one
+    # binding loads that grammar alone (1.x downloads grammars at first use instead).
+    "erlang": Grammar("tree_sitter_language_pack.bindings.erlang", "language"),
 }
 
 # Grammars of languages embedded in file kinds, not file kinds of their own (manifests

@@ -17,13 +17,18 @@ name) and those the file kinds register (the Dockerfile's ``#stage?`` and ``#las
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import importlib
 import re
-from collections.abc import Iterable
+import signal
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from fluxer_patcher.files import read_regular_text
 from fluxer_patcher.syntax import grammars, predicates
 from fluxer_patcher.syntax.predicates import QueryError
 
@@ -32,6 +37,98 @@ if TYPE_CHECKING:
 
 LANDMARK = "landmark."
 _ROW_COL = re.compile(r"\s*at row (\d+), column (\d+)")
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Ctrl-C while tree-sitter compiles is raised after it: py-tree-sitter turns an interrupt
+    inside a ``#match?`` regex compilation into a query error that would blame the query."""
+    try:
+        old = signal.signal(signal.SIGINT, _note_sigint)
+    except ValueError:  # not the main thread
+        yield
+        return
+    _pending.clear()
+    try:
+        yield
+    except Exception:
+        if _pending:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if _pending:
+        _pending.clear()
+        raise KeyboardInterrupt
+
+
+_pending: list[int] = []
+
+
+def _note_sigint(signum: int, frame: object) -> None:
+    _pending.append(signum)
+
+
+_REGEX_ARG = re.compile(r'\(#(?:not-)?(?:any-)?match\?\s+@[\w.]+\s+"((?:[^"\\]|\\.)*)"')
+_QUERY_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+
+
+def _backtracking_regex(pattern_text: str) -> bool:
+    """Whether a ``#match?`` regex of the pattern nests repetition (star height above one:
+    ``(a+)+``, ``(a*b?)*``), the shape whose backtracking is exponential.  Python's ``re``
+    cannot be stopped once it runs, so such a regex is refused before it runs."""
+    sre = importlib.import_module("re._parser")  # the parser ``re`` itself uses
+
+    for raw in _REGEX_ARG.findall(pattern_text):
+        text = re.sub(r"\\(.)", lambda m: _QUERY_ESCAPES.get(m.group(1), m.group(1)), raw)
+        try:
+            parsed = sre.parse(text)
+        except re.error:
+            continue  # tree-sitter reports a bad regex when it compiles the query
+        if _nests_repeats(parsed, inside_repeat=False):
+            return True
+    return False
+
+
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
+
+
+def _nests_repeats(items: Any, inside_repeat: bool) -> bool:
+    """Walk a parsed regex (``(op, argument)`` items): a repeat of more than one inside another."""
+    for op, arg in items:
+        if str(op) in _REPEATS:
+            _low, high, body = arg
+            if high > 1 and inside_repeat:
+                return True
+            if _nests_repeats(body, inside_repeat or high > 1):
+                return True
+        elif any(_nests_repeats(sub, inside_repeat) for sub in _subpatterns(arg)):
+            return True
+    return False
+
+
+def _subpatterns(arg: Any) -> Iterator[Any]:
+    """The parsed sub-expressions inside an item's argument (groups, branches, lookarounds)."""
+    if hasattr(arg, "data"):
+        yield arg
+    elif isinstance(arg, tuple | list):
+        for part in arg:
+            yield from _subpatterns(part)
+
+
+def _without_file_text(language: str, what: str) -> str:
+    """tree-sitter's message without the text it quotes from the file (an error never prints
+    file contents); for an unknown node type or field, the closest names the grammar has."""
+    kind, sep, text = what.partition(": ")
+    if not sep:
+        return what[:80]
+    names: list[str] = []
+    with contextlib.suppress(Exception):
+        lang = grammars.language(language)
+        if "field" in kind.lower():
+            names = [n for i in range(1, lang.field_count + 1) if (n := lang.field_name_for_id(i))]
+        else:
+            names = [n for i in range(lang.node_kind_count) if (n := lang.node_kind_for_id(i))]
+    close = difflib.get_close_matches(text, sorted(set(names)), n=3)
+    return f"{kind}" + (f" (did you mean {', '.join(close)}?)" if close else "")
 
 
 @dataclass
@@ -93,9 +190,11 @@ class QueryFile:
         self.language = language
         self.path = path
         try:
-            source = path.read_text(encoding="utf-8")
+            source = read_regular_text(path)
         except OSError as exc:
-            raise QueryError(f"{path}: cannot read query ({exc.strerror})") from None
+            raise QueryError(f"{path}: cannot read query ({exc.strerror or exc})") from None
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"{path}: cannot read query (not UTF-8 at byte {exc.start})") from None
         main: list[str] = []
         landmarks: list[str] = []
         for line, text in patterns_of(source):
@@ -104,6 +203,9 @@ class QueryFile:
                     f"{path}:{line}: pattern captures nothing (a top-level predicate must sit inside "
                     "the pattern's parentheses: `((node) @cap (#eq? @cap \"x\"))`)"
                 )
+            if _backtracking_regex(text):
+                raise QueryError(f"{path}:{line}: a #match? regex repeats a repetition (like `(a+)+`), which can "
+                                 "backtrack for ever; write it without nested repeats")
             (landmarks if "@" + LANDMARK in text else main).append(text)
         if not main:
             raise QueryError(f"{path}: no pattern besides landmarks")
@@ -117,13 +219,16 @@ class QueryFile:
         from tree_sitter import Query
 
         try:
-            return Query(grammars.language(self.language), source)
+            with _sigint_deferred():
+                return Query(grammars.language(self.language), source)
+        except KeyboardInterrupt:
+            raise
         except Exception as exc:  # tree_sitter.QueryError and friends
             where = _ROW_COL.search(str(exc))
             if where is None:
                 raise QueryError(f"{self.path}: invalid {self.language} query: {exc}") from None
             line, col = int(where.group(1)) + 1, int(where.group(2)) + 1
-            what = _ROW_COL.sub("", str(exc)).strip(" :")
+            what = _without_file_text(self.language, _ROW_COL.sub("", str(exc)).strip(" :"))
             raise QueryError(f"{self.path}:{line}:{col}: invalid {self.language} query: {what}") from None
 
     @cached_property
@@ -145,7 +250,19 @@ class QueryFile:
         assert self._slice is not None
         first = self._slice[1]
         last = first + len(self.patterns)
-        return [Match(m.pattern - first, m.captures) for m in run(query, root) if first <= m.pattern < last]
+        try:
+            found = run(query, root)
+        except MatchLimit as exc:
+            raise MatchLimit(f"{self._culprit(root)}: {exc}") from None
+        return [Match(m.pattern - first, m.captures) for m in found if first <= m.pattern < last]
+
+    def _culprit(self, root: Node) -> str:
+        """The query to blame when the query compiled from several files hits the match limit."""
+        try:
+            run(self._compile(self.source), root)
+        except MatchLimit:
+            return str(self.path)
+        return f"a query compiled together with {self.path}"
 
     @cached_property
     def landmark_query(self) -> Query | None:
@@ -182,6 +299,17 @@ def compile_together(files: Iterable[QueryFile]) -> None:
             raise QueryError(f"{group[0].path}: patterns were miscounted ({first} != {query.pattern_count})")
 
 
+# In-progress matches tree-sitter keeps at once.  A pattern whose matches combine (several
+# quantified siblings) exceeds it in about a second instead of running for hours; every
+# bundled query stays far below.  (py-tree-sitter's progress callback, the other way to
+# stop a query, crashes the interpreter in 0.26.)
+MATCH_LIMIT = 1024
+
+
+class MatchLimit(QueryError):
+    """A query kept too many matches in progress: its results would be incomplete."""
+
+
 def run(query: Query, root: Node) -> list[Match]:
     from tree_sitter import QueryCursor
 
@@ -197,10 +325,13 @@ def run(query: Query, root: Node) -> list[Match]:
             failures.append(exc)
             return False
 
-    cursor = QueryCursor(query)
+    cursor = QueryCursor(query, match_limit=MATCH_LIMIT)
     found = cursor.matches(root, predicate=predicate)  # type: ignore[call-arg]  # stubs lag behind
     if failures:
         raise failures[0]
+    if cursor.did_exceed_match_limit:
+        raise MatchLimit(f"more than {MATCH_LIMIT} matches in progress at once (a combinatorial pattern, "
+                         "such as several `*` siblings?); its matches would be incomplete")
     matches = [Match(pattern, dict(captures)) for pattern, captures in found]
     matches.sort(key=lambda m: (_first_start(m), m.pattern))
     return matches

@@ -14,3 +14,8 @@
 
 ((run_instruction) @landmark.RUN_building_fluxer_app
  (#runs-script? @landmark.RUN_building_fluxer_app "fluxer_app" "build"))
+
+; A RUN that works in fluxer_app without its `build` script (`pnpm exec rspack build`): named
+; in the drift reason, never edited.
+((run_instruction) @landmark.RUN_working_in_fluxer_app
+ (#runs-in? @landmark.RUN_working_in_fluxer_app "fluxer_app"))

@@ -8,12 +8,22 @@ value reads as the empty string)::
 
     {image = "^nats:", command = "(^|\\s)(--jetstream|-js)(\\s|$)"}
 
-A list of such tables means any one of them; the path ``@name`` matches the service's name.
+A list of such tables is an order of preference: a service plays the role when it matches
+any one, and :func:`find` returns the services matching the first table any service
+matches (``[{image = "^nats:", command = <no JetStream>}, {image = "^nats:"}]``: a plain
+NATS if there is one, else any NATS).  The path ``@name`` matches the service's name.
+
+What a service *means* to the other containers is read from its settings, as Compose and
+the image read them: the port it listens on inside the network comes from its command
+(``-p``/``--port``, else the image's default), never from a published ``host:container``
+mapping; whether ``depends_on: condition: service_healthy`` can hold depends on a
+``healthcheck`` (:func:`has_healthcheck`).
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,7 +41,8 @@ Role = Mapping[str, str]
 NAME = "@name"  # the role path that matches the service's name
 
 # NATS as patches/07-compose-nats-services.toml's roles read it (the manifest restates them).
-JETSTREAM_FLAG = r"(^|\s)(--jetstream|-js)(\s|$)"
+# Go's flag package: one or two dashes, `-js`/`--jetstream`, `=true` allowed.
+JETSTREAM_FLAG = r"(^|\s)--?(jetstream|js)(=true)?(\s|$)"
 NATS_ROLE: Role = {"image": r"^nats:"}
 JETSTREAM_ROLE: Role = {"image": r"^nats:", "command": JETSTREAM_FLAG}
 
@@ -97,14 +108,22 @@ def services(view: DataView) -> list[Service]:
 
 def plays(service: Service, role: object) -> bool:
     """Whether the service matches the role; the path ``@name`` is the service's own name."""
-    return any(
-        all(p.search(service.name if path == NAME else flat_text(dig(service.data, path))) for path, p in t.items())
-        for t in check_role(role)
-    )
+    return any(_matches(service, t) for t in check_role(role))
 
 
 def find(view: DataView, role: object) -> list[Service]:
-    return [s for s in services(view) if plays(s, role)]
+    """The services matching the first table of ``role`` that any service matches."""
+    every = services(view)
+    for table in check_role(role):
+        found = [s for s in every if _matches(s, table)]
+        if found:
+            return found
+    return []
+
+
+def _matches(service: Service, table: Mapping[str, re.Pattern[str]]) -> bool:
+    return all(p.search(service.name if path == NAME else flat_text(dig(service.data, path)))
+               for path, p in table.items())
 
 
 def hostnames(service: Service) -> set[str]:
@@ -156,6 +175,107 @@ def interpolate(value: Any, env: Mapping[str, str]) -> Any:
 
 def with_env(service: Service, env: Mapping[str, str]) -> Service:
     return Service(service.name, service.entry, interpolate(service.data, env))
+
+
+# -- what a service runs ---------------------------------------------------------------
+
+
+def command_args(service: Service) -> list[str]:
+    """The service's ``command`` as arguments: a list as written, a string split as a shell
+    would (Compose's own rule); empty when there is none or it does not split."""
+    command = service.data.get("command")
+    if isinstance(command, list):
+        return [flat_text(a) for a in command]
+    if isinstance(command, str):
+        try:
+            return shlex.split(command)
+        except ValueError:
+            return command.split()
+    return []
+
+
+def option(args: list[str], names: tuple[str, ...]) -> str | None:
+    """The value of the last option named ``names`` (``-p 4223``, ``--port=4223``; Go's flag
+    package reads one or two dashes alike), or ``None``."""
+    found = None
+    spellings = {dash + n.lstrip("-") for n in names for dash in ("-", "--")}
+    for i, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in spellings:
+            if eq:
+                found = value
+            elif i + 1 < len(args):
+                found = args[i + 1]
+    return found
+
+
+@dataclass(frozen=True)
+class Listener:
+    """How an image's server is told its port, and the port it uses otherwise."""
+
+    flags: tuple[str, ...]
+    default: int
+
+
+# Images whose in-network port fluxer-patch knows, by repository name (the last path part).
+LISTENERS: dict[str, Listener] = {
+    "nats": Listener(("-p", "--port"), 4222),
+}
+
+
+def repository(image: str) -> str:
+    """``docker.io/library/nats:2-alpine@sha256:…`` → ``nats``."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return last.split(":", 1)[0]
+
+
+def listen_port(service: Service) -> int | None:
+    """The port the service listens on inside the Compose network: the port option of its
+    command, else its image's default; ``None`` for an image fluxer-patch does not know, an
+    option that is not a number, or a config file (``-c``) without a port option.  A published
+    ``"4223:4222"`` does not change it."""
+    image = service.data.get("image")
+    listener = LISTENERS.get(repository(image)) if isinstance(image, str) else None
+    if listener is None:
+        return None
+    args = command_args(service)
+    value = option(args, listener.flags)
+    if value is None:
+        # a config file of the fork's own may set another port: not guessed
+        return None if option(args, ("-c", "--config")) is not None else listener.default
+    return int(value) if value.isdigit() else None
+
+
+def has_healthcheck(service: Service) -> bool:
+    """Whether Compose gives the container a health status (``condition: service_healthy``
+    can be met): a ``healthcheck`` with a test that is not ``NONE`` and not disabled.  A
+    health check the image itself declares cannot be seen here and does not count."""
+    check = service.data.get("healthcheck")
+    if not isinstance(check, dict) or check.get("disable") is True:
+        return False
+    test = check.get("test")
+    if isinstance(test, list):
+        return bool(test) and test[0] != "NONE"
+    return isinstance(test, str) and bool(test.strip())
+
+
+def waits_for(service: Service) -> dict[str, str] | None:
+    """The services ``depends_on`` names, with their condition (the list form and an entry
+    without ``condition`` wait for the start); ``None`` when ``depends_on`` is neither a
+    mapping nor a list."""
+    depends = service.data.get("depends_on")
+    if depends is None:
+        return {}
+    if isinstance(depends, list):
+        return {str(name): "service_started" for name in depends}
+    if isinstance(depends, dict):
+        out = {}
+        for name, settings in depends.items():
+            condition = settings.get("condition") if isinstance(settings, dict) else None
+            out[str(name)] = str(condition) if condition else "service_started"
+        return out
+    return None
 
 
 def _list(value: Any) -> list[Any]:

@@ -301,16 +301,25 @@ def _script_effects(command: shell.Command, cwd: str, read: Reader, depth: int) 
 
 
 def inline_env(node: Node) -> list[Effect]:
-    """ENV a RUN gives its own commands: ``VAR=value`` prefixes and ``export VAR=value``."""
+    """ENV a RUN gives its own commands: ``VAR=value`` prefixes and ``export VAR=value``.
+    A relative path is the path the command that reads it sees: resolved against its
+    directory (``cd fluxer_app && FLUXER_CONFIG=config/x.json pnpm build``)."""
     out: list[Effect] = []
+    workdir = dockerfile.workdir_at(node)
     for command in dockerfile.run_commands(node):
-        out += [Effect(ENV, name, value) for name, value in command.env]
+        cwd = posixpath.normpath(posixpath.join(workdir, command.cwd))
+        pairs = list(command.env)
         if command.name == "export":
-            for arg in command.args:
-                name, eq, value = arg.partition("=")
-                if eq:
-                    out.append(Effect(ENV, name, value))
+            pairs += [(n, v) for n, eq, v in (a.partition("=") for a in command.args) if eq]
+        out += [Effect(ENV, name, _absolute(value, cwd)) for name, value in pairs]
     return out
+
+
+def _absolute(value: str, cwd: str) -> str:
+    """A relative path value made absolute against ``cwd``; other values as they are."""
+    if "/" in value and not value.startswith(("/", "$", "~")) and "://" not in value and " " not in value:
+        return posixpath.normpath(posixpath.join(cwd, value))
+    return value
 
 
 def state_at(root: Node, node: Node, *, include: bool = False, read: Reader | None = None,

@@ -242,7 +242,8 @@ def _completion(missing: list[model.Effect], state: model.State, manager: str) -
         names = " ".join(m.key.split(":", 1)[1] for m in missing)
         if manager == "apk":
             return f"RUN apk add --no-cache {names}"
-        return None  # the fix's own apt RUN installs them
+        install = f"apt-get install -y --no-install-recommends {names}"
+        return f"RUN apt-get update && {install} && rm -rf /var/lib/apt/lists/*"
     return None
 
 

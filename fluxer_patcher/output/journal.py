@@ -1,0 +1,194 @@
+"""The lock and the journal of a run that writes a checkout.
+
+* The **lock** (``fcntl.flock`` on ``fluxer-patch.lock`` in the checkout's ``.git/``, or
+  ``.fluxer-patch.lock`` at its root when it has no ``.git`` directory) serialises runs: a
+  second ``apply`` on the same checkout is refused while the first one holds it.
+* The **journal** (``fluxer-patch.journal`` beside the lock) is written, and synced, before
+  the first temporary file is created.  It names every target (its path, its old bytes, a
+  hash of its new bytes) and the temporary file meant for it, so a run stopped by SIGKILL or
+  a power cut is undone by the next one: files that hold the new bytes get their old bytes
+  back, files someone edited since are left alone, the temporary files are removed, and the
+  run says what it did.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fluxer_patcher.errors import Refused
+
+JOURNAL_VERSION = 1
+
+
+class Busy(Refused):
+    """Another run holds the lock on the checkout."""
+
+
+class JournalError(Refused):
+    """The journal of an interrupted run cannot be read or acted on."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def state_dir(root: str) -> tuple[str, str]:
+    """Where the lock and journal of the tree at ``root`` (a real path) live, and their name prefix."""
+    git_dir = os.path.join(root, ".git")
+    if os.path.isdir(git_dir) and not os.path.islink(git_dir):
+        return git_dir, "fluxer-patch"
+    return root, ".fluxer-patch"
+
+
+def lock_path(root: str) -> str:
+    where, prefix = state_dir(root)
+    return os.path.join(where, f"{prefix}.lock")
+
+
+def journal_path(root: str) -> str:
+    where, prefix = state_dir(root)
+    return os.path.join(where, f"{prefix}.journal")
+
+
+@contextlib.contextmanager
+def locked(root: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold the checkout's lock; :class:`Busy` when another run (or another holder in this
+    process) has it."""
+    path = lock_path(os.path.realpath(root))
+    fd = _acquire(path)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+
+
+def _acquire(path: str) -> int:
+    for _ in range(10):
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise Refused(f"{path}: cannot take the lock ({exc.strerror or exc}); nothing written") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = _read_pid(fd)
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                who = f" (pid {holder})" if holder else ""
+                raise Busy(f"another fluxer-patch run is writing this checkout{who}, lock {path}; "
+                           "nothing written (run again when it is done)") from None
+            raise Refused(f"{path}: cannot take the lock ({exc.strerror or exc}); nothing written") from None
+        # The holder before us may have removed the file after we opened it: lock the file
+        # that is at the path now, or try again.
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+        except FileNotFoundError:
+            same = False
+        if same:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            return fd
+        os.close(fd)
+    raise Refused(f"{path}: cannot take the lock (it keeps changing); nothing written")
+
+
+def _read_pid(fd: int) -> str:
+    with contextlib.suppress(OSError, ValueError):
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+        if text.isdigit():
+            return text
+    return ""
+
+
+# -- the journal ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One target of a run: where it is (relative to the real root), its old bytes, a hash of
+    its new bytes, and the name of the temporary file beside it."""
+
+    path: str
+    before: bytes
+    after_digest: str
+    temp: str
+
+
+def write_journal(root: str, entries: list[Entry]) -> None:
+    """Write the journal atomically and durably (before anything else is written)."""
+    path = journal_path(root)
+    data = json.dumps({
+        "version": JOURNAL_VERSION,
+        "pid": os.getpid(),
+        "files": [
+            {"path": e.path, "before": base64.b64encode(e.before).decode("ascii"),
+             "after_sha256": e.after_digest, "temp": e.temp}
+            for e in entries
+        ],
+    }).encode()
+    tmp = f"{path}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    _sync_dir(os.path.dirname(path))
+
+
+def remove_journal(root: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal_path(root))
+    _sync_dir(os.path.dirname(journal_path(root)))
+
+
+def read_journal(root: str) -> list[Entry] | None:
+    """The entries of an interrupted run's journal, ``None`` when there is none."""
+    path = journal_path(root)
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        raise JournalError(f"{path}: not a regular file; remove it by hand")
+    try:
+        raw = json.loads(Path(path).read_bytes())
+        if raw.get("version") != JOURNAL_VERSION:
+            raise ValueError("unknown version")
+        return [
+            Entry(str(f["path"]), base64.b64decode(f["before"]), str(f["after_sha256"]), str(f["temp"]))
+            for f in raw["files"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise JournalError(f"{path}: unreadable journal of an interrupted run ({exc}); "
+                           "check the files it names and remove it by hand") from None
+
+
+def _sync_dir(path: str) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def pending_note(root: str | os.PathLike[str]) -> list[str]:
+    """For a read-only command: a note when an interrupted run's journal is waiting."""
+    path = journal_path(os.path.realpath(root))
+    if not os.path.lexists(path):
+        return []
+    return [f"an interrupted fluxer-patch run left {path}; the next apply undoes it first"]
