@@ -53,19 +53,19 @@ def check_ids() -> set[str]:
 
 
 def missing_in(tree: str) -> list[str]:
-    """The editing fixes with a target file absent from the fixture ``tree`` (they drift there:
+    """The default editing fixes with a target file absent from the fixture ``tree`` (they drift there:
     file not found), in catalogue order."""
     from fluxer_patcher.app.catalogue import load_catalogue
 
     root = Path(__file__).resolve().parent.parent / "upstream-fixtures" / tree
     checks = check_ids()
-    return [p.id for p in load_catalogue().patches
+    return [p.id for p in load_catalogue().select()
             if p.id not in checks and any(not (root / f).is_file() for f in p.files)]
 
 
 def editing_ids() -> list[str]:
-    """The ids of the fixes that edit, in catalogue order."""
+    """The ids of the default fixes that edit (what `branch`/`export` commit), in catalogue order."""
     from fluxer_patcher.app.catalogue import load_catalogue
 
     checks = check_ids()
-    return [i for i in load_catalogue().ids() if i not in checks]
+    return [p.id for p in load_catalogue().select() if p.id not in checks]

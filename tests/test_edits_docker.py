@@ -277,8 +277,21 @@ def test_context_check_sees_the_result_of_the_fixes_before_it() -> None:
     tree = WorkTree(FIXTURES / "refactor-2026-02")
     alone = Engine(tree).run_patch(by_id("docker-build-context"))
     assert alone.outcome == "drifted" and "COPY packages/app/package.json: no such file" in alone.reason.text
-    results = Engine(tree).run([by_id("deps-package-list"), by_id("docker-build-context")])
-    assert [r.outcome for r in results] == ["changed", "already-applied"]
+    results = Engine(tree).run([by_id("deps-package-list"), by_id("dockerignore-lockfiles"),
+                                by_id("docker-build-context")])
+    assert [r.outcome for r in results] == ["changed", "changed", "already-applied"]
+
+
+def test_context_check_names_the_lockfiles_lost_to_star_star_lock() -> None:
+    """Issue 11 item 5: `**/*.lock` drops Cargo.lock (inside `COPY fluxer_app/`) and rebar.lock
+    (through `rebar.lock*`): the check names both; after the lockfile fix it passes."""
+    tree = WorkTree(FIXTURES / "refactor-2026-02")
+    alone = Engine(tree).run([by_id("deps-package-list"), by_id("docker-build-context")])[1]
+    assert alone.outcome == "drifted" and alone.reason.kind == "build-context"
+    assert "COPY fluxer_app/: fluxer_app/crates/libfluxcore/Cargo.lock is excluded by .dockerignore:1" in (
+        alone.reason.text
+    )
+    assert "COPY fluxer_gateway/rebar.lock*: fluxer_gateway/rebar.lock is excluded" in alone.reason.text
 
 
 # -- a git revision as the source ----------------------------------------------------------
@@ -289,9 +302,9 @@ def test_package_list_and_context_check_read_a_git_revision(tmp_path: Path) -> N
 
     repo = make_repo(tmp_path / "repo")
     shutil.rmtree(repo / "packages" / "kv_client")  # the working tree differs; the revision does not
-    patches = [by_id("deps-package-list"), by_id("docker-build-context")]
+    patches = [by_id("deps-package-list"), by_id("dockerignore-lockfiles"), by_id("docker-build-context")]
     from_git = Engine(GitRevision(open_repo(repo), "HEAD")).run(patches)
     from_disk = Engine(WorkTree(FIXTURES / "refactor-2026-02")).run(patches)
-    assert [r.outcome for r in from_git] == ["changed", "already-applied"]
+    assert [r.outcome for r in from_git] == ["changed", "changed", "already-applied"]
     assert from_git[0].changes == from_disk[0].changes
     assert "added cache, kv_client" in from_git[0].reason.text

@@ -38,7 +38,7 @@ LAYERS = [
 ]
 # Within formats: compose and pnpm build on data, docker on dockerignore, js on pnpm (a dependency
 # that makes a code fix unnecessary); builtin gathers them all.
-FORMAT_ORDER = {"data": 0, "dockerignore": 0, "generic": 0, "erlang": 0, "pnpm": 1, "js": 2, "compose": 1,
+FORMAT_ORDER = {"data": 0, "dockerignore": 0, "generic": 0, "erlang": 0, "toml": 0, "pnpm": 1, "js": 2, "compose": 1,
                 "docker": 1, "builtin": 3}
 GIT_RUNNER = "fluxer_patcher.git.runner"
 

@@ -46,6 +46,7 @@ class Edit:
 class Apply:
     edits: tuple[Edit, ...]
     note: str = ""
+    kind: ReasonKind = ReasonKind.EDIT  # PRESENT_TWICE: the edit removes a duplicate of the fix
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ class _StepResult:
     notes: list[str]
     twice: bool  # the fix was found more than once
     details: list[str]  # what matched and what each target came to (reports' --verbose)
+    collapsed: bool = False  # an edit removed a duplicate of the fix (applied twice by hand)
 
 
 def _colon(note: str) -> str:
@@ -122,7 +123,7 @@ class Engine:
     def _run_patch(self, patch: Patch, layer: Overlay) -> PatchResult:
         notes: list[str] = []
         details: list[str] = []
-        twice = False
+        twice = collapsed = False
         early = retire.before_run(patch, layer) if patch.fixed_upstream else None
         if early is not None:
             return early
@@ -134,6 +135,7 @@ class Engine:
                 notes.extend(result.notes)
                 details.extend(result.details)
                 twice = twice or result.twice
+                collapsed = collapsed or result.collapsed
                 if result.data != data:
                     layer.stage(step.file, result.data)
         except _StepFailed as failure:
@@ -148,7 +150,8 @@ class Engine:
             kind = ReasonKind.PRESENT_TWICE if twice else ReasonKind.ALREADY_PRESENT
             return PatchResult(patch, Outcome.PRESENT, Reason(kind, text), details=details)
         layer.merge()
-        return PatchResult(patch, Outcome.CHANGED, Reason(ReasonKind.EDIT, text), changes, details)
+        kind = ReasonKind.PRESENT_TWICE if collapsed else ReasonKind.EDIT
+        return PatchResult(patch, Outcome.CHANGED, Reason(kind, text), changes, details)
 
     @staticmethod
     def _where_now(step: Step, layer: Overlay) -> Step:
@@ -189,7 +192,7 @@ class Engine:
         declared = self.registry.declared(spec, step.params)
         edits: list[Edit] = []
         notes: list[str] = []
-        twice = False
+        twice = collapsed = False
         for match in targets:
             present = self._present(step, doc, match.target) if step.present else None
             if present is not None:
@@ -219,6 +222,7 @@ class Engine:
             edits.extend(answer.edits)
             notes.append(answer.note)
             details.append(f"  {step.edit}: {len(answer.edits)} edit(s){_colon(answer.note)}")
+            collapsed = collapsed or answer.kind is ReasonKind.PRESENT_TWICE
         notes = [n for n in notes if n]
         if not edits:
             return _StepResult(data, notes, twice, details)
@@ -235,7 +239,7 @@ class Engine:
                     ReasonKind.EDIT_REFUSED,
                     f"edit refused: it would leave syntax errors at {', '.join(errors)}",
                 )
-        return _StepResult(new, notes, twice, details)
+        return _StepResult(new, notes, twice, details, collapsed)
 
     @staticmethod
     def _missing_capture(step: Step, doc: Document, match: queries.Match, name: str) -> _StepFailed:

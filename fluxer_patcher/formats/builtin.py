@@ -24,8 +24,9 @@ def registry() -> Registry:
     from fluxer_patcher.formats.js import guards as js_guards
     from fluxer_patcher.formats.js import headers
     from fluxer_patcher.formats.js import primitives as js
+    from fluxer_patcher.formats.toml import primitives as toml
 
     del predicates  # imported for the predicates it registers
     return Registry.collect(
-        js, js_arguments, js_guards, headers, docker, context, dockerignore, data, compose, generic, erlang
+        js, js_arguments, js_guards, headers, docker, context, dockerignore, data, compose, generic, erlang, toml
     )

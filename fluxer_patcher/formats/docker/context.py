@@ -6,7 +6,7 @@ import fnmatch
 import re
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.catalogue.params import Param
+from fluxer_patcher.catalogue.params import TEXTS, Param
 from fluxer_patcher.engine.primitives import Answer, Drift, EditContext, Present, primitive
 from fluxer_patcher.formats.docker import dockerfile
 from fluxer_patcher.formats.docker.primitives import DOCKERFILE
@@ -58,9 +58,26 @@ def _ignore_rules(source: Source, path: str) -> dockerignore.Matcher | str:
         return f"{path}: {exc}"
 
 
+def _covers(source: str, path: str, is_dir: bool) -> bool:
+    """Whether the COPY source ``source`` (context-relative, cleaned) carries ``path`` in."""
+    if source == ".":
+        return True
+    if _WILDCARD.search(source):
+        parts = source.split("/")
+        segments = path.split("/")
+        return len(segments) >= len(parts) and all(
+            fnmatch.fnmatchcase(seg, part) for seg, part in zip(segments, parts, strict=False)
+        )
+    return path == source or (is_dir and path.startswith(source + "/"))
+
+
 @primitive(
     "verify-build-context",
     Param("ignore_file", doc="the ignore file of the build context"),
+    Param("required", TEXTS, "files that must reach the build with the COPY/ADD that carries them in, "
+          "when they exist (inside a copied directory or as a wildcard match): excluded is drift",
+          default=None),
+    Param("required_why", doc="why the `required` files matter, appended to their drift", default=""),
     languages=DOCKERFILE,
     verifies_only=True,
 )
@@ -68,13 +85,30 @@ def verify_build_context(ctx: EditContext) -> Answer:
     """Check, without editing, that every COPY/ADD source taken from the build context
     (not ``--from=``) exists and is not excluded by the ignore file; each violation is
     drift naming the source and the excluding pattern.  Wildcard sources may match
-    nothing (Docker allows it); matches they lose to the ignore file are noted.  The
-    context is the checkout's root, as in ``docker build -f fluxer_server/Dockerfile .``."""
+    nothing (Docker allows it); matches they lose to the ignore file are noted.  A file
+    of ``required`` (a lockfile) that exists and that a COPY carries in — inside a copied
+    directory or as a wildcard match — must not be excluded either: drift naming the
+    instruction, the file and the pattern.  The context is the checkout's root, as in
+    ``docker build -f fluxer_server/Dockerfile .``."""
     doc = ctx.doc
     ignore_file = ctx.text("ignore_file")
     rules = _ignore_rules(ctx.source, ignore_file)
     if isinstance(rules, str):
         return Drift(rules, ReasonKind.UNREADABLE)
+    why = ctx.text("required_why").strip()
+    required = [dockerignore.clean(p.lstrip("/")) for p in (ctx.texts("required") if ctx.value("required") else [])]
+    required = [p for p in required if ctx.source.is_file(p)]
+    reported: set[str] = set()
+
+    def lost_required(where: str, rel: str, is_dir: bool) -> None:
+        for path in required:
+            if path in reported or not _covers(rel, path, is_dir):
+                continue
+            verdict = rules.check(path)
+            if verdict.excluded:
+                reported.add(path)
+                problems.append(f"{where}: {verdict.describe(ignore_file)}" + (f" ({why})" if why else ""))
+
     problems: list[str] = []
     notes: list[str] = []
     checked = 0
@@ -94,11 +128,13 @@ def verify_build_context(ctx: EditContext) -> Answer:
                 continue
             rel = dockerignore.clean(raw.lstrip("/"))
             if rel == ".":
+                lost_required(where, rel, True)
                 continue
             checked += 1
             if _WILDCARD.search(rel):
+                lost_required(where, rel, False)
                 matches = _expand(ctx.source, rel)
-                lost = [v for v in (rules.check(m) for m in matches) if v.excluded]
+                lost = [v for v in (rules.check(m) for m in matches) if v.excluded and v.path not in reported]
                 notes.extend(f"{where}: {v.describe(ignore_file)} (optional wildcard source)" for v in lost)
                 continue
             if not _exists(ctx.source, rel):
@@ -107,6 +143,9 @@ def verify_build_context(ctx: EditContext) -> Answer:
             verdict = rules.check(rel)
             if verdict.excluded:
                 problems.append(f"{where}: {verdict.describe(ignore_file)}")
+                continue
+            if required:  # a listing, not the tree's id: drift caching stays per name
+                lost_required(where, rel, bool(ctx.source.list_dir(rel)))
     if problems:
         return Drift("build context: " + "; ".join(problems + notes), ReasonKind.BUILD_CONTEXT)
     summary = f"{checked} build-context source{'s' if checked != 1 else ''} checked: none missing, none ignored"

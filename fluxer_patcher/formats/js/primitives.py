@@ -6,10 +6,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.catalogue.params import CHOICE, TEXTS, Param
-from fluxer_patcher.engine.primitives import Answer, Apply, Drift, Edit, EditContext, Present, present_at, primitive
-from fluxer_patcher.formats.js import structure
+from fluxer_patcher.engine.primitives import (
+    Answer,
+    Apply,
+    Drift,
+    Edit,
+    EditContext,
+    ParameterError,
+    Present,
+    present_at,
+    primitive,
+)
+from fluxer_patcher.formats.js import buildtime, layout, structure, template
 from fluxer_patcher.model import ReasonKind
-from fluxer_patcher.syntax.document import Document, one_line
+from fluxer_patcher.syntax.document import Document, one_line, walk
 from fluxer_patcher.syntax.grammars import JS_FAMILY
 
 if TYPE_CHECKING:
@@ -48,17 +58,139 @@ def _named(node: Node) -> list[Node]:
 # -- replace-node --------------------------------------------------------------------------
 
 
-@primitive("replace-node", Param("with", doc="the expression that replaces @target"), languages=JS_FAMILY)
+@primitive(
+    "replace-node",
+    Param("with", doc="the expression that replaces @target; its {{capture}} holes match anything when "
+          "recognising the fix"),
+    Param("accept", TEXTS, "other expressions that count as the fix being there (compared structurally)",
+          default=None),
+    Param("built_by", doc="a Dockerfile whose RUN `sed -i` commands may edit this file at build time",
+          default=None),
+    Param("accept_built", TEXTS, "more forms that count as the fix when such a sed writes them "
+          "(`'${VAR}'`: the build argument's value)", default=None),
+    languages=JS_FAMILY,
+)
 def replace_node(ctx: EditContext) -> Answer:
     """Replace ``@target`` with an expression built from the match's captures (a capture
     the match lacks is drift: the target has another shape).
 
-    Present when ``@target`` already is that expression."""
+    Present when ``@target`` already is that expression, whatever its holes hold (the
+    template ``'X' in process.env ? process.env.X : {{url}}`` matches any default), or is
+    one of the ``accept`` forms.  The fix nested in its own hole (applied twice by hand) is
+    collapsed to one copy, an applied change of kind ``present-twice``; the fix's own parts
+    found again inside a hole in any other way is drift.  A line made longer than the
+    checkout's biome ``lineWidth`` is wrapped as biome would (:mod:`.layout`).
+
+    With ``built_by``, a RUN of that Dockerfile that seds this line at build time decides
+    first (:mod:`.buildtime`): when its output is the fix (or an accepted form) the goal
+    holds and nothing changes; otherwise it is the fork's own choice, drift of kind
+    ``conflict`` naming the RUN: rewriting the source would make that sed match nothing."""
     target = ctx.target
+    doc = ctx.doc
+    for form in ctx.texts("accept") if ctx.value("accept") is not None else []:
+        form_doc, form_node = structure.parse_expression(_lang(ctx), form)
+        if structure.same(doc, target, form_doc, form_node):
+            return Present(f"{doc.loc(target)}: `{one_line(doc.text(target))}` counts as the fix (an accepted form)")
+    raw = ctx.value("with")
+    try:
+        shape = template.Template.parse(_lang(ctx), raw) if isinstance(raw, str) else None
+    except ParameterError:  # namespaced placeholders: recognised by the filled text only
+        shape = None
+    bindings = shape.match(doc, target) if shape is not None else None
+    if shape is not None and bindings is not None:
+        return _recognised(ctx, shape, bindings)
     rendered, frag_doc, frag = _expression(ctx, ctx.text("with"), target)
-    if structure.same(ctx.doc, target, frag_doc, frag):
+    if structure.same(doc, target, frag_doc, frag):
         return Present()
-    return Apply((Edit(target.start_byte, target.end_byte, rendered),))
+    built = _built(ctx, shape)
+    if built is not None:
+        return built
+    wrapped = layout.replacement(doc, target, rendered.decode("utf-8"), layout.style(ctx.source, doc.path))
+    return Apply((Edit(wrapped.start, wrapped.end, wrapped.text.encode("utf-8")),), wrapped.note)
+
+
+def _is_fix(ctx: EditContext, shape: template.Template | None, doc: Document, node: Node, forms: list[str]) -> bool:
+    if shape is not None and shape.match(doc, node) is not None:
+        return True
+    for form in forms:
+        form_doc, form_node = structure.parse_expression(_lang(ctx), form)
+        if structure.same(doc, node, form_doc, form_node):
+            return True
+    return False
+
+
+def _counterpart(doc: Document, node: Node) -> Node | None:
+    """In ``doc``, the node holding the place ``node`` holds in its parent (same start point of
+    the parent, same field): the target as a build-time edit left it."""
+    parent = node.parent
+    if parent is None:
+        return None
+    index = next((i for i, c in enumerate(parent.children) if c.id == node.id), None)
+    field = parent.field_name_for_child(index) if index is not None else None
+    if field is None:
+        return None
+    twin = next((n for n in walk(doc.root) if n.type == parent.type and n.start_point == parent.start_point), None)
+    return twin.child_by_field_name(field) if twin is not None else None
+
+
+def _built(ctx: EditContext, shape: template.Template | None) -> Answer | None:
+    """What a Dockerfile's RUN sed of this file makes of ``@target`` at build time, if it edits it."""
+    if ctx.value("built_by") is None:
+        return None
+    doc, target = ctx.doc, ctx.target
+    text = doc.data.decode("utf-8")
+    lines = range(target.start_point[0], target.end_point[0] + 1)
+    forms = [*(ctx.texts("accept") if ctx.value("accept") is not None else []),
+             *(ctx.texts("accept_built") if ctx.value("accept_built") is not None else [])]
+    for sed in buildtime.build_seds(ctx.source, ctx.text("built_by"), doc.path):
+        if isinstance(sed, str):
+            return Drift(f"{sed}: edits {doc.path} at build time in a way not modelled here; rewriting the "
+                         f"source could defeat it: not edited", ReasonKind.CONFLICT)
+        result = sed.apply(text)
+        old, new = text.splitlines(), result.splitlines()
+        if len(old) != len(new) or not any(old[i] != new[i] for i in lines if i < len(old)):
+            continue  # the sed leaves this target alone (or matches nothing any more)
+        built_doc = Document(doc.path, result.encode("utf-8"), doc.language)
+        value = _counterpart(built_doc, target)
+        shown = one_line(built_doc.text(value)) if value is not None else one_line(new[target.start_point[0]])
+        if value is not None and not built_doc.root.has_error and _is_fix(ctx, shape, built_doc, value, forms):
+            return Present(f"{sed.where}: RUN {sed.command} makes {doc.loc(target)} `{shown}` at build time: "
+                           f"the fix holds there; the source is left alone (rewriting it would defeat that sed)")
+        return Drift(f"{sed.where}: RUN {sed.command} rewrites {doc.loc(target)} at build time to `{shown}`, "
+                     f"the fork's own choice; rewriting the source line would silently defeat that sed",
+                     ReasonKind.CONFLICT)
+    return None
+
+
+def _recognised(ctx: EditContext, shape: template.Template, bindings: dict[str, Node]) -> Answer:
+    """The fix is there: once (present), nested in itself exactly (collapsed), or doubtful (drift)."""
+    doc, target = ctx.doc, ctx.target
+    copies = [target]
+    while True:
+        inner = [n for n in bindings.values() if shape.match(doc, n) is not None]
+        if len(inner) != 1:
+            break
+        copies.append(inner[0])
+        found = shape.match(doc, inner[0])
+        assert found is not None
+        bindings = found
+    for value in bindings.values():
+        for node in walk(value):
+            for part in shape.fixed_parts():
+                if structure.same(doc, node, shape.doc, part):
+                    return Drift(
+                        f"{doc.loc(node)}: the fix's own `{one_line(shape.doc.text(part))}` is there again inside "
+                        f"`{one_line(doc.text(value))}` (applied twice in another form?); not edited"
+                    )
+    if len(copies) == 1:
+        return Present()
+    innermost = copies[-1]
+    where = ", ".join(doc.loc(n) for n in copies)
+    note = f"the fix was there {len(copies)} times, nested in itself ({where}); collapsed to one"
+    text = doc.data[innermost.start_byte : innermost.end_byte].decode("utf-8")
+    wrapped = layout.replacement(doc, target, text, layout.style(ctx.source, doc.path))
+    note = "; ".join(n for n in (note, wrapped.note) if n)
+    return Apply((Edit(wrapped.start, wrapped.end, wrapped.text.encode("utf-8")),), note, ReasonKind.PRESENT_TWICE)
 
 
 # -- add-array-element ---------------------------------------------------------------------
