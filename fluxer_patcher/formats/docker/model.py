@@ -194,7 +194,14 @@ def command_effects(commands: list[shell.Command], workdir: str = "/", read: Rea
                     out.append(Effect(ON_PATH, "cargo"))
         if read is not None and depth < 2:
             out += _script_effects(command, cwd, read, depth)
+    # A tool binary put into a directory on PATH (a release tarball, `install -m755 … /usr/local/bin/`).
+    out += [Effect(TOOL, posixpath.basename(e.key)) for e in out
+            if e.kind == FILE and posixpath.dirname(e.key) in _BIN_DIRS and posixpath.basename(e.key) in _TOOLS]
     return out
+
+
+_BIN_DIRS = frozenset({"/usr/local/bin", "/usr/bin", "/bin", "/root/.cargo/bin", "/usr/local/cargo/bin"})
+_TOOLS = frozenset({"wasm-pack", "rustup", "rustc", "cargo"})
 
 
 def _cargo_bin(value: str) -> bool:
