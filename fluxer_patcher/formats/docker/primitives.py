@@ -42,22 +42,38 @@ def parse_snippet(text: str) -> tuple[Document, list[list[Node]]]:
     doc = Document("<snippet>", text.strip("\n").encode("utf-8") + b"\n", "dockerfile")
     if doc.root.has_error:
         raise ParameterError(f"not valid Dockerfile instructions: {one_line(text)!r}")
-    if any(c.type == "comment" for c in doc.root.named_children):
-        raise ParameterError("instructions of a fix carry no comments (the manifest says why)")
+    if any(c.type == "comment" and not _PRAGMA.match(doc.text(c)) for c in doc.root.named_children):
+        raise ParameterError("instructions of a fix carry no comments (the manifest says why); "
+                             "only linter pragmas (`# hadolint ignore=DL3008`) go with the instruction below them")
     nodes = dockerfile.instructions(doc.root)
     if not nodes:
         raise ParameterError("no Dockerfile instructions given")
     groups: list[list[Node]] = [[nodes[0]]]
     for previous, node in itertools.pairwise(nodes):
-        between = doc.data[previous.end_byte : node.start_byte]
-        if between.count(b"\n") > 1:
+        between = doc.data[previous.end_byte : node.start_byte].split(b"\n")[1:-1]
+        if any(not line.strip() for line in between):  # a blank line (pragma lines are not)
             groups.append([])
         groups[-1].append(node)
     return doc, groups
 
 
+_PRAGMA = re.compile(r"^#\s*hadolint\s+(?:ignore|shell)=\S+$")
+
+
+def _pragmas(snippet: Document, node: Node) -> list[bytes]:
+    """The linter pragma lines right above a snippet instruction (they go in with it)."""
+    out: list[bytes] = []
+    sibling = node.prev_named_sibling
+    while sibling is not None and sibling.type == "comment" and _PRAGMA.match(snippet.text(sibling)):
+        out.insert(0, snippet.text(sibling).encode("utf-8"))
+        sibling = sibling.prev_named_sibling
+    return out
+
+
 def render(doc: Document, snippet: Document, node: Node) -> bytes:
-    """A snippet instruction in the file's style: its continuation indent and line ending."""
+    """A snippet instruction in the file's style (its continuation indent and line ending),
+    with the linter pragmas written above it in the snippet."""
+    pragmas = _pragmas(snippet, node)
     lines = snippet.data[node.start_byte : node.end_byte].split(b"\n")
     indent = dockerfile.continuation_indent(doc)
     tails = [line for line in lines[1:] if line.strip()]
@@ -66,7 +82,7 @@ def render(doc: Document, snippet: Document, node: Node) -> bytes:
     for line in lines[1:]:
         rest = line[len(own) :] if line.startswith(own) else line.lstrip(b" \t")
         out.append(indent + rest.rstrip() if line.strip() else b"")
-    return doc.newline.join(out)
+    return doc.newline.join([*pragmas, *out])
 
 
 def _line_after(doc: Document, node: Node) -> int:
