@@ -34,9 +34,31 @@ def default_root(profile: Profile = FLUXER) -> Path:
     return Path(env) if env else bundled_root()
 
 
+_LOADED: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], Catalogue] = {}
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """What the catalogue's files are now (name, size, mtime): a changed file is a new catalogue."""
+    out = []
+    for folder in ("patches", "queries"):
+        for dirpath, _dirs, files in os.walk(root / folder):
+            for name in files:
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                out.append((os.path.join(dirpath, name), st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
+
+
 def load_catalogue(root: Path | None = None, profile: Profile = FLUXER) -> Catalogue:
-    """The catalogue at ``root`` (default: :func:`default_root`), validated against the default registry."""
-    return loader.load(root or default_root(profile), registry(), profile.default_bug)
+    """The catalogue at ``root`` (default: :func:`default_root`), validated against the default
+    registry; read once per process while its files stay the same."""
+    path = root or default_root(profile)
+    key = (str(path.resolve()), profile.default_bug, _signature(path))
+    if key not in _LOADED:
+        _LOADED[key] = loader.load(path, registry(), profile.default_bug)
+    return _LOADED[key]
 
 
 def select(catalogue: Catalogue, only: Iterable[str] = (), skip: Iterable[str] = ()) -> list[Patch]:

@@ -8,6 +8,7 @@ which of the two is at a version.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -151,9 +152,27 @@ def lockfile_pin(source: Source, package: str) -> Pin:
     return Pin(LOCKFILE, tuple(out))
 
 
+_PINS: dict[tuple[str, str, str], tuple[Pin, Pin]] = {}
+
+
+def _digest(source: Source, path: str) -> str:
+    try:
+        return hashlib.sha1(source.read(path)).hexdigest()
+    except FileMissing:
+        return ""
+
+
 def dependency_state(source: Source, package: str, minimum: str) -> DependencyState:
     """Where the workspace of ``source`` stands on ``package`` against version ``minimum``.
 
-    A missing file names nothing.  Raises ``ValueError`` when ``minimum`` is not a version."""
+    A missing file names nothing.  Raises ``ValueError`` when ``minimum`` is not a version.
+    The pins are read once per content of the two files (a lockfile has thousands of
+    entries; every caller of one fix asks the same question)."""
     floor = Version.parse(minimum)
-    return DependencyState(package, floor, catalog_pin(source, package), lockfile_pin(source, package))
+    key = (package, _digest(source, WORKSPACE), _digest(source, LOCKFILE))
+    pins = _PINS.get(key)
+    if pins is None:
+        if len(_PINS) > 32:
+            _PINS.clear()
+        pins = _PINS[key] = (catalog_pin(source, package), lockfile_pin(source, package))
+    return DependencyState(package, floor, *pins)
