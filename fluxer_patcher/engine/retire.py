@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from fluxer_patcher.catalogue.manifest import Expect, Obsolete, Patch, Recogniser, Step, Text
+from fluxer_patcher.catalogue.manifest import Expect, Obsolete, Patch, Recogniser, Step
 from fluxer_patcher.engine import locate
 from fluxer_patcher.model import Outcome, PatchResult, Reason, ReasonKind
 from fluxer_patcher.source import search
@@ -41,8 +41,11 @@ def _gone(source: Source, path: str) -> bool:
 
 
 def judge(patch: Patch, source: Source) -> PatchResult | None:
-    """``fixed-upstream`` or ``obsolete`` for ``patch`` on ``source``, else None."""
+    """``fixed-upstream`` or ``obsolete`` for ``patch`` on ``source``, else None (recognisers
+    with ``when_present`` were decided by :func:`before_run`)."""
     for recogniser in patch.fixed_upstream:
+        if recogniser.when_present:
+            continue
         evidence = recognised(recogniser, source)
         if evidence:
             return PatchResult(patch, Outcome.FIXED_UPSTREAM, Reason(ReasonKind.FIXED_UPSTREAM, evidence))
@@ -86,22 +89,18 @@ def holds(obsolete: Obsolete, source: Source) -> str:
         if not _gone(source, path):
             return ""
         evidence.append(f"{path} is gone")
-    for wanted in obsolete.found:
-        holder = _holder(source, wanted)
-        if holder is None:
-            return ""
-        evidence.append(f"`{one_line(wanted.text)}` in {holder}")
-    for absence in obsolete.absent:
-        if _holder(source, absence) is not None:
-            return ""
-        evidence.append(f"no `{one_line(absence.text)}` in {', '.join(absence.paths) or 'the tree'}")
+    try:
+        for wanted in obsolete.found:
+            holder = search.first_holding(source, wanted.text, wanted.paths)
+            if holder is None:
+                return ""
+            evidence.append(f"`{one_line(wanted.text)}` in {holder}")
+        for absence in obsolete.absent:
+            if search.first_holding(source, absence.text, absence.paths) is not None:
+                return ""
+            evidence.append(f"no `{one_line(absence.text)}` in {', '.join(absence.paths) or 'the tree'}")
+    except SourceError:  # a search that failed proves nothing
+        return ""
     if obsolete.exists:
         evidence.append(f"{', '.join(obsolete.exists)} there")
     return f"{obsolete.why} ({'; '.join(evidence)})"
-
-
-def _holder(source: Source, text: Text) -> str | None:
-    try:
-        return search.first_holding(source, text.text, text.paths)
-    except SourceError:
-        return None

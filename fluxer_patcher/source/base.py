@@ -7,6 +7,7 @@ revision read straight from objects.  Paths are POSIX, relative to the tree's ro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -88,3 +89,8 @@ def check_relative(path: str) -> None:
 
 def any_exists(source: Source, paths: Iterable[str]) -> bool:
     return any(source.is_file(p) for p in paths)
+
+
+def whole_word(text: str) -> re.Pattern[bytes]:
+    """``text`` as a whole word of file content (``FLUXER_CONFIG`` is not in ``__FLUXER_CONFIG__``)."""
+    return re.compile(rb"(?<![\w])" + re.escape(text.encode("utf-8")) + rb"(?![\w])")

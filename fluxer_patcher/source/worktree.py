@@ -18,6 +18,7 @@ from fluxer_patcher.source.base import (
     SourceError,
     check_relative,
     in_git_dir,
+    whole_word,
 )
 
 _NOT_SEARCHED = frozenset({".git", "node_modules"})
@@ -121,8 +122,7 @@ class WorkTree:
         """Files matching ``globs`` (git pathspec style: a pattern without ``/`` matches the
         file name at any depth; a path matches itself and what is under it) that contain
         every one of ``literals`` (as whole words with ``word``)."""
-        needles = [re.compile(rb"(?<![\w])" + re.escape(t.encode()) + rb"(?![\w])" if word else re.escape(t.encode()))
-                   for t in literals]
+        needles = [whole_word(t) if word else re.compile(re.escape(t.encode())) for t in literals]
         out = []
         for path in self.paths():
             if globs and not any(_pathspec(g, path) for g in globs):

@@ -85,6 +85,11 @@ def stages(root: Node) -> list[Stage]:
     return found
 
 
+def stages_of(root: Node) -> list[Stage]:
+    """:func:`stages` of a file's root, computed once per tree."""
+    return list(_cached_stages(root))
+
+
 @functools.lru_cache(maxsize=16)
 def _cached_stages(root: Node) -> tuple[Stage, ...]:
     # Safe to key on the node: nodes compare equal only within one tree, the cached node
@@ -129,7 +134,7 @@ def workdir_at(node: Node) -> str:
     stage = stage_of(node)
     if root is None or stage is None:
         return "/"
-    chain = list(reversed(lineage(list(_cached_stages(root)), stage)))
+    chain = list(reversed(lineage(stages_of(root), stage)))
     workdir = "/"
     for current in chain:
         for instruction in current.body:

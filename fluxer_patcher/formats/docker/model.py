@@ -52,7 +52,7 @@ class State:
     effects: list[tuple[Effect, Node | None]] = field(default_factory=list)  # in order; None: the base image
 
     def has(self, kind: str, key: str) -> bool:
-        return any(e.kind == kind and e.key == key for e, _ in self.effects)
+        return self.last(kind, key) is not None
 
     def last(self, kind: str, key: str) -> tuple[Effect, Node | None] | None:
         found = [(e, n) for e, n in self.effects if e.kind == kind and e.key == key]
@@ -66,21 +66,28 @@ class State:
         last = [e.key for e, _ in self.effects if e.kind == MANAGER]
         return last[-1] if last else None
 
+    def _last_write(self, path: str) -> int | None:
+        """Index of the last FILE effect on ``path`` or on a directory holding it."""
+        return max((i for i, (e, _) in enumerate(self.effects) if e.kind == FILE and _covers(e.key, path)),
+                   default=None)
+
     def written_by(self, path: str) -> tuple[Effect, Node | None] | None:
         """The last write of ``path``: a FILE effect on it, or on a directory holding it."""
-        found = [(e, n) for e, n in self.effects
-                 if e.kind == FILE and (e.key == path or (e.key.endswith("/") and path.startswith(e.key)))]
-        return found[-1] if found else None
+        index = self._last_write(path)
+        return self.effects[index] if index is not None else None
 
     def edited_after_write(self, path: str) -> tuple[Effect, Node | None] | None:
         """An in-place edit of ``path`` after its last write."""
-        index = max((i for i, (e, _) in enumerate(self.effects)
-                     if e.kind == FILE and (e.key == path or (e.key.endswith("/") and path.startswith(e.key)))),
-                    default=None)
+        index = self._last_write(path)
         if index is None:
             return None
         edits = [(e, n) for e, n in self.effects[index + 1 :] if e.kind == EDIT and e.key == path]
         return edits[-1] if edits else None
+
+
+def _covers(written: str, path: str) -> bool:
+    """Whether writing ``written`` (a file, or a directory ending in ``/``) writes ``path``."""
+    return written == path or (written.endswith("/") and path.startswith(written))
 
 
 # -- base images ---------------------------------------------------------------------------
@@ -329,29 +336,24 @@ def _absolute(value: str, cwd: str) -> str:
     return value
 
 
-def state_at(root: Node, node: Node, *, include: bool = False, read: Reader | None = None,
-             to_end: bool = False) -> State:
-    """The state before ``node`` (after it with ``include``; at the end of its stage with
-    ``to_end``).  ``read`` reads a build-context file, so that a script the stage copies
-    in and runs counts with what it does."""
+def state_at(root: Node, node: Node, *, read: Reader | None = None, to_end: bool = False) -> State:
+    """The state before ``node`` (at the end of its stage with ``to_end``).  ``read`` reads a
+    build-context file, so that a script the stage copies in and runs counts with what it does."""
     state = State()
     stage = dockerfile.stage_of(node)
     if stage is None:
         return state
     top = dockerfile.top_instruction(node)
-    chain = list(reversed(dockerfile.lineage(dockerfile.stages(root), stage)))
-    first = chain[0]
-    state.effects += [(e, None) for e in image_effects(first.base)]
+    chain = list(reversed(dockerfile.lineage(dockerfile.stages_of(root), stage)))
+    state.effects += [(e, None) for e in image_effects(chain[0].base)]
+    image_read = _image_reader(state, read) if read is not None else None
     for current in chain:
         own = current is chain[-1]
         for instruction in current.body:
-            if own and not to_end and instruction.id == top.id and not include:
-                break
-            image_read = _image_reader(state, read) if read is not None else None
-            state.effects += [(e, instruction) for e in effects(instruction, dockerfile.workdir_at(instruction),
-                                                                   image_read)]
             if own and not to_end and instruction.id == top.id:
                 break
+            workdir = dockerfile.workdir_at(instruction)
+            state.effects += [(e, instruction) for e in effects(instruction, workdir, image_read)]
         if not own:
             state.effects = [(e, n) for e, n in state.effects if e.kind != ARG]
     return state

@@ -24,6 +24,7 @@ from fluxer_patcher.engine.primitives import (
 )
 from fluxer_patcher.formats.docker import dockerfile, model, shell
 from fluxer_patcher.model import ReasonKind
+from fluxer_patcher.source.base import SourceError
 from fluxer_patcher.syntax.document import Document, one_line
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ def _reader(ctx: EditContext) -> model.Reader:
         path = path.lstrip("/")
         try:
             return ctx.source.read(path) if ctx.source.is_file(path) else None
-        except Exception:  # an unreadable script counts as one that does nothing known
+        except SourceError:  # an unreadable script counts as one that does nothing known
             return None
 
     return read
@@ -381,15 +382,14 @@ def _same(command: shell.Command, words: list[str], workdir: str) -> bool:
     if list(command.words) == words:
         return True
     run = shell.script_run(command, workdir)
-    wanted = shell.script_run(shell.Command(tuple(words), (), command.cwd, "", (), 0, -1, -1), workdir)
+    wanted = shell.script_run(shell.Command.of_words(words, command.cwd), workdir)
     return run is not None and wanted is not None and not wanted.by_filter and run.script == wanted.script
 
 
 def _invoked_like(anchor: shell.Command, words: list[str], workdir: str) -> list[str]:
     """``words`` (a package script) run the way ``anchor`` runs its own: same tool, same
     ``--filter``/``--dir``, so that it runs in the same package."""
-    run, wanted = shell.script_run(anchor, workdir), shell.script_run(shell.Command(tuple(words), (), ".", "", (),
-                                                                                     0, -1, -1))
+    run, wanted = shell.script_run(anchor, workdir), shell.script_run(shell.Command.of_words(words))
     if run is None or wanted is None or wanted.by_filter or wanted.package != ".":
         return words  # not a package script, or one that names its own package
     out = list(anchor.words)
@@ -441,7 +441,7 @@ def add_shell_command(ctx: EditContext) -> Answer:
     elsewhere = _script_elsewhere(ctx, run, wanted, workdir)
     if elsewhere:
         return Present(elsewhere)
-    own = shell.script_run(shell.Command(tuple(wanted), (), ".", "", (), 0, -1, -1), workdir)
+    own = shell.script_run(shell.Command.of_words(wanted), workdir)
     if done and own is not None and own.by_filter:  # another package's script: the order is not the point
         return Present(f"`{' '.join(command)}` runs in the same RUN already")
     if done:
@@ -468,7 +468,7 @@ def add_shell_command(ctx: EditContext) -> Answer:
 
 def _script_elsewhere(ctx: EditContext, run: Node, words: list[str], workdir: str) -> str:
     """Where the stage already runs the package script ``words`` runs, in another RUN."""
-    script = shell.script_run(shell.Command(tuple(words), (), ".", "", (), 0, -1, -1), workdir)
+    script = shell.script_run(shell.Command.of_words(words), workdir)
     if script is None or not script.by_filter:
         return ""
     key = f"{posixpath.basename(script.package.rstrip('/')) or script.package}:{script.script}"

@@ -12,6 +12,7 @@ quoted literal has no offsets (``start == -1``) and cannot be edited.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass
@@ -44,6 +45,11 @@ class Command:
     @property
     def args(self) -> tuple[str, ...]:
         return self.words[1:]
+
+    @classmethod
+    def of_words(cls, words: list[str] | tuple[str, ...], cwd: str = ".") -> Command:
+        """A command given as words (a fix's parameter, an exec form), not read from a file."""
+        return cls(tuple(words), (), cwd, "", (), 0, -1, -1)
 
     def writes(self) -> list[str]:
         """Files its output redirections write (``> f``, ``>> f``)."""
@@ -80,7 +86,7 @@ def _walk(node: Node, script: bytes, base: int, depth: int, out: list[Command], 
     """Append the commands under ``node``; returns the operator for the next sibling."""
     kind = node.type
     if kind == "command":
-        _command(node, script, base, depth, out, cwd, op, ())
+        _command(node, script, base, depth, out, cwd, op)
         return ""
     if kind == "redirected_statement":
         redirects = tuple(_redirect(r, script) for r in node.children if r.type.endswith("_redirect"))
@@ -90,14 +96,13 @@ def _walk(node: Node, script: bytes, base: int, depth: int, out: list[Command], 
         own = [i for i in range(before, len(out)) if out[i].depth == depth]
         if own and redirects:  # the statement's last command at this level gets them
             last = out[own[-1]]
-            out[own[-1]] = Command(last.words, last.env, last.cwd, last.operator, last.redirects + redirects,
-                                   last.depth, last.start, last.end)
+            out[own[-1]] = dataclasses.replace(last, redirects=last.redirects + redirects)
         return ""
     if kind == "subshell":
         inner = list(cwd)
         pending = op
         for child in node.named_children:
-            pending = _walk(child, script, base, depth, out, inner, pending) or ""
+            pending = _walk(child, script, base, depth, out, inner, pending)
         return ""
     pending = op
     for child in node.children:
@@ -117,8 +122,8 @@ def _redirect(node: Node, script: bytes) -> tuple[str, str]:
     return op, unquote(target, script) if target is not None else ""
 
 
-def _command(node: Node, script: bytes, base: int, depth: int, out: list[Command], cwd: list[str], op: str,
-             redirects: tuple[tuple[str, str], ...]) -> None:
+def _command(node: Node, script: bytes, base: int, depth: int, out: list[Command], cwd: list[str], op: str) -> None:
+    redirects: tuple[tuple[str, str], ...] = ()
     env: list[tuple[str, str]] = []
     words: list[str] = []
     word_nodes: list[Node] = []
@@ -158,8 +163,7 @@ def _command(node: Node, script: bytes, base: int, depth: int, out: list[Command
 
 def _rebase(command: Command, base: int | None, cwd: str) -> Command:
     start, end = (command.start + base, command.end + base) if base is not None else (-1, -1)
-    return Command(command.words, command.env, posixpath.normpath(posixpath.join(cwd, command.cwd)),
-                   command.operator, command.redirects, command.depth, start, end)
+    return dataclasses.replace(command, cwd=posixpath.normpath(posixpath.join(cwd, command.cwd)), start=start, end=end)
 
 
 def _shell_body(words: list[str], nodes: list[Node]) -> tuple[int, str] | None:
@@ -246,7 +250,7 @@ def names_package(run: ScriptRun, directory: str) -> bool:
 
 def exec_command(words: list[str]) -> list[Command]:
     """The commands of an exec-form instruction (``["sh", "-c", "…"]`` reads its script)."""
-    top = Command(tuple(words), (), ".", "", (), 0, -1, -1)
+    top = Command.of_words(words)
     body = _shell_body(list(words), [])
     if body is None:
         return [top]
