@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.formats.docker import shell
+from fluxer_patcher.formats.shell import script as shell
 
 if TYPE_CHECKING:
     from tree_sitter import Node

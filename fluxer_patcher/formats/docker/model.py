@@ -18,7 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.formats.docker import dockerfile, shell
+from fluxer_patcher.formats.docker import dockerfile
+from fluxer_patcher.formats.shell import script as shell
+from fluxer_patcher.formats.shell import sed
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -187,9 +189,9 @@ def command_effects(commands: list[shell.Command], workdir: str = "/", read: Rea
         elif name == "apk" and "add" in args:
             out.append(Effect(MANAGER, "apk"))
             out += [Effect(PACKAGE, f"apk:{p}") for p in _packages(args, "add")]
-        elif name == "sed" and any(a == "-i" or a.startswith(("-i", "--in-place")) for a in args):
-            script, files = _sed(args)
-            out += [Effect(EDIT, posixpath.normpath(posixpath.join(cwd, f)), script) for f in files]
+        elif name == "sed" and (call := sed.parse(args)).in_place:
+            out += [Effect(EDIT, posixpath.normpath(posixpath.join(cwd, f)), "\n".join(call.scripts))
+                    for f in call.files]
         elif name in ("cp", "install") and len(args) >= 2 and not args[-1].startswith("-"):
             out.append(Effect(FILE, posixpath.normpath(posixpath.join(cwd, args[-1])), "run"))
         elif name == "tee":
@@ -271,28 +273,6 @@ def _packages(args: tuple[str, ...], verb: str) -> list[str]:
             continue
         out.append(re.split(r"[=<>]", arg, maxsplit=1)[0])
     return out
-
-
-def _sed(args: tuple[str, ...]) -> tuple[str, list[str]]:
-    script = ""
-    files: list[str] = []
-    rest = list(args)
-    i = 0
-    while i < len(rest):
-        arg = rest[i]
-        if arg in ("-e", "--expression"):
-            script = rest[i + 1] if i + 1 < len(rest) else ""
-            i += 2
-            continue
-        if arg.startswith("-"):
-            i += 1
-            continue
-        if not script:
-            script = arg
-        else:
-            files.append(arg)
-        i += 1
-    return script, files
 
 
 def _script_effects(command: shell.Command, cwd: str, read: Reader, depth: int) -> list[Effect]:

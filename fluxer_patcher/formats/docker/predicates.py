@@ -4,9 +4,10 @@
 (compared case-insensitively, as Docker does); ``(#last-stage? @cap)``: it belongs to the
 file's last stage; ``(#runs-script? @cap "fluxer_app" "build")``: the instruction runs that
 package script (``cd fluxer_app && pnpm build``, ``pnpm --filter fluxer_app build``,
-``sh -c '…'``, a WORKDIR in the package; see :mod:`.shell`); ``(#runs-in? @cap "fluxer_app")``:
-it runs a command in that package's directory; ``(#has-effect? @cap "target"
-"wasm32-unknown-unknown")``: the instruction has that effect (:mod:`.model`).
+``sh -c '…'``, a WORKDIR in the package; see :mod:`fluxer_patcher.formats.shell.script`);
+``(#runs-in? @cap "fluxer_app")``: it runs a command in that package's directory;
+``(#has-effect? @cap "target" "wasm32-unknown-unknown")``: the instruction has that effect
+(:mod:`.model`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.formats.docker import dockerfile, model, shell
+from fluxer_patcher.formats.docker import dockerfile, model
+from fluxer_patcher.formats.shell import script as shell
 from fluxer_patcher.syntax import predicates
 
 if TYPE_CHECKING:

@@ -22,7 +22,8 @@ from fluxer_patcher.engine.primitives import (
     primitive,
     repeated,
 )
-from fluxer_patcher.formats.docker import dockerfile, model, shell
+from fluxer_patcher.formats.docker import dockerfile, model
+from fluxer_patcher.formats.shell import script as shell
 from fluxer_patcher.model import ReasonKind
 from fluxer_patcher.source.base import SourceError
 from fluxer_patcher.syntax.document import Document, one_line
@@ -408,7 +409,7 @@ def add_shell_command(ctx: EditContext) -> Answer:
     """Run ``command`` right before (``command && before``) or right after (``after &&
     command``) a command of the RUN ``@target``; one of ``before``/``after`` is given.
 
-    What the RUN executes is read as a shell script (:mod:`.shell`): the anchor command may
+    What the RUN executes is read as a shell script (:mod:`fluxer_patcher.formats.shell.script`): the anchor command may
     carry ``VAR=value`` prefixes, follow ``cd``s or sit inside ``sh -c '…'``; ``command`` goes
     beside it, in the same script and directory (a package script without its own package
     runs the way the anchor runs: ``pnpm --filter x lingui:compile``).  Present when

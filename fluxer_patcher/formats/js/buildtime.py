@@ -6,16 +6,16 @@ not in the source; rewriting the source line would make that sed match nothing, 
 path as written, after ``cd``/``WORKDIR``, compared by trailing path components) and models
 their ``s`` commands (BRE or ``-E`` ERE, ``&``/``\\1`` replacements, ``g``/``I`` flags), so
 that a primitive can read the file as the build will.  Only ``s`` commands in a shell-form
-RUN are modelled; the Dockerfile is read with the syntax layer's grammar (no import of the
-docker file kind).
+RUN are modelled; what a RUN executes (prefixes, ``sh -c`` bodies, chains) is read by
+:mod:`fluxer_patcher.formats.shell`, as the Docker file kind reads it.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 
+from fluxer_patcher.formats.shell import script, sed
 from fluxer_patcher.source.base import Source, SourceError
 from fluxer_patcher.syntax.document import Document, one_line, walk
 
@@ -123,19 +123,6 @@ def _substitution(script: str, extended: bool) -> Substitution:
     return Substitution(compiled, _replacement(replacement, delim), 0 if "g" in flags else 1)
 
 
-def _commands(shell: str) -> list[list[str]]:
-    """The simple commands of a shell line (split at ``&&``, ``||``, ``;``, ``|``)."""
-    lexer = shlex.shlex(shell, posix=True, punctuation_chars=";&|")
-    lexer.whitespace_split = True
-    commands: list[list[str]] = [[]]
-    for token in lexer:
-        if token in ("&&", "||", ";", "|", "&"):
-            commands.append([])
-        else:
-            commands[-1].append(token)
-    return [c for c in commands if c]
-
-
 def _same_file(written: str, path: str) -> bool:
     """Whether the sed's file argument ``written`` names ``path``: the trailing components of
     the shorter agree (relative to a ``cd``, or absolute under the WORKDIR)."""
@@ -145,39 +132,14 @@ def _same_file(written: str, path: str) -> bool:
     return bool(mine) and mine[-shorter:] == theirs[-shorter:]  # `rspack.config.mjs` after `cd`; a WORKDIR path
 
 
-def _sed(words: list[str], path: str) -> tuple[list[str], bool] | None:
+def _sed(command: script.Command, path: str) -> tuple[tuple[str, ...], bool] | None:
     """The scripts of a ``sed -i`` command editing ``path`` (and whether ERE), else ``None``."""
-    while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
-        words = words[1:]  # VAR=value prefixes
-    if not words or words[0].rsplit("/", 1)[-1] != "sed":
+    if command.name != "sed":
         return None
-    scripts: list[str] = []
-    files: list[str] = []
-    in_place = extended = False
-    args = iter(words[1:])
-    for word in args:
-        if word in ("-e", "--expression"):
-            scripts.append(next(args, ""))
-        elif word.startswith("--expression="):
-            scripts.append(word.split("=", 1)[1])
-        elif word.startswith("-i") or word.startswith("--in-place"):
-            in_place = True
-        elif word in ("-E", "-r", "--regexp-extended"):
-            extended = True
-        elif word.startswith("-") and len(word) > 1:
-            if "i" in word[1:]:
-                in_place = True
-            if "E" in word[1:] or "r" in word[1:]:
-                extended = True
-            if word.endswith("e"):
-                scripts.append(next(args, ""))
-        elif not scripts:
-            scripts.append(word)
-        else:
-            files.append(word)
-    if not in_place or not any(_same_file(f, path) for f in files):
+    call = sed.parse(command.args)
+    if not call.in_place or not any(_same_file(f, path) for f in call.files):
         return None
-    return [s for script in scripts for s in script.split("\n") if s.strip()], extended
+    return call.scripts, call.extended
 
 
 def build_seds(source: Source, dockerfile: str, path: str) -> list[BuildSed | str]:
@@ -194,21 +156,12 @@ def build_seds(source: Source, dockerfile: str, path: str) -> list[BuildSed | st
         shell = next((c for c in node.children if c.type == "shell_command"), None)
         if shell is None:
             continue
-        text = "".join(doc.text(c) for c in shell.children if c.type == "shell_fragment")
-        try:
-            commands = _commands(text)
-            # `sh -c '…'` / `bash -c '…'`: the commands of the body
-            for words in list(commands):
-                if len(words) >= 3 and words[0].rsplit("/", 1)[-1] in ("sh", "bash") and words[1] == "-c":
-                    commands.extend(_commands(words[2]))
-        except ValueError:
-            continue
-        for words in commands:
-            sed = _sed(words, path)
-            if sed is None:
+        for command in script.commands(doc.data, shell.start_byte, shell.end_byte):
+            found_sed = _sed(command, path)
+            if found_sed is None:
                 continue
-            scripts, extended = sed
-            shown = one_line(" ".join(words), 100)
+            scripts, extended = found_sed
+            shown = one_line(" ".join(command.words), 100)
             try:
                 subs = tuple(_substitution(s, extended) for s in scripts)
             except _Unsupported:
