@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from fluxer_patcher.catalogue.params import Param
 from fluxer_patcher.engine.primitives import Answer, Apply, Drift, Edit, EditContext, Present, primitive
+from fluxer_patcher.formats.js import structure
 from fluxer_patcher.syntax.document import Document, one_line, walk
 from fluxer_patcher.syntax.grammars import JS_FAMILY
 
@@ -18,10 +19,6 @@ _STRING_LITERALS = {"string", "template_string"}
 _KEYS = {"property_identifier", "string"}
 
 
-def _named(node: Node) -> list[Node]:
-    return [c for c in node.named_children if c.type != "comment"]
-
-
 def _key_text(doc: Document, key: Node) -> str:
     text = doc.text(key)
     return text[1:-1] if key.type == "string" else text
@@ -30,7 +27,7 @@ def _key_text(doc: Document, key: Node) -> str:
 def object_keys(doc: Document, obj: Node) -> list[str]:
     """The keys an object literal spells out (``{a: 1, 'b': 2, c}`` → ``[a, b, c]``)."""
     keys = []
-    for member in _named(obj):
+    for member in structure.named(obj):
         if member.type == "shorthand_property_identifier":
             keys.append(doc.text(member))
         elif member.type in ("pair", "method_definition"):
@@ -45,7 +42,8 @@ def bracket_spacing(doc: Document) -> bool:
     without any follows upstream's formatter (biome ``bracketSpacing: false``)."""
     spaced = tight = 0
     for node in walk(doc.root):
-        if node.type in ("object", "object_pattern") and _named(node) and doc.same_line(node.start_byte, node.end_byte):
+        one_line_object = node.type in ("object", "object_pattern") and doc.same_line(node.start_byte, node.end_byte)
+        if one_line_object and structure.named(node):
             inner = doc.data[node.start_byte + 1 : node.start_byte + 2]
             if inner == b" ":
                 spaced += 1
@@ -72,7 +70,7 @@ def wrap_argument_in_object(ctx: EditContext) -> Answer:
     args = call.child_by_field_name("arguments")
     if call.type not in _CALLS or args is None:
         return Drift(f"{doc.loc(call)}: expected a call with arguments, found `{one_line(doc.text(call))}`")
-    found = _named(args)
+    found = structure.named(args)
     shown = one_line(doc.text(call))
     if len(found) != 1:
         return Drift(

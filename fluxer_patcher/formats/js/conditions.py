@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.formats.js import structure
 from fluxer_patcher.syntax.document import Document, walk
 
 if TYPE_CHECKING:
@@ -37,15 +38,6 @@ _MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "===": "===", "==": "==
 _MAX_ALIAS_DEPTH = 8
 
 
-def unparen(node: Node) -> Node:
-    while node.type == "parenthesized_expression":
-        inner = [c for c in node.named_children if c.type != "comment"]
-        if len(inner) != 1:
-            break
-        node = inner[0]
-    return node
-
-
 def operator(node: Node) -> str | None:
     op = node.child_by_field_name("operator")
     return op.type if op is not None else None
@@ -53,7 +45,7 @@ def operator(node: Node) -> str | None:
 
 def operands(node: Node, op: str) -> list[Node]:
     """The operands of a chain of ``op`` (``a && (b && c)`` → ``[a, b, c]``)."""
-    node = unparen(node)
+    node = structure.unparen(node)
     if node.type == "binary_expression" and operator(node) == op:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         assert left is not None and right is not None
@@ -75,7 +67,7 @@ def _exits(statement: Node) -> bool:
     if statement.type in _EXITS:
         return True
     if statement.type == "statement_block":
-        body = [c for c in statement.named_children if c.type != "comment"]
+        body = structure.named(statement)
         return bool(body) and body[-1].type in _EXITS
     return False
 
@@ -168,7 +160,7 @@ class Terms:
                             self.aliases[self.doc.text(target)] = _member(base, self.doc.text(key))
 
     def fingerprint(self, node: Node, depth: int = 0) -> Fingerprint:
-        node = unparen(node)
+        node = structure.unparen(node)
         if node.type == "identifier" and depth < _MAX_ALIAS_DEPTH:
             alias = self.aliases.get(self.doc.text(node))
             if alias is not None:
@@ -211,7 +203,7 @@ def _is_count(node: Node, doc: Document) -> bool:
 
 def count_test(doc: Document, node: Node) -> _CountTest | None:
     """``node`` as a test of a count against integers, or ``None``."""
-    node = unparen(node)
+    node = structure.unparen(node)
     if node.type == "unary_expression" and operator(node) == "!":
         argument = node.child_by_field_name("argument")
         inner = count_test(doc, argument) if argument is not None else None
@@ -232,7 +224,7 @@ def count_test(doc: Document, node: Node) -> _CountTest | None:
         assert op is not None
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         assert left is not None and right is not None
-        left, right = unparen(left), unparen(right)
+        left, right = structure.unparen(left), structure.unparen(right)
         if _integer(doc, left) is not None and _is_count(right, doc):
             left, right, op = right, left, _MIRRORED[op]
         value = _integer(doc, right)
@@ -254,12 +246,12 @@ class Condition:
 
 def _polarity(doc: Document, node: Node, holds: bool) -> tuple[Node, bool]:
     """``!x`` is true ⇔ ``x`` is false."""
-    node = unparen(node)
+    node = structure.unparen(node)
     while node.type == "unary_expression" and operator(node) == "!":
         argument = node.child_by_field_name("argument")
         if argument is None:
             break
-        node, holds = unparen(argument), not holds
+        node, holds = structure.unparen(argument), not holds
     return node, holds
 
 

@@ -81,7 +81,7 @@ def add_condition_conjunct(ctx: EditContext) -> Answer:
         return guard
     condition = guard.child_by_field_name("condition")
     assert condition is not None
-    inner = conditions.unparen(condition)
+    inner = structure.unparen(condition)
     if _loose(inner):
         quote = structure.preferred_quote(doc, inner)
         rendered = structure.requote(wanted_doc, wanted, quote)

@@ -55,15 +55,16 @@ _BLOCKS = frozenset({"statement_block", "program", "switch_case", "switch_defaul
 
 
 def _unwrap(node: Node | None) -> Node | None:
+    """``node`` without parentheses and ``await`` around it."""
     while node is not None and node.type in ("await_expression", "parenthesized_expression"):
-        inner = [c for c in node.named_children if c.type != "comment"]
+        inner = structure.named(node)
         node = inner[0] if inner else None
     return node
 
 
 def _args(call: Node) -> list[Node]:
     args = call.child_by_field_name("arguments")
-    return [c for c in args.named_children if c.type != "comment"] if args is not None else []
+    return structure.named(args) if args is not None else []
 
 
 def _string_value(doc: Document, node: Node) -> str | None:
@@ -117,7 +118,7 @@ def response_of(doc: Document, statement: Node) -> Response | None:
     """The response a ``return`` statement answers with, if it answers one."""
     if statement.type != "return_statement":
         return None
-    value = _unwrap(next((c for c in statement.named_children if c.type != "comment"), None))
+    value = _unwrap(next(iter(structure.named(statement)), None))
     if value is None:
         return None
     if value.type == "new_expression":
@@ -154,7 +155,7 @@ class HeaderSet:
 def header_set(doc: Document, statement: Node, header: str, helper: str | None) -> HeaderSet | None:
     if statement.type != "expression_statement":
         return None
-    call = _unwrap(next((c for c in statement.named_children if c.type != "comment"), None))
+    call = _unwrap(next(iter(structure.named(statement)), None))
     if call is None or call.type != "call_expression":
         return None
     callee = call.child_by_field_name("function")

@@ -51,10 +51,6 @@ def _present(rendered: bytes, doc: Document, equal: list[Node]) -> Present:
     return present_at(f"`{rendered.decode()}`", [doc.loc(n) for n in equal])
 
 
-def _named(node: Node) -> list[Node]:
-    return [c for c in node.named_children if c.type != "comment"]
-
-
 # -- replace-node --------------------------------------------------------------------------
 
 
@@ -217,7 +213,7 @@ def add_array_element(ctx: EditContext) -> Answer:
     if array.type != "array":
         return Drift(f"{ctx.doc.loc(array)}: expected an array literal, found {array.type}")
     rendered, frag_doc, frag = _expression(ctx, ctx.text("element"), array)
-    elements = _named(array)
+    elements = structure.named(array)
     equal = [e for e in elements if structure.same(ctx.doc, e, frag_doc, frag)]
     if equal:
         return _present(rendered, ctx.doc, equal)
@@ -301,8 +297,8 @@ def add_logical_operand(ctx: EditContext) -> Answer:
 
     Present when an operand of the chain is structurally equal to ``operand``."""
     doc, host = ctx.doc, ctx.target
-    while host.type == "parenthesized_expression" and len(_named(host)) == 1:
-        host = _named(host)[0]
+    while host.type == "parenthesized_expression" and len(structure.named(host)) == 1:
+        host = structure.named(host)[0]
     op = ctx.text("operator")
     if host.type in _UNSAFE_HOSTS or (
         host.type == "binary_expression" and _operator(host) in _LOOSER_THAN[op]
@@ -410,7 +406,7 @@ def add_argument(ctx: EditContext) -> Answer:
     if call.type != "call_expression" or args is None:
         return Drift(f"{doc.loc(call)}: expected a call, found {call.type}")
     rendered, frag_doc, frag = _expression(ctx, ctx.text("argument"), call)
-    existing = _named(args)
+    existing = structure.named(args)
     if any(structure.same(doc, a, frag_doc, frag) for a in existing):
         return Present()
     if existing:
@@ -438,7 +434,7 @@ def insert_statement_before(ctx: EditContext) -> Answer:
         # `if (x) return;`: a statement put before the anchor would leave the `if`.
         return Drift(f"{doc.loc(anchor)}: `{one_line(doc.text(anchor))}` is not in a block of statements")
     rendered, frag_doc, frag = _statement(ctx, ctx.text("statement"), block)
-    equal = [s for s in _named(block) if structure.same(doc, s, frag_doc, frag)]
+    equal = [s for s in structure.named(block) if structure.same(doc, s, frag_doc, frag)]
     if equal:
         return _present(rendered, doc, equal)
     if not doc.starts_line(anchor):

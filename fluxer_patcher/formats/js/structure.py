@@ -24,6 +24,21 @@ _IGNORED = frozenset({"comment", ",", ";"})
 _STRINGS = frozenset({"string"})
 
 
+def named(node: Node) -> list[Node]:
+    """``node``'s named children, comments left out."""
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+def unparen(node: Node) -> Node:
+    """``node`` without the parentheses around it (``((x))`` → ``x``)."""
+    while node.type == "parenthesized_expression":
+        inner = named(node)
+        if len(inner) != 1:
+            break
+        node = inner[0]
+    return node
+
+
 def _string_content(doc: Document, node: Node) -> str:
     raw = doc.data[node.start_byte + 1 : node.end_byte - 1].decode("utf-8")
     return raw.replace("\\'", "'").replace('\\"', '"')

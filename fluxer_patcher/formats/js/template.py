@@ -56,15 +56,6 @@ def _hole(doc: Document, node: Node) -> str | None:
     return None
 
 
-def _unwrap(node: Node) -> Node:
-    while node.type == "parenthesized_expression" and node.named_child_count == 1:
-        inner = node.named_children[0]
-        if inner.type == "comment":
-            break
-        node = inner
-    return node
-
-
 def _parts(node: Node) -> list[Node]:
     return [c for c in node.children if c.type not in ("comment", ",", ";")]
 
@@ -77,7 +68,7 @@ def _unify(doc: Document, node: Node, tdoc: Document, tnode: Node, bindings: dic
             return structure.fingerprint(doc, seen) == structure.fingerprint(doc, node)
         bindings[hole] = node
         return True
-    node, tnode = _unwrap(node), _unwrap(tnode)
+    node, tnode = structure.unparen(node), structure.unparen(tnode)
     if node.type != tnode.type:
         return False
     if node.type == "string" or node.child_count == 0 or tnode.child_count == 0:
