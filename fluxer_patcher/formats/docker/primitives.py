@@ -353,7 +353,12 @@ def insert_instructions(ctx: EditContext) -> Answer:
                 if len(same) > 1:
                     notes.append(repeated(f"`{one_line(snippet.text(wanted))}`", [doc.loc(n) for n in same]))
                 continue
-            blocks[-1].add(number, verdict.insert if verdict.insert is not None else render(doc, snippet, wanted))
+            if verdict.insert is not None:  # a completion by the same command keeps its linter pragmas
+                same_tool = (dockerfile.shell_text(wanted) or "").split()[:1] == verdict.insert.decode().split()[1:2]
+                pragmas = _pragmas(snippet, wanted) if same_tool else []
+                blocks[-1].add(number, doc.newline.join([*pragmas, verdict.insert]))
+            else:
+                blocks[-1].add(number, render(doc, snippet, wanted))
     blocks = [b for b in blocks if b.groups]
     notes = list(dict.fromkeys(n for n in notes if n))
     if not blocks:
