@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fluxer_patcher.app import catalogue as bundled
+from fluxer_patcher.app import settings
 from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, tree_root
 from fluxer_patcher.catalogue.manifest import Patch, files_of
 from fluxer_patcher.drift import explain as explaining
@@ -23,6 +24,7 @@ from fluxer_patcher.output.diffs import unified_all
 from fluxer_patcher.output.writer import recover, write_changes
 from fluxer_patcher.report.nextsteps import valid_domain
 from fluxer_patcher.report.run import RunReport
+from fluxer_patcher.source.base import Source
 from fluxer_patcher.source.worktree import WorkTree
 
 
@@ -31,6 +33,16 @@ class Selection:
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     catalogue: Path | None = None
+    path_map: tuple[str, ...] = ()  # --path-map OLD=NEW, over the tree's .fluxer-patch.toml
+
+
+def chosen(source: Source, selection: Selection) -> settings.Chosen:
+    """The fixes to run on ``source``: the selection, with the tree's own settings and path
+    map; refuses a tree that is not Fluxer's by the mapped catalogue's paths."""
+    catalogue = bundled.load_catalogue(selection.catalogue)
+    out = settings.choose(catalogue, selection, settings.read(source))
+    require_fluxer_tree(source, out.catalogue, source.label)
+    return out
 
 
 @dataclass
@@ -39,6 +51,7 @@ class TreeRun:
     patches: list[Patch]
     results: list[PatchResult]
     changes: list[FileChange]  # every file change, against the disk
+    advice: list[str] = field(default_factory=list)  # lines for the report's notes (renamed directories)
 
 
 def checkout_root(path: Path | None, selection: Selection) -> Path:
@@ -53,14 +66,11 @@ def checkout_root(path: Path | None, selection: Selection) -> Path:
 def run_tree(path: Path, selection: Selection) -> TreeRun:
     """Select fixes, check that PATH is a Fluxer tree and run the engine in memory."""
     tree = open_tree(path)
-    catalogue = bundled.load_catalogue(selection.catalogue)
-    patches = bundled.select(catalogue, selection.only, selection.skip)
-    require_fluxer_tree(tree, catalogue, str(path))
+    patches = chosen(tree, selection).patches
     engine = Engine(tree, bundled.registry())
     results = engine.run(patches)
-    for result in results:  # the same hints as on a revision
-        result.reason = explaining.reason(tree, result.patch, result.outcome, result.reason)
-    return TreeRun(tree, patches, results, engine.overlay.changes())
+    renames = explaining.explain_all(tree, results)  # the same hints as on a revision
+    return TreeRun(tree, patches, results, engine.overlay.changes(), explaining.path_map_advice(renames))
 
 
 def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
@@ -70,15 +80,14 @@ def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
 def check_tree(path: Path, selection: Selection) -> RunReport:
     run = run_tree(path, selection)
     report = RunReport(str(path), run.results, written=False, local_changes=local_changes(path, run.patches))
-    report.notes.extend(journal.pending_note(path))
+    report.notes.extend([*run.advice, *journal.pending_note(path)])
     return report
 
 
 def check_rev(repo_path: Path | None, rev: str, remote: str | None, selection: Selection) -> RunReport:
     """``check`` on a git revision: objects only, no checkout."""
-    catalogue = bundled.load_catalogue(selection.catalogue)
-    patches = bundled.select(catalogue, selection.only, selection.skip)
-    revision = open_revision(open_git_repo(repo_path, remote), rev, catalogue)
+    revision = open_revision(open_git_repo(repo_path, remote), rev)
+    patches = chosen(revision, selection).patches
     return RunReport(revision.label, check_revision(patches, revision, bundled.registry()), written=False)
 
 
@@ -126,6 +135,7 @@ def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict
     report = RunReport(
         str(path), run.results, written=False, local_changes=local, include_diff=options.include_diff, values=values
     )
+    report.notes.extend(run.advice)
     if options.dry_run:
         return ApplyOutcome(report, unified_all(run.changes))
     if any(r.outcome is Outcome.ERROR for r in run.results):
