@@ -11,13 +11,16 @@ explicit ``--git-dir``.
 from __future__ import annotations
 
 import os
-import subprocess
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fluxer_patcher.errors import GitFailure
-from fluxer_patcher.git.runner import NETWORK_TIMEOUT, Git, clean_env, user_value
+from fluxer_patcher.git.runner import NETWORK_TIMEOUT, BatchReader, Git, user_value
+
+if TYPE_CHECKING:
+    import subprocess
 
 _TREE, _BLOB_MODE = "040000", "100644"
 GitError = GitFailure  # the name the writing code raises and catches
@@ -87,41 +90,11 @@ class _Dir:
     subdirs: dict[str, _Dir] = field(default_factory=dict)
 
 
-class _ObjectReader:
-    """Objects read through one ``git cat-file --batch`` process."""
-
-    def __init__(self, git: Git) -> None:
-        self._proc = subprocess.Popen(
-            git.command("cat-file", "--batch"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env=clean_env(), cwd=git.cwd or git.work_tree,
-        )
-
-    def read(self, name: str) -> tuple[str, str, bytes]:
-        """``(id, type, content)`` of the object ``name`` (an id or ``REV^{tree}``)."""
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        try:
-            self._proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
-            self._proc.stdin.flush()
-            header = self._proc.stdout.readline().decode("utf-8", "replace").split()
-        except OSError as exc:
-            raise GitError(f"git cat-file stopped while reading objects ({exc.strerror or exc})") from None
-        if len(header) != 3:
-            raise GitError(f"{name}: {' '.join(header[1:]) or 'unreadable'} object")
-        data = self._proc.stdout.read(int(header[2]) + 1)[:-1]
-        return header[0], header[1], data
-
-    def tree(self, sha: str) -> dict[str, TreeEntry]:
-        _, kind, data = self.read(sha)
-        if kind != "tree":
-            raise GitError(f"{sha}: not a tree object")
-        return parse_tree(data)
-
-    def close(self) -> None:
-        if self._proc.stdin is not None:
-            self._proc.stdin.close()
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
-        self._proc.wait()
+def _tree(reader: BatchReader, sha: str) -> dict[str, TreeEntry]:
+    _, kind, data = reader.read(sha)
+    if kind != "tree":
+        raise GitError(f"{sha}: not a tree object")
+    return parse_tree(data)
 
 
 def parse_tree(data: bytes) -> dict[str, TreeEntry]:
@@ -206,7 +179,7 @@ class Plumbing:
             return []
         author = self.out("var", "GIT_AUTHOR_IDENT", env=identity.env())
         committer = self.out("var", "GIT_COMMITTER_IDENT", env=identity.env())
-        reader = _ObjectReader(self.git)
+        reader = BatchReader(self.git)
         try:
             root = _Dir(reader.read(f"{base}^{{tree}}")[0])
             modes = [self._changed_modes(reader, root, commit.files) for commit in commits]
@@ -237,7 +210,7 @@ class Plumbing:
         stream += b"done\n"
         return self.out("fast-import", "--quiet", "--date-format=raw", input=bytes(stream)).split()
 
-    def _changed_modes(self, reader: _ObjectReader, root: _Dir, files: Mapping[str, object]) -> dict[str, str]:
+    def _changed_modes(self, reader: BatchReader, root: _Dir, files: Mapping[str, object]) -> dict[str, str]:
         """The mode each of ``files`` gets in the tree ``root`` (updated in place); a
         :class:`GitError` when a path cannot be written there."""
         modes: dict[str, str] = {}
@@ -252,7 +225,7 @@ class Plumbing:
                 else:
                     here.append(head)
             if node.entries is None:
-                node.entries = reader.tree(node.sha) if node.sha is not None else {}
+                node.entries = _tree(reader, node.sha) if node.sha is not None else {}
             entries = node.entries
             for name in here:
                 old = entries.get(name)
