@@ -209,3 +209,11 @@ def test_branch_and_drift_use_the_config_committed_at_the_revision(tmp_path, her
     assert drift.exit_code == 0, drift.output
     statuses = {p["id"]: p["status"] for p in json.loads(drift.stdout)["patches"]}
     assert statuses["rspack-cdn-endpoint"] == "pending" and "drifted" not in statuses.values(), statuses
+
+
+def test_a_revision_of_the_renamed_fork_gets_the_same_hints_as_its_work_tree(tmp_path, hermetic_git, run_cli) -> None:
+    repo = make_repo(tmp_path / "fork", "fork-renamed")
+    by_rev = _statuses(run_cli("check", "--repo", str(repo), "--rev", "HEAD", "--format", "json"))
+    on_disk = _statuses(run_cli("check", str(repo), "--format", "json"))
+    assert by_rev == on_disk
+    assert "moved to brand_server/Dockerfile? (the fix's query matches at" in by_rev["entrypoint-server-start"][1]

@@ -216,6 +216,5 @@ def walk(
 def check_revision(patches: Sequence[Patch], revision: GitRevision, registry: Registry) -> list[PatchResult]:
     """``check`` on a revision: the engine's own sequential run, with drift reasons explained."""
     results = Engine(revision, registry).run(patches)
-    for result in results:
-        result.reason = explaining.reason(revision, result.patch, result.outcome, result.reason)
+    explaining.explain_all(revision, results)  # the same hints (renamed directories too) as on a work tree
     return results
