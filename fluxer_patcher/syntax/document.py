@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 class Document:
     def __init__(self, path: str, data: bytes, language: str | None, disk: bytes | None = None) -> None:
+        self._base: Document | None = None
         self.path = path
         self.data = data
         self.language = language
@@ -26,7 +27,17 @@ class Document:
     def tree(self) -> Tree:
         if self.language is None:
             raise ValueError(f"{self.path}: no grammar for this file")
-        return grammars.parse(self.language, self.data)
+        base = self._base
+        self._base = None
+        old = (base.data, base.__dict__["tree"]) if base is not None and "tree" in base.__dict__ else None
+        return grammars.parse(self.language, self.data, old)
+
+    def edited(self, data: bytes) -> Document:
+        """This file with ``data`` instead of its text (edits of this run): its tree is
+        re-parsed incrementally from this one's, when this one has been parsed."""
+        after = Document(self.path, data, self.language)
+        after._base = self
+        return after
 
     @property
     def root(self) -> Node:
