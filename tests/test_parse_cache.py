@@ -71,3 +71,15 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     trees = [grammars.parse("json", f"[{i}]".encode()) for i in range(5)]
     assert len(grammars._TREES) == 3
     assert grammars.parse("json", b"[4]") is trees[4] and grammars.parse("json", b"[0]") is not trees[0]
+
+
+def test_walks_are_per_tree() -> None:
+    from fluxer_patcher.syntax.document import walk
+
+    before = Document("a.ts", b"f('a');\n", "typescript")
+    strings = [n for n in walk(before.root) if n.type == "string"]
+    after = before.edited(b"f('a', 'b');\n")
+    assert [after.text(n) for n in walk(after.root) if n.type == "string"] == ["'b'", "'a'"]
+    assert [before.text(n) for n in walk(before.root) if n.type == "string"] == ["'a'"] == [before.text(strings[0])]
+    walk(before.root).clear()  # a caller's list is its own
+    assert len(walk(before.root)) == len(walk(before.root)) > 1

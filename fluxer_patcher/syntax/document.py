@@ -173,15 +173,26 @@ def _node_text(doc: Document, node: Node) -> str:
     return doc.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
+# The walks made in this process, by node (a node holds its tree, which no one edits: see
+# grammars.parse): fixes ask for the nodes of the same file's tree step after step.
+_WALKS: dict[Node, list[Node]] = {}
+_WALKS_MAX = 64
+
+
 def walk(node: Node) -> list[Node]:
-    """``node`` and all its descendants."""
-    out: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(current.children)
-    return out
+    """``node`` and all its descendants (depth first, last child first)."""
+    found = _WALKS.get(node)
+    if found is None:
+        found = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(current.children)
+        if len(_WALKS) >= _WALKS_MAX:
+            del _WALKS[next(iter(_WALKS))]
+        _WALKS[node] = found
+    return list(found)
 
 
 _LINE_WORD = re.compile(r"\s+")
