@@ -83,3 +83,16 @@ def test_walks_are_per_tree() -> None:
     assert [before.text(n) for n in walk(before.root) if n.type == "string"] == ["'a'"] == [before.text(strings[0])]
     walk(before.root).clear()  # a caller's list is its own
     assert len(walk(before.root)) == len(walk(before.root)) > 1
+
+
+def test_the_commands_of_a_script_are_read_once_per_text_offset_and_depth() -> None:
+    from fluxer_patcher.formats.shell.script import commands
+
+    data = b"RUN cd app && pnpm build\nRUN cd app && pnpm build\n"
+    first, second = commands(data, 4, 24), commands(data, 29, 49)
+    assert [(c.words, c.cwd) for c in first] == [(c.words, c.cwd) for c in second]
+    assert [c.start for c in first] == [4, 14] and [c.start for c in second] == [29, 39]
+    assert commands(data, 4, 24) == first and commands(data, 4, 24) is not first
+    assert {c.depth for c in commands(data, 4, 24, 1)} == {1}
+    edited = b"RUN cd app && pnpm test\n"
+    assert [c.words for c in commands(edited, 4, 23)][-1] == ("pnpm", "test")
