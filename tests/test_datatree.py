@@ -128,3 +128,12 @@ def test_compose_role_alternatives_and_the_service_name() -> None:
     assert compose.describe(either) == "@name ~ /^fluxer[-_]server$/ or image ~ /fluxer[-_]server/"
     with pytest.raises(compose.RoleError):
         compose.check_role([])
+
+
+def test_anchors_are_read_per_tree() -> None:
+    first = DataView(Document("a.yaml", b"x: &a 1\ny: *a\n", "yaml"))
+    again = DataView(Document("a.yaml", b"x: &a 1\ny: *a\n", "yaml"))
+    edited = DataView(first.doc.edited(b"x: &a 2\ny: *a\n"))
+    assert first.value(first.root) == again.value(again.root) == {"x": 1, "y": 1}
+    assert edited.value(edited.root) == {"x": 2, "y": 2}
+    assert first.anchors is again.anchors and edited.anchors["a"] != first.anchors["a"]

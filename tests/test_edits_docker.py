@@ -13,7 +13,7 @@ from fluxer_patcher.formats.docker import dockerfile
 from fluxer_patcher.git.repo import open_repo
 from fluxer_patcher.source import WorkTree
 from fluxer_patcher.source.revision import GitRevision
-from fluxer_patcher.syntax import queries
+from fluxer_patcher.syntax import grammars, queries
 from fluxer_patcher.syntax.document import Document
 from tests.gitrepos import make_repo
 from tests.primitive_case import PrimitiveRunner
@@ -78,7 +78,10 @@ def test_stages_lineage_and_last_stage() -> None:
 
 def test_stage_of_keeps_apart_trees_of_the_same_text() -> None:
     """The stages are remembered per tree: a second parse of the same text gets its own."""
-    first, second = doc(STAGED), doc(STAGED)
+    first = doc(STAGED)
+    first.root  # noqa: B018 - parsed before the parse cache is emptied
+    grammars.forget_trees()
+    second = doc(STAGED)
     run_first, run_second = (dockerfile.stages(d.root)[2].body[0] for d in (first, second))
     stage_first, stage_second = dockerfile.stage_of(run_first), dockerfile.stage_of(run_second)
     assert stage_first is not None and stage_second is not None

@@ -81,3 +81,84 @@ def test_one_stale_resolution_keeps_the_lockfile_unfixed() -> None:
     state = dependency_state(MemoryTree({**{"pnpm-workspace.yaml": tree.read("pnpm-workspace.yaml")},
                                          "pnpm-lock.yaml": lock}), "@hono/node-server", "1.19.11")
     assert not state.fixed
+
+
+_LOCK = (
+    "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n\ncatalogs:\n  default:\n    '@hono/node-server':\n"
+    "      specifier: 1.19.9\n      version: 1.19.9\n\nimporters:\n\n  packages/media_proxy:\n    dependencies:\n"
+    "      '@hono/node-server':\n        specifier: 'catalog:'\n        version: 1.19.9(hono@4.11.9)\n\npackages:\n\n"
+    "  '@hono/node-server@1.19.9':\n    resolution: {integrity: sha512-x}\n    engines: {node: ^18 || >=20}\n"
+    "    peerDependencies:\n      hono: ^4\n    cpu: [x64, arm64]\n    bundledDependencies:\n      - '@a/b'\n\n"
+    "  hono@4.11.9:\n    resolution: {integrity: sha512-y}\n    deprecated: it is  old\n\nsnapshots:\n\n"
+    "  '@hono/node-server@1.19.9(hono@4.11.9)':\n    dependencies:\n      hono: 4.11.9\n\n  hono@4.11.9: {}\n"
+    "\n  '@hono/node-server@1.19.11':\n    dependencies: {}\n"
+)
+# Shapes the cut must not touch: each line of the lockfile above replaced by another.
+_ODD_SHAPES = {
+    "comment": ("  hono@4.11.9:\n", "  hono@4.11.9: # a comment\n"),
+    "comment at the margin": ("\nsnapshots:", "\n# snapshots\nsnapshots:"),
+    "anchor": ("hono: ^4\n", "hono: &h ^4\n"),
+    "block scalar": ("deprecated: it is  old\n", "deprecated: |\n      it is old\n"),
+    "multi-line quoted key": ("  hono@4.11.9:\n", "  'hono@4.11.9\n    x':\n"),
+    "flow mapping on two lines": ("{integrity: sha512-y}", "{integrity:\n      sha512-y}"),
+    "deeper line after a value": ("    deprecated: it is  old\n", "    deprecated: it\n      is old\n"),
+    "odd indent": ("      hono: 4.11.9\n", "     hono: 4.11.9\n"),
+    "two levels deeper": ("      hono: ^4\n", "        hono: ^4\n"),
+    "sequence at an entry's indent": ("      - '@a/b'\n", "  - '@a/b'\n"),
+    "escaped quote": ("specifier: 'catalog:'", 'specifier: "catalog\\:"'),
+    "doubled quote": ("'@a/b'", "'@a''b'"),
+    "tab": ("    resolution: {integrity: sha512-x}", "    resolution:\t{integrity: sha512-x}"),
+    "crlf": ("\n", "\r\n"),
+    "document marker": ("lockfileVersion", "---\nlockfileVersion"),
+    "alias": ("      version: 1.19.9\n", "      version: *v\n"),
+}
+
+
+def _pins(lock: str | bytes, package: str, *, whole: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    from fluxer_patcher.formats.pnpm import dependency, lockscan
+
+    with monkeypatch.context() as patched:
+        if whole:
+            patched.setattr(lockscan, "reduced", lambda data, package: data)
+        pin = dependency.lockfile_pin(MemoryTree({"pnpm-lock.yaml": lock}), package)
+    return pin.file, pin.describe()
+
+
+@pytest.mark.parametrize("shape", ["simple", "no final newline", *_ODD_SHAPES])
+@pytest.mark.parametrize("package", ["@hono/node-server", "hono", "@a/b", "absent"])
+def test_the_cut_lockfile_answers_as_the_whole_one(shape: str, package: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    lock = _LOCK.rstrip("\n") if shape == "no final newline" else _LOCK
+    if shape in _ODD_SHAPES:
+        old, new = _ODD_SHAPES[shape]
+        assert old in lock
+        lock = lock.replace(old, new)
+    cut = _pins(lock, package, whole=False, monkeypatch=monkeypatch)
+    assert cut == _pins(lock, package, whole=True, monkeypatch=monkeypatch)
+
+
+def test_the_cut_keeps_lines_and_columns_and_only_what_the_package_needs() -> None:
+    from fluxer_patcher.formats.pnpm.lockscan import reduced
+
+    data = _LOCK.encode()
+    cut = reduced(data, "hono")
+    assert cut.count(b"\n") == data.count(b"\n") and len(cut) < len(data)
+    assert b"packages/media_proxy" not in cut and b"'@hono/node-server@1.19.9':" in cut  # 'hono' is in its key
+    assert b"  hono@4.11.9:\n    resolution" in cut  # its key names it
+    assert b"'@hono/node-server':\n      specifier" in cut  # catalogs stay whole
+    cut_lines, lines = cut.split(b"\n"), data.split(b"\n")
+    assert all(c in (b"", line) for c, line in zip(cut_lines, lines, strict=True))
+    for shape, (old, new) in _ODD_SHAPES.items():
+        odd = _LOCK.replace(old, new).encode()
+        assert reduced(odd, "hono") is odd, shape
+
+
+def test_the_fixture_lockfiles_are_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from fluxer_patcher.formats.pnpm.lockscan import reduced
+
+    for path in sorted((Path(__file__).parent.parent / "upstream-fixtures").glob("*/pnpm-lock.yaml")):
+        data = path.read_bytes()
+        assert len(reduced(data, "@hono/node-server")) < len(data), path
+        whole = _pins(data, "@hono/node-server", whole=True, monkeypatch=monkeypatch)
+        assert _pins(data, "@hono/node-server", whole=False, monkeypatch=monkeypatch) == whole

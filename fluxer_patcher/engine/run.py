@@ -231,7 +231,7 @@ class Engine:
         except ValueError as exc:
             raise _StepFailed(Outcome.ERROR, ReasonKind.EDIT_REFUSED, f"{step.file}: {exc}") from None
         if step.language is not None:
-            after = Document(step.file, new, step.language)
+            after = doc.edited(new)
             errors = after.describe_errors(after.new_errors(doc)) if lenient else after.syntax_errors()
             if errors:
                 raise _StepFailed(

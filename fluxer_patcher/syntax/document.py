@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 class Document:
     def __init__(self, path: str, data: bytes, language: str | None, disk: bytes | None = None) -> None:
+        self._base: Document | None = None
         self.path = path
         self.data = data
         self.language = language
@@ -26,7 +27,17 @@ class Document:
     def tree(self) -> Tree:
         if self.language is None:
             raise ValueError(f"{self.path}: no grammar for this file")
-        return grammars.parse(self.language, self.data)
+        base = self._base
+        self._base = None
+        old = (base.data, base.__dict__["tree"]) if base is not None and "tree" in base.__dict__ else None
+        return grammars.parse(self.language, self.data, old)
+
+    def edited(self, data: bytes) -> Document:
+        """This file with ``data`` instead of its text (edits of this run): its tree is
+        re-parsed incrementally from this one's, when this one has been parsed."""
+        after = Document(self.path, data, self.language)
+        after._base = self
+        return after
 
     @property
     def root(self) -> Node:
@@ -162,15 +173,26 @@ def _node_text(doc: Document, node: Node) -> str:
     return doc.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
+# The walks made in this process, by node (a node holds its tree, which no one edits: see
+# grammars.parse): fixes ask for the nodes of the same file's tree step after step.
+_WALKS: dict[Node, list[Node]] = {}
+_WALKS_MAX = 64
+
+
 def walk(node: Node) -> list[Node]:
-    """``node`` and all its descendants."""
-    out: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(current.children)
-    return out
+    """``node`` and all its descendants (depth first, last child first)."""
+    found = _WALKS.get(node)
+    if found is None:
+        found = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(current.children)
+        if len(_WALKS) >= _WALKS_MAX:
+            del _WALKS[next(iter(_WALKS))]
+        _WALKS[node] = found
+    return list(found)
 
 
 _LINE_WORD = re.compile(r"\s+")

@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tree_sitter import Language, Parser, Range, Tree
+    from tree_sitter import Language, Parser, Point, Range, Tree
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,36 @@ def _without_line_end_blanks(data: bytes) -> list[Range] | None:
     return [Range(point(a), point(b), a, b) for a, b in spans]
 
 
-def parse(name: str, data: bytes) -> Tree:
+# Trees of the texts parsed in this process, by (language, bytes): a fix's steps, the syntax
+# check after an edit and the next fix reading the staged text all ask for the same trees.
+# Bounded (oldest first out), since a drift walk parses many revisions in one process.
+_TREES: dict[tuple[str, bytes], Tree] = {}
+_TREES_MAX = 512
+
+
+def parse(name: str, data: bytes, old: tuple[bytes, Tree] | None = None) -> Tree:
+    """The tree of ``data`` in language ``name``, parsed once per distinct text.
+
+    ``old``: an earlier text and its tree, which ``data`` was made from by an edit; the
+    changed span is re-parsed incrementally instead of the whole text (same tree).
+    Trees are shared: never ``edit`` one handed out here (copy it first).
+    """
+    key = (name, data)
+    tree = _TREES.get(key)
+    if tree is None:
+        tree = _parse(name, data, old)
+        if len(_TREES) >= _TREES_MAX:
+            del _TREES[next(iter(_TREES))]
+        _TREES[key] = tree
+    return tree
+
+
+def forget_trees() -> None:
+    """Empty the parse cache: later parses make new trees."""
+    _TREES.clear()
+
+
+def _parse(name: str, data: bytes, old: tuple[bytes, Tree] | None) -> Tree:
     if name in GRAMMARS and GRAMMARS[name].line_ends_blind:
         ranges = _without_line_end_blanks(data)
         if ranges is not None:
@@ -122,4 +151,49 @@ def parse(name: str, data: bytes) -> Tree:
             ranged = Parser(language(name))
             ranged.included_ranges = ranges
             return ranged.parse(data)
+    if old is not None:
+        edited = _edited(*old, data)
+        if edited is not None:
+            return parser(name).parse(data, edited)
     return parser(name).parse(data)
+
+
+def _point(data: bytes, offset: int) -> Point:
+    from tree_sitter import Point
+
+    row = data.count(b"\n", 0, offset)
+    return Point(row, offset - (data.rfind(b"\n", 0, offset) + 1))
+
+
+def _edited(before: bytes, tree: Tree, after: bytes) -> Tree | None:
+    """A copy of ``tree`` (of ``before``) told of the one span in which ``after`` differs:
+    the common prefix and suffix of the two texts stay; None when the texts are equal."""
+    if before == after:
+        return None
+    limit = min(len(before), len(after))
+    start = _common(before, after, limit, suffix=False)
+    end = _common(before, after, limit - start, suffix=True)
+    old_end, new_end = len(before) - end, len(after) - end
+    edited = tree.copy()
+    edited.edit(
+        start_byte=start,
+        old_end_byte=old_end,
+        new_end_byte=new_end,
+        start_point=_point(before, start),
+        old_end_point=_point(before, old_end),
+        new_end_point=_point(after, new_end),
+    )
+    return edited
+
+
+def _common(a: bytes, b: bytes, limit: int, *, suffix: bool) -> int:
+    """The length, at most ``limit``, of the common prefix (or suffix) of ``a`` and ``b``."""
+    lo, hi = 0, limit
+    while lo < hi:  # a and b agree on their first (last) lo bytes
+        mid = (lo + hi + 1) // 2
+        same = a[len(a) - mid : len(a) - lo] == b[len(b) - mid : len(b) - lo] if suffix else a[lo:mid] == b[lo:mid]
+        if same:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

@@ -77,6 +77,11 @@ def is_sequence(node: Node | None) -> bool:
     return node is not None and node.type in _SEQUENCES
 
 
+# The anchors of the trees read in this process, by root node (trees are shared and never
+# edited: see syntax/grammars.parse); callers never change the dict they get.
+_ANCHORS: dict[Node, dict[str, Node]] = {}
+
+
 class DataView:
     """Reads data out of one parsed JSON or YAML :class:`Document`."""
 
@@ -147,14 +152,21 @@ class DataView:
 
     @cached_property
     def anchors(self) -> dict[str, Node]:
-        found: dict[str, Node] = {}
-        stack = [self.doc.root]
-        while stack:
-            node = stack.pop()
-            name = anchor_of(node) if node.type in ("block_node", "flow_node") else None
-            if name is not None:
-                found.setdefault(name, node)
-            stack.extend(reversed(node.children))
+        """The node each anchor name marks (its first), read once per tree."""
+        root = self.doc.root
+        found = _ANCHORS.get(root)
+        if found is None:
+            found = {}
+            stack = [root]
+            while stack:
+                node = stack.pop()
+                name = anchor_of(node) if node.type in ("block_node", "flow_node") else None
+                if name is not None:
+                    found.setdefault(name, node)
+                stack.extend(reversed(node.children))
+            if len(_ANCHORS) >= 32:
+                del _ANCHORS[next(iter(_ANCHORS))]
+            _ANCHORS[root] = found
         return found
 
     def key_text(self, key: Node) -> str:

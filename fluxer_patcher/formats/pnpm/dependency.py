@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.formats.data.datatree import DataView, is_mapping, unwrap
+from fluxer_patcher.formats.pnpm import lockscan
 from fluxer_patcher.formats.pnpm.semver import Version, range_floor
 from fluxer_patcher.source.base import FileMissing
 from fluxer_patcher.syntax.document import Document
@@ -64,11 +65,19 @@ class DependencyState:
         return self.catalog if cat else self.lockfile
 
 
-def _read(source: Source, path: str) -> DataView | None:
+def _read(source: Source, path: str, package: str | None = None) -> DataView | None:
+    """The file at ``path``; with ``package``, a lockfile cut down to what concerns it (the
+    same lines and columns: see :mod:`.lockscan`), whole when the cut does not parse clean."""
     try:
         data = source.read(path)
     except FileMissing:
         return None
+    if package is not None:
+        cut = lockscan.reduced(data, package)
+        if cut is not data:
+            view = DataView(Document(path, cut, "yaml"))
+            if not view.doc.root.has_error:
+                return view
     return DataView(Document(path, data, "yaml"))
 
 
@@ -129,7 +138,7 @@ def catalog_pin(source: Source, package: str) -> Pin:
 def lockfile_pin(source: Source, package: str) -> Pin:
     """Every version of ``package`` ``pnpm-lock.yaml`` resolves: its catalog entries and its
     ``packages`` and ``snapshots`` keys (``name@version(peers)``)."""
-    view = _read(source, LOCKFILE)
+    view = _read(source, LOCKFILE, package)
     out: list[tuple[Version, str]] = []
     if view is not None:
         for catalog in _catalogs(view):

@@ -71,15 +71,27 @@ def unquote(node: Node, data: bytes) -> str:
     return text
 
 
+# The commands of the scripts read in this process, by (script, its offset, depth): every
+# question about a Dockerfile's RUNs reads the same scripts again.
+_COMMANDS: dict[tuple[bytes, int, int], tuple[Command, ...]] = {}
+_COMMANDS_MAX = 1024
+
+
 def commands(data: bytes, start: int, end: int, depth: int = 0) -> list[Command]:
     """The simple commands of the shell script ``data[start:end]``, in the order they run."""
     # A CR before a newline is white space to Docker's parser; tree-sitter-bash would read
     # `\` CR LF as an escaped CR.  Same length, so offsets hold.
     script = data[start:end].replace(b"\r", b" ")
-    tree = grammars.parse("bash", script)
-    out: list[Command] = []
-    _walk(tree.root_node, script, start, depth, out, ["."], "")
-    return out
+    key = (script, start, depth)
+    found = _COMMANDS.get(key)
+    if found is None:
+        tree = grammars.parse("bash", script)
+        out: list[Command] = []
+        _walk(tree.root_node, script, start, depth, out, ["."], "")
+        if len(_COMMANDS) >= _COMMANDS_MAX:
+            del _COMMANDS[next(iter(_COMMANDS))]
+        found = _COMMANDS[key] = tuple(out)
+    return list(found)
 
 
 def _walk(node: Node, script: bytes, base: int, depth: int, out: list[Command], cwd: list[str], op: str) -> str:
