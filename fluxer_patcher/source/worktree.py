@@ -123,6 +123,7 @@ class WorkTree:
         file name at any depth; a path matches itself and what is under it) that contain
         every one of ``literals`` (as whole words with ``word``)."""
         needles = [whole_word(t) if word else re.compile(re.escape(t.encode())) for t in literals]
+        plain = [t.encode("utf-8") for t in literals]  # a substring test first: most files lack them
         out = []
         for path in self.paths():
             if globs and not any(_pathspec(g, path) for g in globs):
@@ -131,7 +132,7 @@ class WorkTree:
                 data = read_regular(self.root / path)
             except OSError:
                 continue
-            if b"\0" in data[:8000]:  # binary, as git grep -I
+            if not all(p in data for p in plain) or b"\0" in data[:8000]:  # binary, as git grep -I
                 continue
             if all(n.search(data) for n in needles):
                 out.append(path)
