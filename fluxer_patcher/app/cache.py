@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import secrets
 import sys
 import time
 from collections.abc import Sequence
@@ -188,7 +187,7 @@ def _write_entry(path: Path, value: Any) -> None:
     data = _pack(value)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        temp = path.parent / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
             view = memoryview(data)
