@@ -350,9 +350,11 @@ def test_the_recording_tree_notes_every_question_and_errors_too(fixture_tree) ->
         tree.read("no/such/file")
     assert tree.list_dir("") == WorkTree(root).list_dir("")
     assert tree.grep(["FROM"], ["Dockerfile"]) == WorkTree(root).grep(["FROM"], ["Dockerfile"])
-    assert [q[0] for q in tree.answers] == ["read", "is_file", "read", "list_dir", "grep"]
+    assert tree.label == str(root)
+    assert [q[0] for q in tree.answers] == ["read", "is_file", "read", "list_dir", "grep", "label"]
     recorded = list(tree.answers.items())
     assert still_holds(WorkTree(root), recorded)
+    assert not still_holds(WorkTree(os.path.relpath(root)), recorded)  # the same tree named otherwise
     (root / "no/such").mkdir(parents=True)
     (root / "no/such/file").write_text("now here\n")
     assert not still_holds(WorkTree(root), recorded)

@@ -87,16 +87,20 @@ def _code_signature() -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(out))
 
 
-def _distributions() -> tuple[str, ...]:
-    """The installed distributions with their versions (``tree_sitter_yaml-0.7.2.dist-info``),
-    from the directory names on ``sys.path`` (nothing imported, no metadata read)."""
-    names: list[str] = []
+def _distributions() -> tuple[tuple[str, int], ...]:
+    """The installed distributions with their versions (``tree_sitter_yaml-0.7.2.dist-info``)
+    and when each was installed, from the directories on ``sys.path`` (nothing imported, no
+    metadata read): an upgrade or a reinstall is another key."""
+    found: list[tuple[str, int]] = []
     for folder in sys.path:
         if not folder or not os.path.isdir(folder):
             continue
-        with contextlib.suppress(OSError):
-            names.extend(f"{folder}/{n}" for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
-    return tuple(sorted(names))
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith((".dist-info", ".egg-info")):
+                    with contextlib.suppress(OSError):
+                        found.append((entry.path, entry.stat().st_mtime_ns))
+    return tuple(sorted(found))
 
 
 def _catalogue_bytes(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:

@@ -53,6 +53,8 @@ def ask(tree: WorkTree, question: Question) -> tuple[object, str]:
         if method == "identity" and isinstance(args[0], str):
             ident = tree.identity(args[0])
             return ident, repr(ident)
+        if method == "label":
+            return tree.label, tree.label
         if method == "paths":
             paths = tree.paths()
             return paths, _names(paths)
@@ -86,7 +88,7 @@ class RecordingTree:
 
     @property
     def label(self) -> str:
-        return self.tree.label
+        return cast("str", self._ask(("label",)))
 
     def _ask(self, question: Question) -> Any:
         value, answer = ask(self.tree, question)
