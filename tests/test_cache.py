@@ -203,6 +203,16 @@ def test_the_key_holds_the_whole_selection() -> None:
     assert len(keys) == 3
 
 
+def test_the_key_does_not_depend_on_how_the_tool_was_started(monkeypatch, tmp_path) -> None:
+    from fluxer_patcher.app.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    key = cache.run_key(Path("."), catalogue, Selection())
+    (tmp_path / "something-1.0.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path[1:]])  # `python -m` from another directory
+    assert cache.run_key(Path("."), catalogue, Selection()) == key
+
+
 # -- a damaged, foreign or unusable cache is a miss, never a failure --------------------
 
 

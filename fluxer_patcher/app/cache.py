@@ -92,7 +92,9 @@ def _distributions() -> tuple[tuple[str, int], ...]:
     and when each was installed, from the directories on ``sys.path`` (nothing imported, no
     metadata read): an upgrade or a reinstall is another key."""
     found: list[tuple[str, int]] = []
-    for folder in sys.path:
+    # sys.path[0] is the script's directory or the current one (``python -m``): not where
+    # distributions are installed, and it would make the key depend on how the tool was started.
+    for folder in sys.path if sys.flags.safe_path else sys.path[1:]:
         if not folder or not os.path.isdir(folder):
             continue
         with contextlib.suppress(OSError), os.scandir(folder) as entries:
