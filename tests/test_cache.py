@@ -180,6 +180,15 @@ def test_another_selection_is_a_miss(fixture_tree, run_cli, engine_runs) -> None
     assert _check_json(run_cli, tree, "--only", "compose-build-server")[0] == 0
 
 
+def test_the_trees_own_settings_and_a_path_map_are_inputs(fixture_tree, run_cli, engine_runs) -> None:
+    tree = fixture_tree("fork-renamed")
+    _check_json(run_cli, tree)
+    _assert_miss_and_fresh(run_cli, tree, engine_runs, "--path-map", "fluxer_app=apps/web")
+    (tree / ".fluxer-patch.toml").write_text('[paths]\n"fluxer_app" = "apps/web"\n"fluxer_server" = "brand_server"\n')
+    _assert_miss_and_fresh(run_cli, tree, engine_runs)
+    _assert_miss_and_fresh(run_cli, tree, engine_runs, "--path-map", "fluxer_app=apps/web")
+
+
 def test_a_changed_catalogue_is_a_miss(fixture_tree, run_cli, engine_runs, tmp_path) -> None:
     tree = fixture_tree("refactor-2026-02")
     catalogue = tmp_path / "catalogue"

@@ -269,3 +269,64 @@ def test_a_listed_directory_reruns_a_fix_only_when_its_names_change(tmp_path: Pa
     assert [(t.commit.sha, t.before, t.after, t.files) for t in fix.transitions] == [
         (added, "drifted", "already-applied", ("packages/",))
     ]
+
+
+def _same_walk_without_skipping(monkeypatch: pytest.MonkeyPatch, repo_path: Path, since: str, rev: str) -> int:
+    """Walk ``since..rev`` as it is and with every commit opened; assert the same answer, and
+    return how many commits the walk did not open."""
+    from fluxer_patcher.drift import walk as walk_module
+
+    opened: list[str] = []
+
+    class Counting(walk_module.GitRevision):
+        def __init__(self, repo, rev, objects=None):  # type: ignore[no-untyped-def]
+            opened.append(rev)
+            super().__init__(repo, rev, objects)
+
+    monkeypatch.setattr(walk_module, "GitRevision", Counting)
+    repo = open_repo(repo_path)
+    span = first_parent_range(repo, rev, since=since)
+    skipping = walk(repo, CATALOGUE.patches, span, registry())
+    skipped = len(span.commits) + 1 - len(set(opened))
+    monkeypatch.setattr(walk_module._Watched, "touched_by", lambda self, changes: True)
+    assert walk(repo, CATALOGUE.patches, span, registry()) == skipping
+    return skipped
+
+
+def test_commits_that_touch_no_input_are_not_opened_and_the_answer_is_the_same(
+    upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skipped = _same_walk_without_skipping(monkeypatch, upstream.history.path, upstream.shas["base"],
+                                          upstream.shas[upstream.order[-1]])
+    assert skipped == sum(label.startswith("docs") for label in upstream.order)
+
+
+def test_inputs_reached_through_symlinks_are_watched_where_they_lead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    models = h.path / "packages/api/src/models"
+    real = h.path / "packages/api/src/real-models"
+    models.rename(real)
+    models.symlink_to("real-models")  # a symlinked directory on the way to User.tsx
+    base = h.commit("models through a symlinked directory")
+    h.unrelated()
+    (real / "User.tsx").write_text((FIXTURES / "fork-hand-patched" / USER).read_text())
+    h.commit("the file the link leads to changes")
+    h.unrelated()
+    (h.path / "elsewhere").mkdir()
+    (h.path / "elsewhere" / "User.tsx").write_text((FIXTURES / "upstream-later" / USER).read_text())
+    (real / "User.tsx").unlink()
+    (real / "User.tsx").symlink_to("../../../../elsewhere/User.tsx")  # now a symlinked file, elsewhere
+    h.commit("User.tsx becomes a symlink")
+    h.unrelated()
+    (h.path / "elsewhere" / "User.tsx").write_text((FIXTURES / "refactor-2026-02" / USER).read_text())
+    h.commit("the symlink's target changes")
+    models.unlink()
+    models.symlink_to("missing-models")
+    h.commit("the directory link goes nowhere")
+    (h.path / "packages/api/src/missing-models").mkdir()
+    (h.path / "packages/api/src/missing-models/User.tsx").write_text((FIXTURES / "refactor-2026-02" / USER).read_text())
+    head = h.commit("where it leads appears")
+    assert _same_walk_without_skipping(monkeypatch, h.path, base, head) == 3

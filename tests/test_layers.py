@@ -24,6 +24,7 @@ LAYERS = [
     ("fluxer_patcher.git", 4),
     ("fluxer_patcher.source", 5),
     ("fluxer_patcher.catalogue.loader", 6),
+    ("fluxer_patcher.catalogue.pathmap", 6),
     ("fluxer_patcher.catalogue.schema", 6),
     ("fluxer_patcher.engine", 7),
     ("fluxer_patcher.formats", 8),

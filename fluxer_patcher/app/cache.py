@@ -35,7 +35,7 @@ from fluxer_patcher.model import FileChange, Outcome, PatchResult, Reason, Reaso
 from fluxer_patcher.source.recording import Question, digest, still_holds
 from fluxer_patcher.source.worktree import WorkTree
 
-FORMAT = b"fluxer-patch cache 1\n"
+FORMAT = b"fluxer-patch cache 2\n"
 ENV_OFF = "FLUXER_PATCH_NO_CACHE"
 ENV_DIR = "FLUXER_PATCH_CACHE_DIR"
 MAX_ENTRIES = 200
@@ -257,9 +257,10 @@ def _changes(refs: Any, blobs: dict[str, bytes]) -> list[FileChange]:
     return [FileChange(path, blobs[before], blobs[after]) for path, before, after in refs]
 
 
-def lookup(key: str, tree: WorkTree, patches: Sequence[Patch]) -> tuple[list[PatchResult], list[FileChange]] | None:
-    """The results and file changes of the run keyed ``key``, when ``tree`` still gives every
-    answer that run was given; ``None`` otherwise (or when the cache is off or unreadable)."""
+def lookup(key: str, tree: WorkTree, patches: Sequence[Patch]) \
+        -> tuple[list[PatchResult], list[FileChange], list[str]] | None:
+    """The results, file changes and advice lines of the run keyed ``key``, when ``tree`` still
+    gives every answer that run was given; ``None`` otherwise (or when the cache is off or unreadable)."""
     folder = directory()
     if folder is None:
         return None
@@ -276,13 +277,13 @@ def lookup(key: str, tree: WorkTree, patches: Sequence[Patch]) -> tuple[list[Pat
             PatchResult(patch, Outcome(outcome), Reason(ReasonKind(kind), text), _changes(refs, blobs), list(details))
             for patch, (_id, outcome, kind, text, refs, details) in zip(patches, entry["results"], strict=True)
         ]
-        return results, _changes(entry["changes"], blobs)
+        return results, _changes(entry["changes"], blobs), [str(line) for line in entry["advice"]]
     except (KeyError, TypeError, ValueError):  # an entry of another shape: a miss
         return None
 
 
 def store(key: str, answers: dict[Question, str], patches: Sequence[Patch], results: Sequence[PatchResult],
-          changes: Sequence[FileChange]) -> None:
+          changes: Sequence[FileChange], advice: Sequence[str]) -> None:
     """Keep a run's results under ``key``, with the answers they were computed from."""
     folder = directory()
     if folder is None or [r.patch for r in results] != list(patches):
@@ -297,6 +298,7 @@ def store(key: str, answers: dict[Question, str], patches: Sequence[Patch], resu
             for r in results
         ),
         "changes": _change_refs(changes, blobs),
+        "advice": tuple(advice),
         "blobs": blobs,
     }
     _write_entry(_entries(folder) / key, entry)

@@ -5,15 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from fluxer_patcher.app import catalogue as bundled
+from fluxer_patcher.app import settings
 from fluxer_patcher.app.inputs import open_git_repo
 from fluxer_patcher.app.run import Selection
 from fluxer_patcher.drift.walk import Drift, walk
 from fluxer_patcher.git.history import first_parent_range
+from fluxer_patcher.source.revision import GitRevision
 
 
 def drift(repo_path: Path | None, rev: str, since: str | None, last: int | None, remote: str | None,
           selection: Selection) -> Drift:
-    catalogue = bundled.load_catalogue(selection.catalogue)
-    patches = bundled.select(catalogue, selection.only, selection.skip)
     repo = open_git_repo(repo_path, remote)
-    return walk(repo, patches, first_parent_range(repo, rev, since=since, last=last), bundled.registry())
+    commits = first_parent_range(repo, rev, since=since, last=last)
+    # the tip's settings (a fork commits its .fluxer-patch.toml) hold for the whole history
+    patches = settings.choose(bundled.load_catalogue(selection.catalogue), selection,
+                              settings.read(GitRevision(repo, rev))).patches
+    return walk(repo, patches, commits, bundled.registry())

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from fluxer_patcher.app.settings import CONFIG_NAME
 from fluxer_patcher.catalogue.manifest import Catalogue
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.git.history import fetch
@@ -42,8 +43,9 @@ def find_root(start: Path, holds: Callable[[Path], bool]) -> Path:
 
 
 def tree_root(start: Path, catalogue: Catalogue) -> Path:
-    """The Fluxer checkout ``start`` is in: the first directory up holding a file the fixes target."""
-    files = catalogue.all_files()
+    """The Fluxer checkout ``start`` is in: the first directory up holding a file the fixes
+    target, or a ``.fluxer-patch.toml``."""
+    files = [*catalogue.all_files(), CONFIG_NAME]  # a renamed fork has its path map
     found = find_root(start, lambda d: any((d / f).is_file() for f in files))
     return found if found != start.absolute() else start
 
@@ -62,8 +64,6 @@ def open_git_repo(repo_path: Path | None, remote: str | None = None) -> Reposito
     return repo
 
 
-def open_revision(repo: Repository, rev: str, catalogue: Catalogue) -> GitRevision:
-    """REV of the repository as a source, checked to be a Fluxer tree."""
-    revision = GitRevision(repo, rev)
-    require_fluxer_tree(revision, catalogue, revision.label)
-    return revision
+def open_revision(repo: Repository, rev: str) -> GitRevision:
+    """REV of the repository as a source (``app.run.chosen`` checks it is a Fluxer tree)."""
+    return GitRevision(repo, rev)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.app import cache
+from fluxer_patcher.app import cache, settings
 from fluxer_patcher.app import catalogue as bundled
 from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, tree_root
 from fluxer_patcher.catalogue.manifest import Patch, files_of
@@ -18,6 +18,7 @@ from fluxer_patcher.git.plumbing import GitError, Identity
 from fluxer_patcher.model import FileChange, Outcome, PatchResult
 from fluxer_patcher.output import journal
 from fluxer_patcher.report.run import RunReport
+from fluxer_patcher.source.base import Source
 from fluxer_patcher.source.worktree import WorkTree
 
 if TYPE_CHECKING:
@@ -29,6 +30,16 @@ class Selection:
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     catalogue: Path | None = None
+    path_map: tuple[str, ...] = ()  # --path-map OLD=NEW, over the tree's .fluxer-patch.toml
+
+
+def chosen(source: Source, selection: Selection) -> settings.Chosen:
+    """The fixes to run on ``source``: the selection, with the tree's own settings and path
+    map; refuses a tree that is not Fluxer's by the mapped catalogue's paths."""
+    catalogue = bundled.load_catalogue(selection.catalogue)
+    out = settings.choose(catalogue, selection, settings.read(source))
+    require_fluxer_tree(source, out.catalogue, source.label)
+    return out
 
 
 @dataclass
@@ -37,6 +48,7 @@ class TreeRun:
     patches: list[Patch]
     results: list[PatchResult]
     changes: list[FileChange]  # every file change, against the disk
+    advice: list[str] = field(default_factory=list)  # lines for the report's notes (renamed directories)
 
 
 def checkout_root(path: Path | None, selection: Selection) -> Path:
@@ -53,26 +65,26 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
     the results of a run that asked the tree the same questions and got the same answers
     (:mod:`fluxer_patcher.app.cache`)."""
     tree = open_tree(path)
-    catalogue = bundled.load_catalogue(selection.catalogue)
-    patches = bundled.select(catalogue, selection.only, selection.skip)
-    key = cache.run_key(path, catalogue, selection) if cache.directory() is not None else None
-    if key is not None and (hit := cache.lookup(key, tree, patches)) is not None:
-        return TreeRun(tree, patches, *hit)
+    key = cache.run_key(path, bundled.load_catalogue(selection.catalogue), selection) \
+        if cache.directory() is not None else None
+    if key is not None:
+        patches = chosen(tree, selection).patches  # the tree's settings too: the entry checks they are the same
+        if (hit := cache.lookup(key, tree, patches)) is not None:
+            return TreeRun(tree, patches, *hit)
     # A miss: the engine and its grammars are imported only now (a hit needs neither).
     from fluxer_patcher.drift import explain as explaining
     from fluxer_patcher.engine.run import Engine
     from fluxer_patcher.source.recording import RecordingTree
 
     recorder = RecordingTree(tree)
-    require_fluxer_tree(recorder, catalogue, str(path))
+    patches = chosen(recorder, selection).patches
     engine = Engine(recorder, bundled.registry())
     results = engine.run(patches)
-    for result in results:  # the same hints as on a revision
-        result.reason = explaining.reason(recorder, result.patch, result.outcome, result.reason)
-    changes = engine.overlay.changes()
+    renames = explaining.explain_all(recorder, results)  # the same hints as on a revision
+    changes, advice = engine.overlay.changes(), explaining.path_map_advice(renames)
     if key is not None:
-        cache.store(key, recorder.answers, patches, results, changes)
-    return TreeRun(tree, patches, results, changes)
+        cache.store(key, recorder.answers, patches, results, changes, advice)
+    return TreeRun(tree, patches, results, changes, advice)
 
 
 def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
@@ -82,7 +94,7 @@ def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
 def check_tree(path: Path, selection: Selection) -> RunReport:
     run = run_tree(path, selection)
     report = RunReport(str(path), run.results, written=False, local_changes=local_changes(path, run.patches))
-    report.notes.extend(journal.pending_note(path))
+    report.notes.extend([*run.advice, *journal.pending_note(path)])
     return report
 
 
@@ -90,9 +102,8 @@ def check_rev(repo_path: Path | None, rev: str, remote: str | None, selection: S
     """``check`` on a git revision: objects only, no checkout."""
     from fluxer_patcher.drift.walk import check_revision
 
-    catalogue = bundled.load_catalogue(selection.catalogue)
-    patches = bundled.select(catalogue, selection.only, selection.skip)
-    revision = open_revision(open_git_repo(repo_path, remote), rev, catalogue)
+    revision = open_revision(open_git_repo(repo_path, remote), rev)
+    patches = chosen(revision, selection).patches
     return RunReport(revision.label, check_revision(patches, revision, bundled.registry()), written=False)
 
 
@@ -147,6 +158,7 @@ def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict
     report = RunReport(
         str(path), run.results, written=False, local_changes=local, include_diff=options.include_diff, values=values
     )
+    report.notes.extend(run.advice)
     if options.dry_run:
         return ApplyOutcome(report, unified_all(run.changes))
     if any(r.outcome is Outcome.ERROR for r in run.results):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fluxer_patcher.app import catalogue as bundled
 from fluxer_patcher.app.inputs import open_git_repo, open_revision
-from fluxer_patcher.app.run import Selection
+from fluxer_patcher.app.run import Selection, chosen
 from fluxer_patcher.catalogue.manifest import Patch
 from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.engine.run import Engine
@@ -39,7 +39,5 @@ def compute(revision: GitRevision, patches: Iterable[Patch], registry: Registry)
 
 def revision_series(repo_path: Path | None, rev: str, selection: Selection) -> Series:
     """Open the repository, resolve REV and run the selected fixes on its objects."""
-    catalogue = bundled.load_catalogue(selection.catalogue)
-    patches = bundled.select(catalogue, selection.only, selection.skip)
-    revision = open_revision(open_git_repo(repo_path), rev, catalogue)
-    return compute(revision, patches, bundled.registry())
+    revision = open_revision(open_git_repo(repo_path), rev)
+    return compute(revision, chosen(revision, selection).patches, bundled.registry())

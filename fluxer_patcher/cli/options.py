@@ -28,7 +28,11 @@ def selection_options(func: F) -> F:
     func = click.option("--only", "only", multiple=True, metavar="ID", shell_complete=complete_fix_id,
                         help="Run only this fix (repeatable).")(func)
     func = click.option("--skip", "skip", multiple=True, metavar="ID", shell_complete=complete_fix_id,
-                        help="Leave this fix out (repeatable).")(func)
+                        help="Leave this fix out (repeatable; also `skip` in the checkout's .fluxer-patch.toml).")(func)
+    func = click.option("--path-map", "path_map", multiple=True, metavar="OLD=NEW",
+                        help="This tree keeps OLD (a directory the fixes name, e.g. fluxer_app) at NEW "
+                        "(e.g. apps/web): every path the fixes read or write is mapped (repeatable; also "
+                        "[paths] in the checkout's .fluxer-patch.toml).")(func)
     return func
 
 
@@ -122,11 +126,12 @@ def fetch_option(func: F) -> F:
     )(func)
 
 
-def selection(only: tuple[str, ...], skip: tuple[str, ...], catalogue: Path | None) -> Any:
+def selection(only: tuple[str, ...], skip: tuple[str, ...], catalogue: Path | None,
+              path_map: tuple[str, ...] = ()) -> Any:
     """The fixes a command runs (``app.run.Selection``)."""
     from fluxer_patcher.app.run import Selection
 
-    return Selection(only, skip, catalogue)
+    return Selection(only, skip, catalogue, path_map)
 
 
 class DirectoryPath(click.Path):

@@ -38,6 +38,7 @@ def drift(
     remote: str | None,
     only: tuple[str, ...],
     skip: tuple[str, ...],
+    path_map: tuple[str, ...],
     fmt: str,
     catalogue: Path | None,
 ) -> int:
@@ -50,7 +51,7 @@ def drift(
 
     if (since is None) == (last is None):
         raise click.UsageError("give one of --since REV or --last N")
-    result = walk_drift(repo, rev, since, last, remote, selection(only, skip, catalogue))
+    result = walk_drift(repo, rev, since, last, remote, selection(only, skip, catalogue, path_map))
     emit_drift(result, fmt)
     return result.exit_code()
 
@@ -79,6 +80,7 @@ def branch_(
     committer: str | None,
     only: tuple[str, ...],
     skip: tuple[str, ...],
+    path_map: tuple[str, ...],
     fmt: str,
     catalogue: Path | None,
 ) -> int:
@@ -90,7 +92,7 @@ def branch_(
     from fluxer_patcher.report import emit_run
 
     request = BranchRequest(onto, name, remote, strict, force, author, committer)
-    report = build_branch(repo, request, selection(only, skip, catalogue))
+    report = build_branch(repo, request, selection(only, skip, catalogue, path_map))
     emit_run(report, fmt)
     return report.exit_code()
 
@@ -121,6 +123,7 @@ def export_(
     committer: str | None,
     only: tuple[str, ...],
     skip: tuple[str, ...],
+    path_map: tuple[str, ...],
     catalogue: Path | None,
 ) -> int:
     """Write the fixes that apply on REV as numbered patch files in OUTDIR.
@@ -130,6 +133,6 @@ def export_(
     from fluxer_patcher.report import emit_run
 
     request = ExportRequest(rev, outdir, patch_format, strict, force, author, committer)
-    report = export(repo, request, selection(only, skip, catalogue))
+    report = export(repo, request, selection(only, skip, catalogue, path_map))
     emit_run(report, fmt)
     return report.exit_code()

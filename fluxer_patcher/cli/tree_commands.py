@@ -51,6 +51,7 @@ def apply(
     committer: str | None,
     only: tuple[str, ...],
     skip: tuple[str, ...],
+    path_map: tuple[str, ...],
     fmt: str,
     catalogue: Path | None,
 ) -> int:
@@ -68,9 +69,9 @@ def apply(
 
     if commit and dry_run:
         raise click.UsageError("--commit and --dry-run exclude each other")
-    path = checkout_root(path, selection(only, skip, catalogue))
+    path = checkout_root(path, selection(only, skip, catalogue, path_map))
     options = ApplyOptions(dry_run, commit, base_domain, author, committer, include_diff=dry_run and fmt == "json")
-    outcome = run_apply(path, selection(only, skip, catalogue), options)
+    outcome = run_apply(path, selection(only, skip, catalogue, path_map), options)
     if dry_run and fmt == "text":
         sys.stdout.write(outcome.diff)
         emit_run(outcome.report, fmt, sys.stderr)
@@ -102,6 +103,7 @@ def check(
     exit_code: bool,
     only: tuple[str, ...],
     skip: tuple[str, ...],
+    path_map: tuple[str, ...],
     fmt: str,
     catalogue: Path | None,
 ) -> int:
@@ -119,7 +121,7 @@ def check(
     revision_mode = repo is not None or rev is not None or remote is not None
     if path is not None and revision_mode:
         raise click.UsageError("give PATH or --repo/--rev, not both")
-    chosen = selection(only, skip, catalogue)
+    chosen = selection(only, skip, catalogue, path_map)
     if revision_mode:
         report = check_rev(repo, rev or "HEAD", remote, chosen)
     else:

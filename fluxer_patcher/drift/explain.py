@@ -18,12 +18,14 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from fluxer_patcher.catalogue.manifest import Patch, Step
+from fluxer_patcher.catalogue.pathmap import PathMap
 from fluxer_patcher.engine import locate
 from fluxer_patcher.model import Outcome, Reason, ReasonKind
 from fluxer_patcher.source.base import Source, SourceError
@@ -75,26 +77,130 @@ def reason(source: Source, patch: Patch, outcome: Outcome, why: Reason) -> Reaso
     if outcome is not Outcome.DRIFTED:
         return why
     try:
-        kind, hints = _hints(source, patch)
+        found = _hints(source, patch)
     except SourceError:
         return why
-    if not hints:
-        return why
-    return Reason(kind or why.kind, "; ".join([why.text, *hints]))
+    return found.reason(why)
 
 
-def _hints(source: Source, patch: Patch) -> tuple[ReasonKind | None, list[str]]:
+class ResultLike(Protocol):
+    patch: Patch
+    outcome: Outcome
+    reason: Reason
+
+
+def explain_all(source: Source, results: Sequence[ResultLike]) -> PathMap:
+    """Hints for every drifted result of one run, and the directory renames they show.
+
+    A fix whose file is gone but whose query and landmarks match at the same path under
+    another directory (``fluxer_app/rspack.config.mjs`` at ``apps/web/rspack.config.mjs``)
+    shows a rename (``fluxer_app`` -> ``apps/web``); its hint says which ``--path-map`` to
+    pass.  The renames all such fixes show are then tried on the fixes that found no single
+    file (a query that names the renamed directory itself, another service's Dockerfile of
+    the same name): a file found so is named with the renames that led to it.  Nothing is
+    ever edited at a guessed path."""
+    found: dict[int, _Found] = {}
+    for i, result in enumerate(results):
+        if result.outcome is Outcome.DRIFTED:
+            try:
+                found[i] = _hints(source, result.patch)
+            except SourceError:
+                continue
+    renames = _renames(f.rename for f in found.values())
+    if renames and isinstance(source, Searchable):
+        for i, hint in found.items():
+            if hint.missing is not None and hint.rename is None:
+                try:
+                    found[i] = _with_renames(source, results[i].patch, renames) or hint
+                except SourceError:
+                    continue
+    for i, hint in found.items():
+        results[i].reason = hint.reason(results[i].reason)
+    return renames
+
+
+def path_map_advice(renames: PathMap) -> list[str]:
+    """The lines that tell how to map the renames a run found."""
+    if not renames:
+        return []
+    flags = " ".join(f"--path-map {old}={new}" for old, new in renames.entries)
+    table = "".join(f'\n  "{old}" = "{new}"' for old, new in renames.entries)
+    return [f"this tree seems to keep directories the fixes name under other names "
+            f"({', '.join(f'{o} -> {n}' for o, n in renames.entries)}); if so, run again with {flags}, "
+            f"or put them in the checkout's .fluxer-patch.toml:\n  [paths]{table}"]
+
+
+@dataclass
+class _Found:
+    kind: ReasonKind | None = None
+    hints: list[str] = field(default_factory=list)
+    missing: Step | None = None  # the step whose file is gone
+    rename: tuple[str, str] | None = None  # the directory rename its one candidate shows
+
+    def reason(self, why: Reason) -> Reason:
+        if not self.hints:
+            return why
+        return Reason(self.kind or why.kind, "; ".join([why.text, *self.hints]))
+
+
+def _hints(source: Source, patch: Patch) -> _Found:
     for step in patch.steps:
         if not source.is_file(step.file):
             if not isinstance(source, Searchable):
-                return None, []
-            kind, hint = moved(source, step)
-            return kind, [hint]
+                return _Found()
+            kind, hint, to = _moved(source, step)
+            rename = rename_of(step.file, to) if to is not None else None
+            if rename is not None:
+                hint += f"; if that directory was renamed, pass --path-map {rename[0]}={rename[1]}"
+            return _Found(kind, [hint], step, rename)
     for step in patch.steps:
         hint = renamed(source, step)
         if hint:
-            return None, [hint]
-    return None, []
+            return _Found(None, [hint])
+    return _Found()
+
+
+def rename_of(old: str, new: str) -> tuple[str, str] | None:
+    """The rename of leading directories that takes ``old`` to ``new`` (``fluxer_app/a/b.mjs``
+    -> ``apps/web/a/b.mjs``: ``fluxer_app`` -> ``apps/web``); ``None`` unless the paths share
+    the file name and differ from their first directory on."""
+    a, b = old.split("/"), new.split("/")
+    if a[-1] != b[-1]:
+        return None
+    while len(a) > 1 and len(b) > 1 and a[-1] == b[-1]:
+        a.pop()
+        b.pop()
+    if a[-1] == b[-1] or a[0] == b[0]:
+        return None
+    return "/".join(a), "/".join(b)
+
+
+def _renames(found: Iterable[tuple[str, str] | None]) -> PathMap:
+    """The renames fixes agree on (a directory two fixes see renamed differently is left out)."""
+    seen: dict[str, set[str]] = {}
+    for rename in found:
+        if rename is not None:
+            seen.setdefault(rename[0], set()).add(rename[1])
+    return PathMap.of((old, news.pop()) for old, news in sorted(seen.items()) if len(news) == 1)
+
+
+def _with_renames(source: Source, patch: Patch, renames: PathMap) -> _Found | None:
+    """The hint for ``patch`` when the tree renamed what ``renames`` says."""
+    mapped = renames.patch(patch)
+    for step, step_there in zip(patch.steps, mapped.steps, strict=True):
+        if source.is_file(step.file):
+            continue
+        if step_there.file == step.file or not source.is_file(step_there.file):
+            return None
+        evidence = _query_evidence(source, step_there, step_there.file)
+        if evidence in (None, _NOT_TEXT) and step.query is not None:
+            return None
+        used = [(o, n) for o, n in renames.entries if PathMap.of([(o, n)]).patch(patch) != patch]
+        flags = " ".join(f"--path-map {o}={n}" for o, n in used)
+        at = f"the fix's query matches at {evidence}" if evidence else "same file name"
+        return _Found(ReasonKind.MOVED, [f"moved to {step_there.file}? ({at} once mapped with {flags}, "
+                                         "the renames other fixes' files show)"], step)
+    return None
 
 
 # -- target file gone -------------------------------------------------------------------
@@ -148,6 +254,12 @@ def _grep_candidates(source: Searchable, step: Step) -> list[str]:
 
 def moved(source: Source, step: Step) -> tuple[ReasonKind, str]:
     """Where the file of ``step`` may have gone, with the evidence."""
+    kind, text, _to = _moved(source, step)
+    return kind, text
+
+
+def _moved(source: Source, step: Step) -> tuple[ReasonKind, str, str | None]:
+    """:func:`moved`, and the one file it names when its query and landmarks match there."""
     assert isinstance(source, Searchable)
     name = posixpath.basename(step.file)
     stem = posixpath.splitext(name)[0]
@@ -180,16 +292,18 @@ def moved(source: Source, step: Step) -> tuple[ReasonKind, str]:
     if step.query is None:
         ranked = ranked or same_name or like_name
     if not ranked:
-        searched = f" where {step.query.name} and its landmarks match" if step.query is not None else ""
+        query = queries.original(step.query).name if step.query is not None else None
+        searched = f" where {query} and its landmarks match" if query is not None else ""
         others = [p for p in [*same_name, *like_name] if p not in ranked][:3]
         not_it = f" ({', '.join(others)}: same name, not it)" if others else ""
         text = f"no other file named {name}{searched} in this tree{not_it} (removed upstream?)"
-        return ReasonKind.REMOVED_UPSTREAM, text
+        return ReasonKind.REMOVED_UPSTREAM, text, None
     if len(ranked) == 1:
-        return ReasonKind.MOVED, f"moved to {ranked[0]}? ({why(ranked[0])})"
+        sure = ranked[0] in matching or step.query is None
+        return ReasonKind.MOVED, f"moved to {ranked[0]}? ({why(ranked[0])})", ranked[0] if sure else None
     listed = ", ".join(f"{p} ({why(p)})" for p in ranked[:3])
     more = f" and {len(ranked) - 3} more" if len(ranked) > 3 else ""
-    return ReasonKind.MOVED, f"moved? candidates: {listed}{more}"
+    return ReasonKind.MOVED, f"moved? candidates: {listed}{more}", None
 
 
 # -- query matched nothing --------------------------------------------------------------

@@ -3,11 +3,14 @@
 Every fix runs at the base commit and then only at commits that change one of its inputs
 (:mod:`.cache`): commits that touch none of them inherit its status without a parse, so the
 cost of a walk grows with the number of changed target files, not the number of commits.
+A commit whose changed paths (one ``git diff-tree`` stream for the range) touch nothing any
+fix read is not even opened: no tree walk, no cache look-up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import posixpath
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fluxer_patcher.catalogue.manifest import Patch
@@ -15,9 +18,10 @@ from fluxer_patcher.drift import explain as explaining
 from fluxer_patcher.drift.cache import Observation, ResultCache, observe_all
 from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.engine.run import Engine
-from fluxer_patcher.git.history import Commit, Range, describe
+from fluxer_patcher.git.history import Changes, Commit, Range, changed_paths, describe
 from fluxer_patcher.git.objects import ObjectCache
 from fluxer_patcher.git.repo import Repository
+from fluxer_patcher.git.runner import MissingObject
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, exit_code, summarise
 from fluxer_patcher.source.revision import GitRevision
 
@@ -80,6 +84,80 @@ def _changed(before: Observation | None, now: Observation) -> tuple[str, ...]:
     return tuple(p for p, i in zip(now.inputs, now.ids, strict=True) if previous.get(p, "?") != i)
 
 
+_TYPE_MASK, _TREE, _SYMLINK = 0o170000, 0o040000, 0o120000
+_MAX_LINKS = 40  # as GitRevision follows them
+
+
+def _trail(objects: ObjectCache, root: bytes, key: str) -> list[str]:
+    """The paths a revision walks to answer ``key`` (a path, or ``dir/`` for a listing): the
+    path itself, then, past each symlink on the way, the path it leads to."""
+    parts = [p for p in key.split("/") if p not in ("", ".")]
+    trail = []
+    for _ in range(_MAX_LINKS + 1):
+        trail.append("/".join(parts))
+        mode, sha = _TREE, root
+        for i, part in enumerate(parts):
+            try:
+                found = objects.tree(sha).get(part) if mode & _TYPE_MASK == _TREE else None
+                if found is None:
+                    return trail
+                mode, sha = found
+                if mode & _TYPE_MASK != _SYMLINK:
+                    continue
+                target = objects.blob(sha).decode("utf-8", "replace")
+            except MissingObject:
+                return trail
+            joined = posixpath.normpath(posixpath.join("/".join(parts[:i]), target))
+            if target.startswith("/") or joined == ".." or joined.startswith("../"):
+                return trail
+            parts = [p for p in "/".join([joined, *parts[i + 1 :]]).split("/") if p not in ("", ".")]
+            break
+        else:
+            return trail
+    return trail
+
+
+class _Watched:
+    """Everything the fixes' current observations depend on in the tree.  A commit leaves
+    every input's identity, and so every observation, as it is when it changes none of the
+    watched paths, no directory above one and no file below one, and adds or deletes no
+    file below a directory whose listing was read."""
+
+    def __init__(self, paths: Iterable[str], listings: Iterable[str]) -> None:
+        self.paths = set(paths)
+        self.listings = set(listings)
+        self.above = {p[:i] for p in self.paths | self.listings for i in range(len(p)) if p[i] == "/"}
+        self.above |= self.listings
+
+    @classmethod
+    def at(cls, revision: GitRevision, observations: Sequence[Observation | None]) -> _Watched:
+        root = revision.objects.commit_tree(bytes.fromhex(revision.sha))
+        keys = {key for seen in observations if seen is not None for key in seen.inputs}
+        paths: list[str] = []
+        listings: list[str] = []
+        for key in keys:
+            trail = _trail(revision.objects, root, key)
+            (listings if key.endswith("/") else paths).extend(trail)
+        return cls(paths, listings)
+
+    def touched_by(self, changes: Changes | None) -> bool:
+        if changes is None:
+            return True
+        if (changes.paths and "" in self.paths) or (changes.added_or_deleted and "" in self.listings):
+            return True
+        for path in changes.paths:
+            if path in self.paths or path in self.above:
+                return True
+            named = path in changes.added_or_deleted
+            at = path.find("/")
+            while at != -1:
+                head = path[:at]
+                if head in self.paths or (named and head in self.listings):
+                    return True
+                at = path.find("/", at + 1)
+        return False
+
+
 def walk(
     repo: Repository,
     patches: Sequence[Patch],
@@ -95,13 +173,18 @@ def walk(
     fixes = [FixHistory(p) for p in patches]
     previous: list[Observation | None] = [None] * len(patches)
     revision: GitRevision | None = None
+    watched: _Watched | None = None
     if span.base is not None:
         revision = GitRevision(repo, span.base, objects)
         for i, seen in enumerate(observe_all(patches, revision, cache)):
             fixes[i].baseline = fixes[i].status = seen.status
             fixes[i].reason = seen.reason
             previous[i] = seen
+        watched = _Watched.at(revision, previous)
+    changes = changed_paths(repo, span) if span.commits else []
     for index, commit in enumerate(span.commits):
+        if watched is not None and not watched.touched_by(changes[index]):
+            continue  # nothing any fix read changed: every observation stands
         revision = GitRevision(repo, commit.sha, objects)
         for i, seen in enumerate(observe_all(patches, revision, cache)):
             fix, before = fixes[i], previous[i]
@@ -118,6 +201,9 @@ def walk(
                     Transition(commit, index, before.status if before else None, seen.status, reason, changed)
                 )
             fix.status, fix.reason = seen.status, seen.reason
+        watched = _Watched.at(revision, previous)
+    if span.commits and (revision is None or revision.sha != span.commits[-1].sha):
+        revision = GitRevision(repo, span.commits[-1].sha, objects)
     if revision is not None and explain:
         for fix, last in zip(fixes, previous, strict=True):
             if last is not None:
@@ -130,6 +216,5 @@ def walk(
 def check_revision(patches: Sequence[Patch], revision: GitRevision, registry: Registry) -> list[PatchResult]:
     """``check`` on a revision: the engine's own sequential run, with drift reasons explained."""
     results = Engine(revision, registry).run(patches)
-    for result in results:
-        result.reason = explaining.reason(revision, result.patch, result.outcome, result.reason)
+    explaining.explain_all(revision, results)  # the same hints (renamed directories too) as on a work tree
     return results

@@ -1,7 +1,7 @@
 """The first-parent history of a git revision, and fetching it.
 
 One ``git log`` lists a whole range with the metadata reports show (id, date, author,
-subject); nothing here reads trees.
+subject), and one ``git diff-tree --stdin`` the paths each of its commits changed.
 """
 
 from __future__ import annotations
@@ -75,6 +75,53 @@ def first_parent_range(repo: Repository, rev: str, since: str | None = None, las
         base = commits[-1].parents[0] if commits and commits[-1].parents else None
     commits.reverse()
     return Range(head, base, tuple(commits))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The file paths one commit changed against its first parent."""
+
+    paths: frozenset[str]
+    added_or_deleted: frozenset[str]  # of them, those that appeared or went (a listing may change)
+
+
+def changed_paths(repo: Repository, span: Range) -> list[Changes | None]:
+    """Per commit of ``span``, oldest first, what it changed against the commit before it
+    (its first parent); ``None`` for a root commit (everything is new there)."""
+    pairs: list[tuple[str, str]] = []
+    parent = span.base
+    for commit in span.commits:
+        if parent is not None:
+            pairs.append((commit.sha, parent))
+        parent = commit.sha
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    if pairs:
+        lines = "".join(f"{sha} {before}\n" for sha, before in pairs).encode("ascii")
+        raw = repo.git.run("diff-tree", "--stdin", "-r", "-z", "--no-renames", "--no-ext-diff", input=lines).stdout
+        fields = raw.decode("utf-8", "surrogateescape").split("\0")
+        paths: set[str] = set()
+        names: set[str] = set()
+        i = 0
+        while i < len(fields):
+            field = fields[i]
+            if field.startswith(":"):  # ":<mode> <mode> <id> <id> <status>", then the path
+                paths.add(fields[i + 1])
+                if field.rsplit(" ", 1)[-1] not in ("M", "T"):
+                    names.add(fields[i + 1])
+                i += 2
+                continue
+            if field:  # the id of the commit whose changes follow
+                paths, names = found.setdefault(field, (set(), set()))
+            i += 1
+    none: tuple[set[str], set[str]] = (set(), set())
+    out: list[Changes | None] = []
+    for index, commit in enumerate(span.commits):
+        if index == 0 and span.base is None:
+            out.append(None)
+            continue
+        paths, names = found.get(commit.sha, none)
+        out.append(Changes(frozenset(paths), frozenset(names)))
+    return out
 
 
 def describe(repo: Repository, sha: str) -> Commit:

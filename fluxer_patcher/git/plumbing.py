@@ -1,21 +1,23 @@
 """Writing to a git repository with plumbing only: blobs, trees, commits, and refs moved by
 compare-and-swap.
 
-Nothing here reads or writes a working tree, the index or HEAD: trees are rebuilt from
-``ls-tree``/``mktree`` along the changed paths, commits are made with ``commit-tree`` and
-refs are moved with ``update-ref <ref> <new> <old>``.  Every git process runs through
-:mod:`.runner`, with an explicit ``--git-dir``.
+Nothing here reads or writes a working tree, the index or HEAD.  A series of commits is
+written by one ``git fast-import`` (:meth:`Plumbing.write_commits`), after the trees along
+the changed paths were read through one ``git cat-file --batch``; refs are moved with
+``update-ref <ref> <new> <old>``.  Every git process runs through :mod:`.runner`, with an
+explicit ``--git-dir``.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.errors import GitFailure
-from fluxer_patcher.git.runner import NETWORK_TIMEOUT, Git, user_value
+from fluxer_patcher.git.runner import NETWORK_TIMEOUT, BatchReader, Git, user_value
 
 if TYPE_CHECKING:
     import subprocess
@@ -71,6 +73,60 @@ class TreeEntry:
 
 
 @dataclass(frozen=True)
+class NewCommit:
+    """A commit to write on the previous one: its message, and its files by repository path,
+    each the blob's content (``bytes``, stored as is) or the id of a stored blob (``str``)."""
+
+    message: str
+    files: Mapping[str, bytes | str]
+
+
+@dataclass
+class _Dir:
+    """A directory of the tree being built: its entries as read (``sha``), then as changed."""
+
+    sha: str | None  # None: a directory the series creates
+    entries: dict[str, TreeEntry] | None = None
+    subdirs: dict[str, _Dir] = field(default_factory=dict)
+
+
+def _tree(reader: BatchReader, sha: str) -> dict[str, TreeEntry]:
+    _, kind, data = reader.read(sha)
+    if kind != "tree":
+        raise GitError(f"{sha}: not a tree object")
+    return parse_tree(data)
+
+
+def parse_tree(data: bytes) -> dict[str, TreeEntry]:
+    """The entries of a raw tree object by name, modes as ``ls-tree`` writes them."""
+    entries: dict[str, TreeEntry] = {}
+    at = 0
+    while at < len(data):
+        space = data.index(b" ", at)
+        nul = data.index(b"\0", space)
+        mode = data[at:space].decode("ascii").rjust(6, "0")
+        name = data[space + 1 : nul].decode("utf-8", "surrogateescape")
+        sha = data[nul + 1 : nul + 21].hex()
+        kind = "tree" if mode == _TREE else "commit" if mode == "160000" else "blob"
+        entries[name] = TreeEntry(mode, kind, sha, name)
+        at = nul + 21
+    return entries
+
+
+def _quoted(path: str) -> bytes:
+    """``path`` as a C-style quoted string, as ``git fast-import`` reads file paths."""
+    out = bytearray(b'"')
+    for byte in path.encode("utf-8", "surrogateescape"):
+        if byte in (0x22, 0x5C):
+            out += b"\\" + bytes([byte])
+        elif byte < 0x20 or byte == 0x7F:
+            out += b"\\%03o" % byte
+        else:
+            out.append(byte)
+    return bytes(out + b'"')
+
+
+@dataclass(frozen=True)
 class CommitInfo:
     sha: str
     parents: tuple[str, ...]
@@ -111,59 +167,88 @@ class Plumbing:
         how = [f"--path={path}"] if path is not None else ["--no-filters"]
         return self.out("hash-object", "-w", "-t", "blob", *how, "--stdin", input=data)
 
-    def ls_tree(self, tree: str) -> list[TreeEntry]:
-        raw = self.run("ls-tree", "-z", "--full-tree", tree).stdout.decode("utf-8", "surrogateescape")
-        entries = []
-        for record in raw.split("\0"):
-            if not record:
-                continue
-            meta, name = record.split("\t", 1)
-            mode, kind, sha = meta.split(" ")
-            entries.append(TreeEntry(mode, kind, sha, name))
-        return entries
+    def write_commits(self, base: str, commits: Sequence[NewCommit], identity: Identity) -> list[str]:
+        """Write ``commits``, each on the previous one, the first on ``base``; their ids.
 
-    def mktree(self, entries: Sequence[TreeEntry]) -> str:
-        data = "".join(f"{e.mode} {e.kind} {e.sha}\t{e.name}\0" for e in entries)
-        # --missing: the entries come from existing trees; do not look every object up
-        # (a partial clone would fetch them, a mirror may lack a large blob).
-        return self.out("mktree", "-z", "--missing", input=data.encode("utf-8", "surrogateescape"))
+        Each commit's tree is its parent's with its files in place (file modes kept, new files
+        100644, new directories made); a path whose directory is a file, or a file that is a
+        directory, is a :class:`GitError`.  Author and committer are what ``commit-tree``
+        would record (``git var``).  One ``git fast-import`` writes every object; no ref is
+        left behind."""
+        if not commits:
+            return []
+        author = self.out("var", "GIT_AUTHOR_IDENT", env=identity.env())
+        committer = self.out("var", "GIT_COMMITTER_IDENT", env=identity.env())
+        reader = BatchReader(self.git)
+        try:
+            root = _Dir(reader.read(f"{base}^{{tree}}")[0])
+            modes = [self._changed_modes(reader, root, commit.files) for commit in commits]
+        finally:
+            reader.close()
+        scratch = f"refs/fluxer-patch/build-{uuid.uuid4().hex}"  # fast-import needs a ref; never written
+        stream = bytearray(b"feature done\n")
+        marks = 0
+        for i, (commit, changed) in enumerate(zip(commits, modes, strict=True)):
+            lines = []
+            for path, content in commit.files.items():
+                if isinstance(content, bytes):
+                    marks += 1
+                    stream += b"blob\nmark :%d\ndata %d\n%b\n" % (marks, len(content), content)
+                    ref = f":{marks}"
+                else:
+                    ref = content
+                lines.append(b"M %b %b %b\n" % (changed[path].encode(), ref.encode(), _quoted(path)))
+            message = commit.message.encode("utf-8")
+            stream += b"commit %b\nmark :%d\n" % (scratch.encode(), 1_000_000_000 + i)
+            stream += b"author %b\ncommitter %b\n" % (author.encode("utf-8"), committer.encode("utf-8"))
+            stream += b"data %d\n%b\n" % (len(message), message)
+            if i == 0:
+                stream += b"from %b\n" % base.encode()
+            stream += b"".join(lines) + b"\n"
+        stream += b"reset %b\n\n" % scratch.encode()
+        stream += b"".join(b"get-mark :%d\n" % (1_000_000_000 + i) for i in range(len(commits)))
+        stream += b"done\n"
+        return self.out("fast-import", "--quiet", "--date-format=raw", input=bytes(stream)).split()
 
-    def tree_with(self, base_tree: str, files: Mapping[str, str]) -> str:
-        """``base_tree`` with the blobs ``{path: sha}`` in place (file modes kept; new files 100644)."""
-        here: dict[str, str] = {}
-        below: dict[str, dict[str, str]] = {}
-        for path, sha in files.items():
-            head, sep, rest = path.partition("/")
-            if sep:
-                below.setdefault(head, {})[rest] = sha
-            else:
-                here[head] = sha
-        entries = {e.name: e for e in self.ls_tree(base_tree)}
-        for name, sha in here.items():
-            old = entries.get(name)
-            if old is not None and old.kind != "blob":
-                raise GitError(f"{name}: is a {old.kind} in the tree, expected a file")
-            entries[name] = TreeEntry(old.mode if old else _BLOB_MODE, "blob", sha, name)
-        for name, sub in below.items():
-            old = entries.get(name)
-            if old is not None and old.kind != "tree":
-                raise GitError(f"{name}: is a {old.kind} in the tree, expected a directory")
-            subtree = self.tree_with(old.sha if old else self.mktree([]), sub)
-            entries[name] = TreeEntry(_TREE, "tree", subtree, name)
-        return self.mktree(list(entries.values()))
+    def _changed_modes(self, reader: BatchReader, root: _Dir, files: Mapping[str, object]) -> dict[str, str]:
+        """The mode each of ``files`` gets in the tree ``root`` (updated in place); a
+        :class:`GitError` when a path cannot be written there."""
+        modes: dict[str, str] = {}
 
-    def commit_tree(self, tree: str, parents: Sequence[str], message: str, identity: Identity) -> str:
-        args = ["commit-tree", "--no-gpg-sign", tree]
-        for parent in parents:
-            args += ["-p", parent]
-        return self.out(*args, input=message.encode("utf-8"), env=identity.env())
+        def visit(node: _Dir, prefix: str, files: Mapping[str, object]) -> None:
+            here: list[str] = []
+            below: dict[str, dict[str, object]] = {}
+            for path, value in files.items():
+                head, sep, rest = path.partition("/")
+                if sep:
+                    below.setdefault(head, {})[rest] = value
+                else:
+                    here.append(head)
+            if node.entries is None:
+                node.entries = _tree(reader, node.sha) if node.sha is not None else {}
+            entries = node.entries
+            for name in here:
+                old = entries.get(name)
+                if old is not None and old.kind != "blob":
+                    raise GitError(f"{name}: is a {old.kind} in the tree, expected a file")
+                mode = old.mode if old else _BLOB_MODE
+                entries[name] = TreeEntry(mode, "blob", "", name)
+                modes[prefix + name] = mode
+            for name, sub in below.items():
+                old = entries.get(name)
+                if old is not None and old.kind != "tree":
+                    raise GitError(f"{name}: is a {old.kind} in the tree, expected a directory")
+                if name not in node.subdirs:
+                    node.subdirs[name] = _Dir(old.sha if old else None)
+                entries[name] = TreeEntry(_TREE, "tree", "", name)
+                visit(node.subdirs[name], f"{prefix}{name}/", sub)
+
+        visit(root, "", files)
+        return modes
 
     def commit_date(self, commit: str) -> str:
         """The committer date of ``commit`` in git's raw form (``1700000000 +0100``)."""
         return self.out("log", "-1", "--format=%cd", "--date=raw", "--end-of-options", commit, "--")
-
-    def tree_of(self, commit: str) -> str:
-        return self.out("rev-parse", "--verify", "--end-of-options", f"{commit}^{{tree}}")
 
     def commits(self, *revs: str) -> list[CommitInfo]:
         """``git log <revs>`` with each commit's parents and trailers, newest first."""

@@ -115,6 +115,36 @@ class Git:
         return self.run(*args, check=False).returncode == 0
 
 
+class BatchReader:
+    """Objects read through one ``git cat-file --batch`` process (close it when done)."""
+
+    def __init__(self, git: Git) -> None:
+        self._proc = subprocess.Popen(
+            git.command("cat-file", "--batch"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env=clean_env(), cwd=git.cwd or git.work_tree,
+        )
+
+    def read(self, name: str) -> tuple[str, str, bytes]:
+        """``(id, type, content)`` of the object ``name`` (an id, or ``REV^{tree}``)."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        try:
+            self._proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+            self._proc.stdin.flush()
+            header = self._proc.stdout.readline().decode("utf-8", "replace").split()
+        except OSError as exc:
+            raise GitFailure(f"git cat-file stopped while reading objects ({exc.strerror or exc})") from None
+        if len(header) != 3:
+            raise GitFailure(f"{name}: {' '.join(header[1:]) or 'unreadable'} object")
+        data = self._proc.stdout.read(int(header[2]) + 1)[:-1]
+        return header[0], header[1], data
+
+    def close(self) -> None:
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        self._proc.wait()
+
+
 # -- GitPython: discovery and the object database ------------------------------------------
 
 

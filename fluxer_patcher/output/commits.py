@@ -2,7 +2,8 @@
 
 ``branch`` builds the patched fork branch with it (blobs stored as they are, for
 reproducible ids) and ``apply --commit`` the in-place commits (blobs through the clean
-filters of their path, as ``git add`` stores them).  No ref moves here: the callers move
+filters of their path, as ``git add`` stores them).  All commits are written in one pass
+(:meth:`Plumbing.write_commits`), not a process per directory level.  No ref moves here: the callers move
 their ref by compare-and-swap once every commit exists.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from fluxer_patcher.git.plumbing import Identity, Plumbing
+from fluxer_patcher.git.plumbing import Identity, NewCommit, Plumbing
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,16 @@ class BuiltCommit:
 def build(
     git: Plumbing, base: str, plans: Iterable[CommitPlan], identity: Identity, *, filters: bool = False
 ) -> list[BuiltCommit]:
-    """Write one commit per plan, each on the previous one, the first on ``base``."""
-    parent = base
-    tree = git.tree_of(base)
-    built = []
+    """Write one commit per plan, each on the previous one, the first on ``base`` (one
+    ``git fast-import`` for the series; with ``filters``, each blob first through ``hash-object``)."""
+    plans = list(plans)
+    commits = []
     for plan in plans:
-        blobs = {path: git.write_blob(data, path=path if filters else None) for path, data in plan.files.items()}
-        tree = git.tree_with(tree, blobs)
-        parent = git.commit_tree(tree, [parent], plan.message, identity)
-        built.append(BuiltCommit(plan.patch_id, parent, plan.message.split("\n", 1)[0]))
-    return built
+        files: dict[str, bytes | str] = dict(plan.files)
+        if filters:
+            files = {path: git.write_blob(data, path=path) for path, data in plan.files.items()}
+        commits.append(NewCommit(plan.message, files))
+    shas = git.write_commits(base, commits, identity)
+    return [
+        BuiltCommit(plan.patch_id, sha, plan.message.split("\n", 1)[0]) for plan, sha in zip(plans, shas, strict=True)
+    ]

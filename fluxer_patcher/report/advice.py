@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fluxer_patcher.catalogue.manifest import Patch
 from fluxer_patcher.model import Reason, ReasonKind
+from fluxer_patcher.syntax.queries import original
 
 GONE = frozenset({ReasonKind.FILE_MISSING, ReasonKind.REMOVED_UPSTREAM})
 
@@ -19,13 +20,15 @@ def code(text: str) -> str:
 def action(patch: Patch, reason: Reason, rev: str | None) -> str:
     """One paragraph of Markdown: what a maintainer does about ``patch`` drifting for ``reason``."""
     manifest = f"patches/{patch.manifest.name}"
-    queries = sorted({f"queries/{s.query.parent.name}/{s.query.name}" for s in patch.steps if s.query is not None})
+    files = [original(s.query) for s in patch.steps if s.query is not None]
+    queries = sorted({f"queries/{q.parent.name}/{q.name}" for q in files})
     query = f" and {', '.join(code(q) for q in queries)}" if queries else ""
     check = f"`fluxer-patch check --rev {rev}`" if rev else "`fluxer-patch check` again"
     if reason.kind is ReasonKind.MOVED:
         return (
-            f"If the file moved as suggested, point the step's `file` in {code(manifest)} at its new path, "
-            f"add the new shape to the manifest's `[[examples]]`, and run {check}."
+            f"If your tree renamed the directory as suggested, map it (`--path-map OLD=NEW`, or `[paths]` in "
+            f"the checkout's `.fluxer-patch.toml`); if upstream moved the file, point the step's `file` in "
+            f"{code(manifest)} at its new path, add the new shape to the manifest's `[[examples]]`, and run {check}."
         )
     if reason.kind in GONE:
         return (

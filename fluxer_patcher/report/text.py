@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.model import Outcome, Status
+from fluxer_patcher.model import Outcome, ReasonKind, Status
 from fluxer_patcher.profile import FLUXER, Profile
 from fluxer_patcher.report.rows import Row, summary, word_summary
 from fluxer_patcher.report.safe import line as safe_line
@@ -86,11 +86,14 @@ def _run_next_steps(report: RunReport, profile: Profile) -> list[str]:
         out.extend(f"  - {r.patch.id}: {r.reason}" for r in report.errors())
     if drifted:
         out.append("")
-        out.append("next: upstream moved the code these fixes target; nothing was guessed.")
+        out.append("next: the code these fixes target is not where they look (moved upstream, or renamed in "
+                   "this tree); nothing was guessed.")
         for r in drifted:
             manifest = f"patches/{r.patch.manifest.name}"
+            moved = ("if its file moved as its reason says, map the renamed directory (--path-map) or "
+                     if r.reason.kind is ReasonKind.MOVED else "")
             out.append(
-                f"  - {r.patch.id} ({r.patch.origin}): apply it by hand as {_described(r.patch)}, "
+                f"  - {r.patch.id} ({r.patch.origin}): {moved}apply it by hand as {_described(r.patch)}, "
                 f"or update {manifest} and its query"
             )
         out.append(f"  guide: {profile.guide_url}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import hashlib
 import importlib
 import re
 import signal
@@ -188,13 +189,25 @@ class QueryFile:
 
     def __init__(self, language: str, path: Path) -> None:
         self.language = language
-        self.path = path
+        if path in _REWRITTEN:  # a path map's rewrite: its text, the original's name
+            path, source = _REWRITTEN[path]
+            self.path = path
+        else:
+            self.path = path
+            source = self._read(path)
+        self._parse(source)
+
+    @staticmethod
+    def _read(path: Path) -> str:
         try:
-            source = read_regular_text(path)
+            return read_regular_text(path)
         except OSError as exc:
             raise QueryError(f"{path}: cannot read query ({exc.strerror or exc})") from None
         except UnicodeDecodeError as exc:
             raise QueryError(f"{path}: cannot read query (not UTF-8 at byte {exc.start})") from None
+
+    def _parse(self, source: str) -> None:
+        path = self.path
         main: list[str] = []
         landmarks: list[str] = []
         for line, text in patterns_of(source):
@@ -267,6 +280,24 @@ class QueryFile:
     @cached_property
     def landmark_query(self) -> Query | None:
         return self._compile(self._landmark_source) if self._landmark_source else None
+
+
+_REWRITTEN: dict[Path, tuple[Path, str]] = {}
+
+
+def rewritten(path: Path, source: str) -> Path:
+    """A name for the query file ``path`` with ``source`` as its text (a path map rewrites
+    the strings of queries): :func:`compile_query` of the name compiles ``source``, and its
+    messages name ``path``."""
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    name = path.with_name(f"{path.name}#{digest}")
+    _REWRITTEN[name] = (path, source)
+    return name
+
+
+def original(path: Path) -> Path:
+    """The query file a :func:`rewritten` name stands for (``path`` itself otherwise)."""
+    return _REWRITTEN[path][0] if path in _REWRITTEN else path
 
 
 @cache
