@@ -12,6 +12,18 @@ from fluxer_patcher.cli import cli
 FIXTURES = Path(__file__).resolve().parent.parent / "upstream-fixtures"
 
 
+@pytest.fixture(autouse=True)
+def result_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty result cache of its own (never the real ~/.cache), turned on."""
+    from fluxer_patcher.app import cache
+
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv(cache.ENV_DIR, str(folder))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    cache.configure(enabled=True)
+    return folder
+
+
 @pytest.fixture
 def fixture_tree(tmp_path: Path) -> Callable[[str], Path]:
     """A writable copy of an upstream-fixtures/ tree."""

@@ -6,26 +6,23 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from fluxer_patcher.app import cache, settings
 from fluxer_patcher.app import catalogue as bundled
-from fluxer_patcher.app import settings
 from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, tree_root
 from fluxer_patcher.catalogue.manifest import Patch, files_of
-from fluxer_patcher.drift import explain as explaining
-from fluxer_patcher.drift.walk import check_revision
-from fluxer_patcher.engine.run import Engine
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.git import worktree
 from fluxer_patcher.git.plumbing import GitError, Identity
 from fluxer_patcher.model import FileChange, Outcome, PatchResult
-from fluxer_patcher.output import inplace, journal, messages
-from fluxer_patcher.output.commits import BuiltCommit
-from fluxer_patcher.output.diffs import unified_all
-from fluxer_patcher.output.writer import recover, write_changes
-from fluxer_patcher.report.nextsteps import valid_domain
+from fluxer_patcher.output import journal
 from fluxer_patcher.report.run import RunReport
 from fluxer_patcher.source.base import Source
 from fluxer_patcher.source.worktree import WorkTree
+
+if TYPE_CHECKING:
+    from fluxer_patcher.output.commits import BuiltCommit
 
 
 @dataclass(frozen=True)
@@ -64,13 +61,30 @@ def checkout_root(path: Path | None, selection: Selection) -> Path:
 
 
 def run_tree(path: Path, selection: Selection) -> TreeRun:
-    """Select fixes, check that PATH is a Fluxer tree and run the engine in memory."""
+    """Select fixes, check that PATH is a Fluxer tree and run the engine in memory, or replay
+    the results of a run that asked the tree the same questions and got the same answers
+    (:mod:`fluxer_patcher.app.cache`)."""
     tree = open_tree(path)
-    patches = chosen(tree, selection).patches
-    engine = Engine(tree, bundled.registry())
+    key = cache.run_key(path, bundled.load_catalogue(selection.catalogue), selection) \
+        if cache.directory() is not None else None
+    if key is not None:
+        patches = chosen(tree, selection).patches  # the tree's settings too: the entry checks they are the same
+        if (hit := cache.lookup(key, tree, patches)) is not None:
+            return TreeRun(tree, patches, *hit)
+    # A miss: the engine and its grammars are imported only now (a hit needs neither).
+    from fluxer_patcher.drift import explain as explaining
+    from fluxer_patcher.engine.run import Engine
+    from fluxer_patcher.source.recording import RecordingTree
+
+    recorder = RecordingTree(tree)
+    patches = chosen(recorder, selection).patches
+    engine = Engine(recorder, bundled.registry())
     results = engine.run(patches)
-    renames = explaining.explain_all(tree, results)  # the same hints as on a revision
-    return TreeRun(tree, patches, results, engine.overlay.changes(), explaining.path_map_advice(renames))
+    renames = explaining.explain_all(recorder, results)  # the same hints as on a revision
+    changes, advice = engine.overlay.changes(), explaining.path_map_advice(renames)
+    if key is not None:
+        cache.store(key, recorder.answers, patches, results, changes, advice)
+    return TreeRun(tree, patches, results, changes, advice)
 
 
 def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
@@ -86,6 +100,8 @@ def check_tree(path: Path, selection: Selection) -> RunReport:
 
 def check_rev(repo_path: Path | None, rev: str, remote: str | None, selection: Selection) -> RunReport:
     """``check`` on a git revision: objects only, no checkout."""
+    from fluxer_patcher.drift.walk import check_revision
+
     revision = open_revision(open_git_repo(repo_path, remote), rev)
     patches = chosen(revision, selection).patches
     return RunReport(revision.label, check_revision(patches, revision, bundled.registry()), written=False)
@@ -110,6 +126,9 @@ class ApplyOutcome:
 
 def apply(path: Path, selection: Selection, options: ApplyOptions) -> ApplyOutcome:
     """Compute every fix; write all or nothing (and commit, with ``options.commit``)."""
+    from fluxer_patcher.output.writer import recover
+    from fluxer_patcher.report.nextsteps import valid_domain
+
     values: dict[str, str] = {}
     if options.base_domain is not None:
         if not valid_domain(options.base_domain):
@@ -130,6 +149,10 @@ def apply(path: Path, selection: Selection, options: ApplyOptions) -> ApplyOutco
 
 def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict[str, str],
            checkout: worktree.Checkout | None) -> ApplyOutcome:
+    from fluxer_patcher.output import inplace
+    from fluxer_patcher.output.diffs import unified_all
+    from fluxer_patcher.output.writer import write_changes
+
     run = run_tree(path, selection)
     local = local_changes(path, run.patches)
     report = RunReport(
@@ -163,6 +186,8 @@ def _open_checkout(path: Path) -> worktree.Checkout:
 def _commit_objects(checkout: worktree.Checkout, tree: WorkTree, results: list[PatchResult], local: list[str],
                     options: ApplyOptions) -> list[BuiltCommit]:
     """The fix commits as objects (HEAD not moved), refusing targets with local changes."""
+    from fluxer_patcher.output import inplace
+
     changed = {c.path for r in results for c in r.changes}
     dirty = [p for p in local if p in changed]
     if dirty:
@@ -180,6 +205,8 @@ def _commit_objects(checkout: worktree.Checkout, tree: WorkTree, results: list[P
 
 
 def _advance(checkout: worktree.Checkout, tree: WorkTree, built: list[BuiltCommit], changes: list[FileChange]) -> None:
+    from fluxer_patcher.output import inplace
+
     paths = list(inplace.repo_paths(tree, checkout, [c.path for c in changes]).values())
     inplace.advance(checkout, built, paths)
 
@@ -192,6 +219,8 @@ def _commit_lines(checkout: worktree.Checkout, built: list[BuiltCommit]) -> list
 
 def commit_identity(date: str, author: str | None, committer: str | None) -> Identity:
     """The commit identity dated ``date`` (an upstream commit's date, for reproducible ids)."""
+    from fluxer_patcher.output import messages
+
     try:
         return messages.identity(date, author, committer)
     except ValueError as exc:

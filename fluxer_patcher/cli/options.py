@@ -64,6 +64,23 @@ def output_options(func: F) -> F:
     return decorated  # type: ignore[no-any-return]
 
 
+def cache_option(func: F) -> F:
+    """``--no-cache``: run every fix, neither replaying nor keeping results (``app.cache``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, no_cache: bool, **kwargs: Any) -> Any:
+        from fluxer_patcher.app import cache
+
+        cache.configure(enabled=not no_cache)
+        return func(*args, **kwargs)
+
+    decorated: Any = click.option(
+        "--no-cache", "no_cache", is_flag=True,
+        help="Compute every fix afresh; neither use nor keep the result cache (also: FLUXER_PATCH_NO_CACHE=1).",
+    )(wrapper)
+    return decorated  # type: ignore[no-any-return]
+
+
 def format_option(func: F) -> F:
     return click.option(
         "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,

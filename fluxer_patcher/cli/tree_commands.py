@@ -10,6 +10,7 @@ import click
 from fluxer_patcher.cli.main import cli
 from fluxer_patcher.cli.options import (
     DirectoryPath,
+    cache_option,
     catalogue_option,
     fetch_option,
     format_option,
@@ -39,6 +40,7 @@ from fluxer_patcher.cli.options import (
 @selection_options
 @format_option
 @catalogue_option
+@cache_option
 @output_options
 def apply(
     path: Path | None,
@@ -91,6 +93,7 @@ def apply(
 @selection_options
 @report_format_option
 @catalogue_option
+@cache_option
 @output_options
 def check(
     path: Path | None,
