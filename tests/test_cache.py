@@ -377,3 +377,47 @@ def test_the_recording_tree_notes_every_question_and_errors_too(fixture_tree) ->
     (root / "no/such").mkdir(parents=True)
     (root / "no/such/file").write_text("now here\n")
     assert not still_holds(WorkTree(root), recorded)
+
+
+# -- the validated catalogue ----------------------------------------------------------------
+
+
+def _fresh_catalogue_load(monkeypatch, root=None, fail_loader: bool = False):
+    from fluxer_patcher.app import catalogue as bundled
+    from fluxer_patcher.catalogue import loader
+
+    monkeypatch.setattr(bundled, "_LOADED", {})
+    if fail_loader:
+        def refuse(*args, **kwargs):
+            raise AssertionError("the catalogue was validated again")
+        monkeypatch.setattr(loader, "load", refuse)
+    return bundled.load_catalogue(root)
+
+
+def test_the_validated_catalogue_is_reused_across_runs_by_content(monkeypatch) -> None:
+    first = _fresh_catalogue_load(monkeypatch)
+    again = _fresh_catalogue_load(monkeypatch, fail_loader=True)
+    assert again == first and again is not first
+
+
+def test_a_changed_manifest_byte_or_a_damaged_entry_validates_the_catalogue_again(monkeypatch, tmp_path) -> None:
+    import shutil
+
+    from fluxer_patcher.app import cache
+    from fluxer_patcher.app.catalogue import bundled_root
+
+    root = tmp_path / "catalogue"
+    shutil.copytree(bundled_root() / "patches", root / "patches")
+    shutil.copytree(bundled_root() / "queries", root / "queries")
+    first = _fresh_catalogue_load(monkeypatch, root)
+    manifest = root / "patches" / "04-rspack-cdn-endpoint.toml"
+    manifest.write_text(manifest.read_text().replace('title = "', 'title = "Changed: ', 1))
+    changed = _fresh_catalogue_load(monkeypatch, root)
+    assert changed != first and changed.patches[3].title.startswith("Changed: ")
+    folder = cache.directory()
+    assert folder is not None
+    for entry in (folder / "catalogues").iterdir():
+        data = bytearray(entry.read_bytes())
+        data[-1] ^= 0xFF
+        entry.write_bytes(bytes(data))
+    assert _fresh_catalogue_load(monkeypatch, root) == changed  # damaged: validated again, same result

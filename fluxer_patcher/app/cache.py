@@ -168,6 +168,12 @@ def _unpack(data: bytes) -> Any:
 
 
 def _read_entry(path: Path) -> Any:
+    data = _read_raw(path)
+    return None if data is None else _unpack(data)
+
+
+def _read_raw(path: Path) -> bytes | None:
+    """An entry's bytes, when this user owns it."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
@@ -185,12 +191,12 @@ def _read_entry(path: Path) -> Any:
         os.close(fd)
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: pruned last
-    return _unpack(b"".join(chunks))
+    return b"".join(chunks)
 
 
-def _write_entry(path: Path, value: Any) -> None:
+def _write_entry(path: Path, value: Any, data: bytes | None = None) -> None:
     """Write atomically (a reader sees the old entry or the new one); errors are ignored."""
-    data = _pack(value)
+    data = _pack(value) if data is None else data
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temp = path.parent / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
@@ -236,6 +242,65 @@ def prune(folder: Path, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYT
         if count >= max_entries or total > max_bytes:
             with contextlib.suppress(OSError):
                 os.unlink(name)
+
+
+# -- the validated catalogue --------------------------------------------------------------
+
+
+_CATALOGUE_FORMAT = b"fluxer-patch catalogue 1\n"
+
+
+def catalogue_key(root: Path, default_bug: str) -> str:
+    """The key of a catalogue's validated form: its files' bytes, this tool's code, the Python
+    and the installed distributions (the registry it is validated against is code)."""
+    files = []
+    for folder in ("patches", "queries"):
+        for dirpath, _dirs, names in os.walk(root / folder):
+            for name in names:
+                full = os.path.join(dirpath, name)
+                try:
+                    with open(full, "rb") as handle:
+                        files.append((full, digest(handle.read())))
+                except OSError as exc:
+                    files.append((full, f"!{exc.strerror}"))
+    material = (_CATALOGUE_FORMAT, sys.version, _code_signature(), _distributions(), tuple(sorted(files)),
+                default_bug, os.path.realpath(root))
+    return hashlib.blake2b(marshal.dumps(material), digest_size=24).hexdigest()
+
+
+def load_validated(key: str) -> Catalogue | None:
+    """The catalogue validated under ``key`` by an earlier run, if the cache holds it.
+
+    Kept with :mod:`pickle` (the model is dataclasses), in a directory of the user's own
+    (0700, entries 0600, read only when the user owns them), as Python keeps its bytecode."""
+    folder = directory()
+    if folder is None:
+        return None
+    data = _read_raw(folder / "catalogues" / key)
+    if data is None or not data.startswith(_CATALOGUE_FORMAT):
+        return None
+    head = len(_CATALOGUE_FORMAT) + 32
+    payload = data[head:]
+    if len(data) < head or hashlib.blake2b(payload, digest_size=32).digest() != data[len(_CATALOGUE_FORMAT):head]:
+        return None
+    import pickle
+
+    try:
+        value = pickle.loads(payload)
+    except Exception:  # any damage is a miss
+        return None
+    return value if isinstance(value, Catalogue) else None
+
+
+def store_validated(key: str, catalogue: Catalogue) -> None:
+    folder = directory()
+    if folder is None:
+        return
+    import pickle
+
+    payload = pickle.dumps(catalogue, protocol=pickle.HIGHEST_PROTOCOL)
+    data = _CATALOGUE_FORMAT + hashlib.blake2b(payload, digest_size=32).digest() + payload
+    _write_entry(folder / "catalogues" / key, None, data)
 
 
 # -- results in and out -------------------------------------------------------------------

@@ -57,8 +57,23 @@ def load_catalogue(root: Path | None = None, profile: Profile = FLUXER) -> Catal
     path = root or default_root(profile)
     key = (str(path.resolve()), profile.default_bug, _signature(path))
     if key not in _LOADED:
-        _LOADED[key] = loader.load(path, registry(), profile.default_bug)
+        _LOADED[key] = _validated(path, profile)
     return _LOADED[key]
+
+
+def _validated(path: Path, profile: Profile) -> Catalogue:
+    """The catalogue at ``path`` validated once per content: the result cache keeps the
+    validated form (keyed by the catalogue's bytes and this tool's code), so a later run skips
+    reading the TOML and building the registry to check it against."""
+    from fluxer_patcher.app import cache
+
+    key = cache.catalogue_key(path, profile.default_bug) if cache.directory() is not None else None
+    if key is not None and (known := cache.load_validated(key)) is not None:
+        return known
+    catalogue = loader.load(path, registry(), profile.default_bug)
+    if key is not None:
+        cache.store_validated(key, catalogue)
+    return catalogue
 
 
 def select(catalogue: Catalogue, only: Iterable[str] = (), skip: Iterable[str] = ()) -> list[Patch]:
