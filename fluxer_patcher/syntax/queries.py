@@ -23,6 +23,7 @@ import hashlib
 import importlib
 import re
 import signal
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.files import read_regular_text
-from fluxer_patcher.syntax import grammars, predicates
+from fluxer_patcher.syntax import grammars, predicates, shallow
 from fluxer_patcher.syntax.predicates import QueryError
 
 if TYPE_CHECKING:
@@ -229,14 +230,25 @@ class QueryFile:
         self._slice: tuple[Query, int] | None = None
 
     def _compile(self, source: str) -> Query:
+        """``source`` compiled with its patterns made shallow (:mod:`.shallow`); when that fails,
+        ``source`` as written, so that the error names the file's own line and column."""
         from tree_sitter import Query
 
+        language = grammars.language(self.language)
+        fast = "\n\n".join(shallow.shallow(language, text) for _, text in patterns_of(source))
         try:
             with _sigint_deferred():
-                return Query(grammars.language(self.language), source)
+                return Query(language, fast)
         except KeyboardInterrupt:
             raise
-        except Exception as exc:  # tree_sitter.QueryError and friends
+        except Exception:  # tree_sitter.QueryError and friends: say it of the source as written
+            pass
+        try:
+            with _sigint_deferred():
+                return Query(language, source)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:
             where = _ROW_COL.search(str(exc))
             if where is None:
                 raise QueryError(f"{self.path}: invalid {self.language} query: {exc}") from None
@@ -264,10 +276,11 @@ class QueryFile:
         first = self._slice[1]
         last = first + len(self.patterns)
         try:
-            found = run(query, root)
+            found = _run_memoised(query, root)
         except MatchLimit as exc:
             raise MatchLimit(f"{self._culprit(root)}: {exc}") from None
-        return [Match(m.pattern - first, m.captures) for m in found if first <= m.pattern < last]
+        return [Match(m.pattern - first, {name: list(nodes) for name, nodes in m.captures.items()})
+                for m in found if first <= m.pattern < last]
 
     def _culprit(self, root: Node) -> str:
         """The query to blame when the query compiled from several files hits the match limit."""
@@ -341,6 +354,29 @@ class MatchLimit(QueryError):
     """A query kept too many matches in progress: its results would be incomplete."""
 
 
+# The matches of a query under a tree's root, for the steps that run the same (combined) query
+# on the same tree: (query, root node) by identity -> matches.  Holding both keeps their
+# identities from being reused; a tree edited in place (``Tree.edit``) is not looked up.
+_MEMO: OrderedDict[tuple[int, int, int, int], tuple[Query, Node, list[Match]]] = OrderedDict()
+_MEMO_SIZE = 16
+
+
+def _run_memoised(query: Query, root: Node) -> list[Match]:
+    """:func:`run`, once per (query, tree root); a node below the root runs each time."""
+    if root.parent is not None or root.has_changes:
+        return run(query, root)
+    key = (id(query), root.id, root.start_byte, root.end_byte)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is query and hit[1] == root:
+        _MEMO.move_to_end(key)
+        return hit[2]
+    found = run(query, root)
+    _MEMO[key] = (query, root, found)
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return found
+
+
 def run(query: Query, root: Node) -> list[Match]:
     from tree_sitter import QueryCursor
 
@@ -363,7 +399,8 @@ def run(query: Query, root: Node) -> list[Match]:
     if cursor.did_exceed_match_limit:
         raise MatchLimit(f"more than {MATCH_LIMIT} matches in progress at once (a combinatorial pattern, "
                          "such as several `*` siblings?); its matches would be incomplete")
-    matches = [Match(pattern, dict(captures)) for pattern, captures in found]
+    matches = [Match(pattern, {name: nodes for name, nodes in captures.items() if not name.startswith(shallow.PRIVATE)})
+               for pattern, captures in found]
     matches.sort(key=lambda m: (_first_start(m), m.pattern))
     return matches
 
