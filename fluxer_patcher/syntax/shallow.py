@@ -31,7 +31,6 @@ PRIVATE = "__type."
 _NAME = re.compile(r"[A-Za-z][\w.-]*")
 _FIELD = re.compile(r"!?[A-Za-z_]\w*\s*:?")
 _SPECIAL = frozenset({"ERROR", "MISSING"})
-KEEP = 3
 
 
 @dataclass
