@@ -99,10 +99,10 @@ def test_a_query_runs_once_per_tree_and_each_caller_gets_its_own_matches(
     first[0].captures["target"].append(first[1].target)  # a caller merging captures ...
     again = query_file.run(doc.root)
     assert len(runs) == 1 and [[doc.text(n) for n in m.captures["target"]] for m in again] == [["x"], ["y"]]
-    other = Document("x.js", b"x + y;", "javascript")  # another tree of the same text
-    query_file.run(other.root)
+    other = Document("x.js", b"x + z;", "javascript")  # another tree
+    assert [other.text(m.target) for m in query_file.run(other.root)] == ["x", "z"]
     query_file.run(doc.root.child(0))  # a node below the root runs each time
-    assert len(runs) == 3
+    assert len(runs) == 3  # other's tree once, the node below the root
 
 
 def test_type_predicate_checks_its_arguments(tmp_path: Path) -> None:
