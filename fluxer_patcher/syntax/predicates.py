@@ -1,10 +1,10 @@
 """Query predicates beyond tree-sitter's own, by name.
 
 A predicate is ``(#name? @capture "arg" ...)`` in a query; its function gets the
-arguments and the match's captures and says whether the match stands.  ``#inside?`` and
-``#not-inside?`` are built in; a file kind registers its own (the Dockerfile's
-``#stage?``) with :func:`register` when its module is imported, so the query runner
-imports no format.
+arguments and the match's captures and says whether the match stands.  ``#inside?``,
+``#not-inside?`` and ``#type?`` (the node types :mod:`.shallow` leaves to Python) are
+built in; a file kind registers its own (the Dockerfile's ``#stage?``) with
+:func:`register` when its module is imported, so the query runner imports no format.
 """
 
 from __future__ import annotations
@@ -76,5 +76,13 @@ def _not_inside(args: Args, captures: dict[str, list[Node]]) -> bool:
     return not all(inside(n, args[1][0], args[2][0]) for n in nodes)
 
 
+def _type(args: Args, captures: dict[str, list[Node]]) -> bool:
+    """``(#type? @a "call_expression" @b "member_expression" ...)``: each capture's nodes are of its type."""
+    if not args or len(args) % 2 or any(kind != "capture" for _, kind in args[::2]):
+        raise PredicateError('#type? takes pairs of @capture "node type"')
+    return all(node.type == args[k + 1][0] for k in range(0, len(args), 2) for node in captures.get(args[k][0], ()))
+
+
 register("inside?", _inside)
 register("not-inside?", _not_inside)
+register("type?", _type)

@@ -23,6 +23,7 @@ import hashlib
 import importlib
 import re
 import signal
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.files import read_regular_text
-from fluxer_patcher.syntax import grammars, predicates
+from fluxer_patcher.syntax import grammars, predicates, shallow
 from fluxer_patcher.syntax.predicates import QueryError
 
 if TYPE_CHECKING:
@@ -182,10 +183,11 @@ def patterns_of(source: str) -> list[tuple[int, str]]:
 class QueryFile:
     """One ``.scm`` file: its edit patterns, and its landmark patterns compiled on demand.
 
-    Compiling costs milliseconds per query with the TSX grammar, whatever its size, so
-    :func:`compile_together` compiles the edit patterns of all the files a run needs as one
-    query per language, and each file runs its own slice of it.  Landmarks only matter when
-    a fix drifts, so they are compiled only then."""
+    Its edit patterns are one query of their own, compiled shallow (:mod:`.shallow`): a
+    query holding the patterns of several files would run all of them on every document
+    of the language, a cost that outgrows the ~1 ms tree-sitter takes per compiled query
+    (TSX; less for the other grammars).  Landmarks only matter when a fix drifts, so they
+    are compiled only then."""
 
     def __init__(self, language: str, path: Path) -> None:
         self.language = language
@@ -226,9 +228,31 @@ class QueryFile:
         self.patterns = main
         self.landmark_names = list(dict.fromkeys(re.findall(r"@landmark\.([\w.]+)", "\n".join(landmarks))))
         self._landmark_source = "\n\n".join(landmarks)
-        self._slice: tuple[Query, int] | None = None
+        self._query: Query | None = None
 
     def _compile(self, source: str) -> Query:
+        """``source`` (patterns of this file) compiled with its patterns made shallow
+        (:mod:`.shallow`); when that fails, as written, and an error names the file's own
+        line and column."""
+        from tree_sitter import Query
+
+        language = grammars.language(self.language)
+        fast = "\n\n".join(shallow.shallow(language, text) for _, text in patterns_of(source))
+        try:
+            with _sigint_deferred():
+                return Query(language, fast)
+        except KeyboardInterrupt:
+            raise
+        except Exception:  # tree_sitter.QueryError and friends: say it of the text as written
+            pass
+        try:
+            return self._as_written(source)
+        except QueryError:
+            if source != self.source:
+                self._as_written(self.source)  # the file's own lines and columns
+            raise
+
+    def _as_written(self, source: str) -> Query:
         from tree_sitter import Query
 
         try:
@@ -251,31 +275,19 @@ class QueryFile:
 
     @property
     def query(self) -> Query:
-        """A query holding this file's edit patterns (maybe among other files')."""
-        if self._slice is None:
+        """The query of this file's edit patterns."""
+        if self._query is None:
             compile_together([self])
-        assert self._slice is not None
-        return self._slice[0]
+        assert self._query is not None
+        return self._query
 
     def run(self, root: Node) -> list[Match]:
         """Matches of this file's edit patterns under ``root``, patterns numbered from 0."""
-        query = self.query
-        assert self._slice is not None
-        first = self._slice[1]
-        last = first + len(self.patterns)
         try:
-            found = run(query, root)
+            found = _run_memoised(self.query, root)
         except MatchLimit as exc:
-            raise MatchLimit(f"{self._culprit(root)}: {exc}") from None
-        return [Match(m.pattern - first, m.captures) for m in found if first <= m.pattern < last]
-
-    def _culprit(self, root: Node) -> str:
-        """The query to blame when the query compiled from several files hits the match limit."""
-        try:
-            run(self._compile(self.source), root)
-        except MatchLimit:
-            return str(self.path)
-        return f"a query compiled together with {self.path}"
+            raise MatchLimit(f"{self.path}: {exc}") from None
+        return [Match(m.pattern, {name: list(nodes) for name, nodes in m.captures.items()}) for m in found]
 
     @cached_property
     def landmark_query(self) -> Query | None:
@@ -307,27 +319,15 @@ def compile_query(language: str, path: Path) -> QueryFile:
 
 
 def compile_together(files: Iterable[QueryFile]) -> None:
-    """Compile the edit patterns of ``files`` as one query per language."""
-    by_language: dict[str, list[QueryFile]] = {}
-    for qf in files:
-        group = by_language.setdefault(qf.language, [])
-        if qf._slice is None and qf not in group:
-            group.append(qf)
-    for group in by_language.values():
-        if not group:
+    """Compile the edit patterns of ``files`` (each file its own query) that are not yet
+    compiled: a run compiles its queries before any fix runs, so a malformed one stops it."""
+    for qf in dict.fromkeys(files):
+        if qf._query is not None:
             continue
-        try:
-            query = group[0]._compile("\n\n".join(p for qf in group for p in qf.patterns))
-        except QueryError:
-            for qf in group:  # name the file at fault, with its own line numbers
-                qf._compile(qf.source)
-            raise
-        first = 0
-        for qf in group:
-            qf._slice = (query, first)
-            first += len(qf.patterns)
-        if first != query.pattern_count:
-            raise QueryError(f"{group[0].path}: patterns were miscounted ({first} != {query.pattern_count})")
+        query = qf._compile("\n\n".join(qf.patterns))
+        if query.pattern_count != len(qf.patterns):
+            raise QueryError(f"{qf.path}: patterns were miscounted ({len(qf.patterns)} != {query.pattern_count})")
+        qf._query = query
 
 
 # In-progress matches tree-sitter keeps at once.  A pattern whose matches combine (several
@@ -339,6 +339,29 @@ MATCH_LIMIT = 1024
 
 class MatchLimit(QueryError):
     """A query kept too many matches in progress: its results would be incomplete."""
+
+
+# The matches of a query under a tree's root, for the steps that run the same (combined) query
+# on the same tree: (query, root node) by identity -> matches.  Holding both keeps their
+# identities from being reused; a tree edited in place (``Tree.edit``) is not looked up.
+_MEMO: OrderedDict[tuple[int, int, int, int], tuple[Query, Node, list[Match]]] = OrderedDict()
+_MEMO_SIZE = 16
+
+
+def _run_memoised(query: Query, root: Node) -> list[Match]:
+    """:func:`run`, once per (query, tree root); a node below the root runs each time."""
+    if root.parent is not None or root.has_changes:
+        return run(query, root)
+    key = (id(query), root.id, root.start_byte, root.end_byte)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is query and hit[1] == root:
+        _MEMO.move_to_end(key)
+        return hit[2]
+    found = run(query, root)
+    _MEMO[key] = (query, root, found)
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return found
 
 
 def run(query: Query, root: Node) -> list[Match]:
@@ -363,7 +386,8 @@ def run(query: Query, root: Node) -> list[Match]:
     if cursor.did_exceed_match_limit:
         raise MatchLimit(f"more than {MATCH_LIMIT} matches in progress at once (a combinatorial pattern, "
                          "such as several `*` siblings?); its matches would be incomplete")
-    matches = [Match(pattern, dict(captures)) for pattern, captures in found]
+    matches = [Match(pattern, {name: nodes for name, nodes in captures.items() if not name.startswith(shallow.PRIVATE)})
+               for pattern, captures in found]
     matches.sort(key=lambda m: (_first_start(m), m.pattern))
     return matches
 
