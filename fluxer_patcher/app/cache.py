@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxer_patcher.catalogue.manifest import Catalogue, Patch
+from fluxer_patcher.files import read_regular
 from fluxer_patcher.model import FileChange, Outcome, PatchResult, Reason, ReasonKind
 from fluxer_patcher.source.recording import Question, digest, still_holds
 from fluxer_patcher.source.worktree import WorkTree
@@ -120,8 +121,7 @@ def _catalogue_bytes(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
     out = []
     for name in sorted(files):
         try:
-            with open(name, "rb") as handle:
-                out.append((name, digest(handle.read())))
+            out.append((name, digest(read_regular(name))))
         except OSError as exc:
             out.append((name, f"!{exc.strerror}"))
     return tuple(out)
@@ -259,8 +259,7 @@ def catalogue_key(root: Path, default_bug: str) -> str:
             for name in names:
                 full = os.path.join(dirpath, name)
                 try:
-                    with open(full, "rb") as handle:
-                        files.append((full, digest(handle.read())))
+                    files.append((full, digest(read_regular(full))))  # a FIFO is never waited on
                 except OSError as exc:
                     files.append((full, f"!{exc.strerror}"))
     material = (_CATALOGUE_FORMAT, sys.version, _code_signature(), _distributions(), tuple(sorted(files)),
