@@ -121,15 +121,13 @@ class Document:
     def _disk_lines(self) -> list[int]:
         """For each line of ``data`` (0-based), the line of the file on disk it stands for: the
         same line where it is unchanged, the line of the text it replaced or precedes where not."""
-        import difflib
-
         assert self.disk is not None
-        now, disk = self.data.split(b"\n"), self.disk.split(b"\n")
-        lines = [0] * len(now)
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, now, disk, autojunk=False).get_opcodes():
-            for k in range(i1, i2):
-                lines[k] = j1 + k - i1 if tag == "equal" else min(j1 + k - i1, max(j2 - 1, j1), len(disk) - 1)
-        return lines
+        key = (self.data, self.disk)
+        if key not in _DISK_LINES:
+            if len(_DISK_LINES) >= 32:
+                del _DISK_LINES[next(iter(_DISK_LINES))]
+            _DISK_LINES[key] = _line_map(self.data, self.disk)
+        return _DISK_LINES[key]
 
     def error_nodes(self) -> list[Node]:
         """ERROR and MISSING nodes, outermost first, in file order."""
@@ -202,3 +200,19 @@ def one_line(text: str, width: int = 60) -> str:
     """A node's text squeezed onto one line for reasons and reports."""
     flat = _LINE_WORD.sub(" ", text).strip()
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+# Line maps computed in this process, by the texts they map (a drift walk meets the same
+# edited text at commit after commit).
+_DISK_LINES: dict[tuple[bytes, bytes], list[int]] = {}
+
+
+def _line_map(data: bytes, disk_data: bytes) -> list[int]:
+    import difflib
+
+    now, disk = data.split(b"\n"), disk_data.split(b"\n")
+    lines = [0] * len(now)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, now, disk, autojunk=False).get_opcodes():
+        for k in range(i1, i2):
+            lines[k] = j1 + k - i1 if tag == "equal" else min(j1 + k - i1, max(j2 - 1, j1), len(disk) - 1)
+    return lines

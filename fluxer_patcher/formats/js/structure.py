@@ -9,14 +9,16 @@ merely mentions ``clearTimeout(timeoutId)`` elsewhere is not the fix.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.engine.primitives import ParameterError
+from fluxer_patcher.syntax import grammars
 from fluxer_patcher.syntax.document import Document, walk
 from fluxer_patcher.syntax.grammars import GRAMMARS, JS_FAMILY
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
+    from tree_sitter import Node, Query
 
 Fingerprint = tuple[object, ...]
 
@@ -85,11 +87,47 @@ def parse_statement(language: str, text: str) -> tuple[Document, Node]:
     return doc, root.named_children[0]
 
 
+# Votes counted in this process, by the nodes voted in (trees are shared per text and never
+# edited, see grammars.parse): the steps of a file, and a drift walk's commits, ask again and again.
+_VOTES: dict[tuple[Node | None, Node], str] = {}
+_VOTES_MAX = 256
+
+
 def preferred_quote(doc: Document, scope: Node | None = None) -> str:
     """The quote a string without quote characters uses in ``scope`` (else the file)."""
+    key = (scope, doc.root)
+    found = _VOTES.get(key)
+    if found is None:
+        found = _vote(doc, scope)
+        if len(_VOTES) >= _VOTES_MAX:
+            del _VOTES[next(iter(_VOTES))]
+        _VOTES[key] = found
+    return found
+
+
+def _strings(doc: Document, area: Node) -> list[Node]:
+    """The string literals under ``area`` in :func:`walk`'s order (last first: string literals do
+    not nest), found by a query that walks the tree in C; never the TypeScript type keyword
+    ``string`` (an anonymous node of that type, which once voted for a quote ``s``)."""
+    if doc.language not in JS_FAMILY:
+        return [n for n in walk(area) if n.type in _STRINGS and n.is_named]
+    from tree_sitter import QueryCursor
+
+    found = QueryCursor(_string_query(doc.language)).captures(area).get("s", [])
+    return sorted(found, key=lambda n: n.start_byte, reverse=True)
+
+
+@cache
+def _string_query(language: str) -> Query:
+    from tree_sitter import Query
+
+    return Query(grammars.language(language), " ".join(f"({t}) @s" for t in sorted(_STRINGS)))
+
+
+def _vote(doc: Document, scope: Node | None) -> str:
     for area in ([scope] if scope is not None else []) + [doc.root]:
         votes: Counter[str] = Counter()
-        for node in walk(area):
+        for node in _strings(doc, area):
             if node.type in _STRINGS:
                 raw = doc.data[node.start_byte : node.end_byte].decode("utf-8")
                 if "'" not in raw[1:-1] and '"' not in raw[1:-1]:
@@ -105,7 +143,7 @@ def requote(doc: Document, node: Node, quote: str) -> str:
     text = bytearray(doc.data[node.start_byte : node.end_byte])
     if doc.language not in JS_FAMILY:
         return text.decode("utf-8")
-    strings = [n for n in walk(node) if n.type in _STRINGS]
+    strings = [n for n in walk(node) if n.type in _STRINGS and n.is_named]  # not the `string` type keyword
     for string in sorted(strings, key=lambda n: n.start_byte, reverse=True):
         raw = doc.data[string.start_byte : string.end_byte].decode("utf-8")
         if raw[0] == quote or quote in raw[1:-1] or "\\" in raw:
