@@ -23,6 +23,8 @@ NO_REASON = Reason(ReasonKind.EDIT)
 
 @dataclass(frozen=True)
 class Row:
+    """One report row: a fix, a doctor check or a catalogue entry."""
+
     id: str
     gotchas: tuple[int, ...]
     status: Status | None  # None for a catalogue listing
