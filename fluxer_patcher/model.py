@@ -65,6 +65,8 @@ class ReasonKind(StrEnum):
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a fix ended as it did: a kind and a human sentence."""
+
     kind: ReasonKind
     text: str = ""
 
@@ -74,6 +76,8 @@ class Reason:
 
 @dataclass(frozen=True)
 class FileChange:
+    """A file's bytes before and after the fixes."""
+
     path: str
     before: bytes
     after: bytes
@@ -81,6 +85,8 @@ class FileChange:
 
 @dataclass
 class PatchResult:
+    """What one fix did: its outcome, the reason, its file changes and per-step details."""
+
     patch: Patch
     outcome: Outcome
     reason: Reason

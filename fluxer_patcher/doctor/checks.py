@@ -63,6 +63,8 @@ _INTERPOLATED = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-?+][^}]*)?\}$|^\$[A
 
 @dataclass
 class Finding:
+    """One check's result: the problems it found, or why it could not run."""
+
     id: str
     gotchas: tuple[int, ...]
     files: list[str]
@@ -92,6 +94,8 @@ Check = Callable[[Deployment, Finding], None]
 
 @dataclass(frozen=True)
 class CheckSpec:
+    """A registered check: its id, the guide's gotchas, the files it reads and its function."""
+
     id: str
     gotchas: tuple[int, ...]
     files: Callable[[Deployment], list[str]]

@@ -2,7 +2,7 @@
 :mod:`.json`, :mod:`.markdown`) for ``check``/``apply``/``branch``/``export``, ``drift``,
 ``doctor`` and ``list``; advice by reason kind (:mod:`.advice`); next steps (:mod:`.nextsteps`).
 
-The ``emit_*`` functions write a report in the format asked for.
+The ``emit_*`` functions write a report in the format asked for, importing only that renderer.
 May import: everything below ``app`` (``model``, ``profile``, ``catalogue``, ``output``,
 ``drift``, ``doctor``, ...).
 """
@@ -21,48 +21,67 @@ if TYPE_CHECKING:
 
 
 def emit_run(report: RunReport, fmt: str, stream: TextIO | None = None) -> None:
-    from fluxer_patcher.report import json, markdown, safe, style, text
-
     stream = stream or sys.stdout
     if fmt == "json":
+        from fluxer_patcher.report import json
+
         stream.write(json.run_json(report))
     elif fmt == "markdown":
+        from fluxer_patcher.report import markdown
+
         stream.write(markdown.run_markdown(report))
     else:
+        from fluxer_patcher.report import safe, style, text
+
         out = style.current()
         stream.write(safe.terminal(text.run_text(report, colour=out.colour(stream), level=out.level)))
 
 
 def emit_drift(drift: Drift, fmt: str, stream: TextIO | None = None) -> None:
-    from fluxer_patcher.report import json, markdown, safe, style, text
-
     stream = stream or sys.stdout
     if fmt == "json":
+        from fluxer_patcher.report import json
+
         stream.write(json.drift_json(drift))
     elif fmt == "markdown":
+        from fluxer_patcher.report import markdown
+
         stream.write(markdown.drift_markdown(drift))
     else:
+        from fluxer_patcher.report import safe, style, text
+
         out = style.current()
         stream.write(safe.terminal(text.drift_text(drift, colour=out.colour(stream), level=out.level)))
 
 
 def emit_doctor(target: str, findings: Sequence[Finding], advice: Sequence[Advice], fmt: str,
                 stream: TextIO | None = None) -> None:
-    from fluxer_patcher.report import json, markdown, rows, safe, style, text
+    from fluxer_patcher.report import rows
 
     stream = stream or sys.stdout
     found = rows.of_findings(findings)
     if fmt == "json":
+        from fluxer_patcher.report import json
+
         stream.write(json.doctor_json(target, found, advice))
     elif fmt == "markdown":
+        from fluxer_patcher.report import markdown
+
         stream.write(markdown.doctor_markdown(target, found, advice))
     else:
+        from fluxer_patcher.report import safe, style, text
+
         out = style.current()
         stream.write(safe.terminal(text.doctor_text(found, advice, colour=out.colour(stream), level=out.level)))
 
 
 def emit_list(patches: Sequence[Patch], fmt: str, stream: TextIO | None = None) -> None:
-    from fluxer_patcher.report import json, safe, text
-
     stream = stream or sys.stdout
-    stream.write(json.list_json(patches) if fmt == "json" else safe.terminal(text.list_text(patches)))
+    if fmt == "json":
+        from fluxer_patcher.report import json
+
+        stream.write(json.list_json(patches))
+    else:
+        from fluxer_patcher.report import safe, text
+
+        stream.write(safe.terminal(text.list_text(patches)))

@@ -7,6 +7,7 @@ whole Dockerfile is ready).  ``{base_domain}`` comes from ``apply --base-domain`
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -15,13 +16,22 @@ from fluxer_patcher.model import PatchResult, Status
 READY = (Status.APPLIED, Status.ALREADY_APPLIED)
 PLACEHOLDER = {"base_domain": "<your domain>"}
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-_DOMAIN = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?$")
-_FIELD = re.compile(r"\{(\w+)\}")
+
+
+# Compiled on first use: `check` never needs them.
+@functools.cache
+def _domain() -> re.Pattern[str]:
+    return re.compile(rf"^{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?$")
+
+
+@functools.cache
+def _field() -> re.Pattern[str]:
+    return re.compile(r"\{(\w+)\}")
 
 
 def valid_domain(value: str) -> bool:
     """A host name (optionally ``:port``), safe to put in a shell command between quotes."""
-    return len(value) <= 253 and _DOMAIN.match(value) is not None
+    return len(value) <= 253 and _domain().match(value) is not None
 
 
 def ready(results: Sequence[PatchResult], result: PatchResult, written: bool) -> bool:
@@ -43,7 +53,7 @@ def lines(results: Sequence[PatchResult], written: bool, values: Mapping[str, st
 
     for result in results:
         if result.patch.next_steps and ready(results, result, written):
-            out.extend(_FIELD.sub(fill, line) for line in result.patch.next_steps)
+            out.extend(_field().sub(fill, line) for line in result.patch.next_steps)
     for name in sorted(missing):
         flag = "--" + name.replace("_", "-")
         out.append(f"  (replace {PLACEHOLDER.get(name, name)}, or run `fluxer-patch apply {flag} ...` to fill it in)")

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.catalogue.manifest import Patch, label
-from fluxer_patcher.doctor.checks import Finding
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, summarise
 from fluxer_patcher.output.diffs import unified_all
+
+if TYPE_CHECKING:
+    from fluxer_patcher.doctor.checks import Finding  # doctor's machinery stays out of the other commands
 
 NO_REASON = Reason(ReasonKind.EDIT)
 
 
 @dataclass(frozen=True)
 class Row:
+    """One report row: a fix, a doctor check or a catalogue entry."""
+
     id: str
     gotchas: tuple[int, ...]
     status: Status | None  # None for a catalogue listing

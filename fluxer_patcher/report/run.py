@@ -11,6 +11,8 @@ from fluxer_patcher.report import nextsteps, rows
 
 @dataclass
 class RunReport:
+    """A run's fix results and what the report shows around them."""
+
     target: str
     results: list[PatchResult]
     written: bool

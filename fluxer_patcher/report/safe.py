@@ -13,6 +13,7 @@ contents quoted in reasons) made harmless for a terminal and for Markdown.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -20,7 +21,9 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
 _OWN_SGR = re.compile(r"\x1b\[[0-9;]*m")
 # Markdown punctuation that can start markup anywhere in a line (``_`` only at a word's edge:
 # inside a word, as in ``static_dir``, GitHub never reads it as emphasis).
-_MD_PUNCT = re.compile(r"([\\`*\[\]|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
+@functools.cache
+def _md_punct() -> re.Pattern[str]:
+    return re.compile(r"([\\`*\[\]|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -47,5 +50,5 @@ def markdown(text: str) -> str:
     """``text`` as one line of Markdown that renders literally (no HTML, links, emphasis or mentions)."""
     flat = " ".join(line(text).split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    flat = _MD_PUNCT.sub(r"\\\g<0>", flat)
+    flat = _md_punct().sub(r"\\\g<0>", flat)
     return flat.replace("@", "@&#8203;")

@@ -50,6 +50,8 @@ def retire_advice(status: Status) -> str:
 
 @dataclass(frozen=True)
 class Output:
+    """The text report's detail level and colour mode."""
+
     level: int = NORMAL  # QUIET: only rows that need attention and the summary; VERBOSE: per-step details
     color: str = "auto"  # one of COLOR_MODES
 

@@ -22,6 +22,7 @@ mapping; whether ``depends_on: condition: service_healthy`` can hold depends on 
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Mapping
@@ -53,6 +54,8 @@ class RoleError(ValueError):
 
 @dataclass(frozen=True)
 class Service:
+    """A service of a Compose file: its name, its mapping entry and its data."""
+
     name: str
     entry: Entry
     data: dict[str, Any]
@@ -144,7 +147,9 @@ def hostnames(service: Service) -> set[str]:
     return names
 
 
-_VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+@functools.cache  # compiled on first use (the fixes do not interpolate)
+def _variable() -> re.Pattern[str]:
+    return re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def interpolate(value: Any, env: Mapping[str, str]) -> Any:
@@ -170,7 +175,7 @@ def interpolate(value: Any, env: Mapping[str, str]) -> Any:
             return "" if unset_or_empty else arg
         return current or ""
 
-    return _VARIABLE.sub(one, value)
+    return _variable().sub(one, value)
 
 
 def with_env(service: Service, env: Mapping[str, str]) -> Service:
@@ -289,6 +294,8 @@ _NAMED_VOLUME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 @dataclass(frozen=True)
 class Mount:
+    """One ``volumes`` item of a service (short or long form)."""
+
     source: str
     target: str
     read_only: bool
@@ -315,11 +322,15 @@ def mounts(service: Service) -> list[Mount]:
 
 # -- ports ----------------------------------------------------------------------------
 
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?+][^}]*)?\}")
+@functools.cache  # compiled on first use (doctor reads ports)
+def _env() -> re.Pattern[str]:
+    return re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?+][^}]*)?\}")
 
 
 @dataclass(frozen=True)
 class Published:
+    """A published port range of a service and its protocol."""
+
     first: int
     last: int
     protocol: str
@@ -329,7 +340,7 @@ class Published:
 
 
 def _range(text: str) -> tuple[int, int] | None:
-    text = _ENV.sub(lambda m: _default(m.group(0)), text)
+    text = _env().sub(lambda m: _default(m.group(0)), text)
     m = re.fullmatch(r"(\d+)(?:-(\d+))?", text.strip())
     if m is None:
         return None

@@ -40,6 +40,8 @@ def instructions(root: Node) -> list[Node]:
 
 @dataclass(frozen=True)
 class Stage:
+    """One build stage: its FROM instruction and the instructions up to the next FROM."""
+
     index: int
     name: str | None  # the `AS` alias, lower-cased; None for an unnamed stage
     base: str  # the image or stage it starts FROM (lower-cased)
@@ -229,7 +231,9 @@ def exec_form(node: Node) -> list[str] | None:
     return [str(v) for v in value] if isinstance(value, list) else None
 
 
-_APT_INSTALL = re.compile(r"\bapt(?:-get)?(?:\s+-\S+)*\s+install\b([^&;|]*)")
+@functools.cache  # the apt patterns are compiled on first use
+def _apt_install() -> re.Pattern[str]:
+    return re.compile(r"\bapt(?:-get)?(?:\s+-\S+)*\s+install\b([^&;|]*)")
 
 
 def apt_packages(node: Node) -> set[str]:
@@ -238,16 +242,18 @@ def apt_packages(node: Node) -> set[str]:
     if text is None:
         return set()
     found: set[str] = set()
-    for m in _APT_INSTALL.finditer(text):
+    for m in _apt_install().finditer(text):
         found.update(w for w in m.group(1).split() if not w.startswith("-"))
     return found
 
 
-_COMMANDS = re.compile(r"\s*(?:&&|;)\s*")
-_APT_STEP = re.compile(
-    r"(?:\w+=\S*\s+)*apt(?:-get)?(?:\s+-\S+)*\s+(?:update|install|clean|autoclean|autoremove)\b.*"
-    r"|rm(?:\s+-\S+)*(?:\s+/var/(?:lib/apt/lists|cache/apt)\S*)+"
-)
+@functools.cache
+def _apt_chain() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The separator of a RUN's commands, and one apt step (update, install, cleanup)."""
+    return re.compile(r"\s*(?:&&|;)\s*"), re.compile(
+        r"(?:\w+=\S*\s+)*apt(?:-get)?(?:\s+-\S+)*\s+(?:update|install|clean|autoclean|autoremove)\b.*"
+        r"|rm(?:\s+-\S+)*(?:\s+/var/(?:lib/apt/lists|cache/apt)\S*)+"
+    )
 
 
 def apt_only(node: Node) -> bool:
@@ -255,7 +261,8 @@ def apt_only(node: Node) -> bool:
     text = shell_text(node) if node.type == "run_instruction" else None
     if not text:
         return False
-    return all(_APT_STEP.fullmatch(command) for command in _COMMANDS.split(text))
+    commands, step = _apt_chain()
+    return all(step.fullmatch(command) for command in commands.split(text))
 
 
 def signature(node: Node) -> tuple[object, ...]:
@@ -287,12 +294,16 @@ def equivalent(existing: Node, wanted: Node) -> bool:
 
 @dataclass(frozen=True)
 class CopyPath:
+    """A source or destination path of a COPY/ADD, decoded, with its offset."""
+
     text: str  # the path as Docker reads it (a JSON string decoded)
     start: int  # its byte offset in the file, for locations
 
 
 @dataclass(frozen=True)
 class Copy:
+    """A COPY or ADD instruction read in either form (shell or exec)."""
+
     node: Node
     flags: dict[str, str]
     sources: tuple[Node, ...]  # shell form only: the source path nodes (empty in exec form)

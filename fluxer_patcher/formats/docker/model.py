@@ -12,6 +12,7 @@ is present when the state already has what it does, in any form.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable
@@ -42,6 +43,8 @@ Reader = Callable[[str], "bytes | None"]  # reads a build-context file (None: ab
 
 @dataclass(frozen=True)
 class Effect:
+    """What an instruction makes hold: a file, a variable, a package, a tool, ..."""
+
     kind: str
     key: str
     value: str = ""
@@ -153,7 +156,13 @@ def _copy_effects(node: Node, workdir: str) -> list[Effect]:
 
 
 _RUSTUP_URL = re.compile(r"sh\.rustup\.rs|static\.rust-lang\.org/rustup")
-_WASM_PACK_URL = re.compile(r"rustwasm\.github\.io/wasm-pack|wasm-pack/installer|drager/wasm-pack")
+
+
+@functools.cache  # compiled on first use: few Dockerfiles fetch wasm-pack
+def _wasm_pack_url() -> re.Pattern[str]:
+    return re.compile(r"rustwasm\.github\.io/wasm-pack|wasm-pack/installer|drager/wasm-pack")
+
+
 _APT_NAMES = {"apt-get", "apt"}
 
 
@@ -174,7 +183,7 @@ def command_effects(commands: list[shell.Command], workdir: str = "/", read: Rea
         if name in ("curl", "wget") and any(_RUSTUP_URL.search(a) for a in args):
             fetched_rustup = True
             fetched_files.update(_download_targets(command, cwd))
-        elif name in ("curl", "wget") and any(_WASM_PACK_URL.search(a) for a in args):
+        elif name in ("curl", "wget") and any(_wasm_pack_url().search(a) for a in args):
             out.append(Effect(TOOL, "wasm-pack"))
         elif name == "rustup-init" or (fetched_rustup and _runs_fetched(command, cwd, fetched_files)):
             out += [Effect(TOOL, "rustup"), Effect(TOOL, "rustc"), Effect(TOOL, "cargo")]

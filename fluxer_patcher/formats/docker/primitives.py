@@ -190,6 +190,8 @@ def _renamed(text: str, state: model.State) -> tuple[str, list[str]]:
 
 @dataclass
 class _Judgement:
+    """Whether a wanted instruction is already there, by which ones, or what to insert."""
+
     present: bool
     by: list[Node]  # the instructions that make it present (in the file)
     insert: bytes | None = None  # what to insert instead of the instruction itself (a completion)

@@ -180,6 +180,8 @@ def _member(base: Fingerprint, name: str) -> Fingerprint:
 
 @dataclass(frozen=True)
 class _CountTest:
+    """A comparison of a count (``x.length``, ``x.size``) with an integer bound."""
+
     subject: Node
     admits: Callable[[int], bool]
     bound: int

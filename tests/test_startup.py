@@ -1,0 +1,54 @@
+"""Lean start-up: a command imports only the machinery it uses (what is imported, never how long)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+# Runs the command line in a fresh interpreter and prints the modules it imported.
+_PROBE = """\
+import json, sys
+from fluxer_patcher.cli.main import cli
+try:
+    cli.main(sys.argv[2:], prog_name="fluxer-patch", standalone_mode=False)
+except SystemExit:
+    pass
+with open(sys.argv[1], "w") as out:
+    json.dump(sorted(sys.modules), out)
+"""
+
+
+def imported(tmp_path: Path, *args: str | Path) -> set[str]:
+    """The modules ``fluxer-patch ARGS`` imports, its output thrown away."""
+    where = tmp_path / "modules.json"
+    subprocess.run([sys.executable, "-c", _PROBE, str(where), *map(str, args)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return set(json.loads(where.read_text()))
+
+
+def under(modules: set[str], *packages: str) -> list[str]:
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in packages))
+
+
+def test_help_imports_no_machinery(tmp_path: Path) -> None:
+    modules = imported(tmp_path, "--help")
+    assert "fluxer_patcher.cli" in modules
+    assert not under(modules, "tree_sitter", "fluxer_patcher.app", "fluxer_patcher.formats", "fluxer_patcher.report",
+                     "fluxer_patcher.doctor", "fluxer_patcher.engine", "click.shell_completion")
+
+
+@pytest.mark.parametrize(("fmt", "renderer", "others"), [
+    ("text", "fluxer_patcher.report.text", ("fluxer_patcher.report.json", "fluxer_patcher.report.markdown")),
+    ("json", "fluxer_patcher.report.json", ("fluxer_patcher.report.text", "fluxer_patcher.report.markdown")),
+])
+def test_check_imports_neither_doctor_nor_other_renderers(tmp_path: Path, fmt: str, renderer: str,
+                                                         others: tuple[str, ...]) -> None:
+    modules = imported(tmp_path, "check", FIXTURES / "refactor-2026-02", "--format", fmt)
+    assert {"fluxer_patcher.app.run", "fluxer_patcher.formats.builtin", renderer} <= modules  # the check ran
+    assert not under(modules, "fluxer_patcher.doctor", *others)
