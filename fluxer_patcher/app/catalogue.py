@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fluxer_patcher.catalogue import loader
 from fluxer_patcher.catalogue.manifest import Catalogue, Patch
-from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.errors import BadInput
-from fluxer_patcher.formats import builtin
 from fluxer_patcher.profile import FLUXER, Profile
+
+if TYPE_CHECKING:
+    from fluxer_patcher.engine.primitives import Registry
 
 
 def registry() -> Registry:
+    from fluxer_patcher.formats import builtin  # every format's primitives: only when a fix runs
+
     return builtin.registry()
 
 
@@ -70,6 +73,8 @@ def _validated(path: Path, profile: Profile) -> Catalogue:
     key = cache.catalogue_key(path, profile.default_bug) if cache.directory() is not None else None
     if key is not None and (known := cache.load_validated(key)) is not None:
         return known
+    from fluxer_patcher.catalogue import loader
+
     catalogue = loader.load(path, registry(), profile.default_bug)
     if key is not None:
         cache.store_validated(key, catalogue)

@@ -34,6 +34,8 @@ class Expect:
 
 @dataclass(frozen=True)
 class Step:
+    """One edit of a fix: the file, the query that finds its target(s), the primitive and its parameters."""
+
     file: str
     language: str | None
     edit: str
@@ -120,6 +122,8 @@ def ref_url(ref: str) -> str:
 
 @dataclass(frozen=True)
 class Patch:
+    """A fix, as its manifest tells it: where it comes from, what it changes and its own examples."""
+
     id: str
     gotchas: tuple[int, ...]
     title: str
@@ -161,6 +165,8 @@ class Patch:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """The fixes of one catalogue directory, in the order they run."""
+
     root: Path
     patches: tuple[Patch, ...]  # in run order: every fix after those its `after` names
 

@@ -30,7 +30,6 @@ from typing import Any
 from fluxer_patcher.catalogue.manifest import Catalogue, Obsolete, Patch, Recogniser, Step, Text
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.files import read_regular_text
-from fluxer_patcher.syntax import queries
 
 _BEFORE = r"(?<![\w.\-])"
 _AFTER = r"(?![\w\-]|\.\w)"
@@ -159,6 +158,8 @@ class PathMap:
     def _query(self, path: Path | None) -> Path | None:
         if path is None:
             return None
+        from fluxer_patcher.syntax import queries
+
         source = read_regular_text(path)
         mapped = self.query_source(source)
         return path if mapped == source else queries.rewritten(path, mapped)
