@@ -39,6 +39,7 @@ class WorkTree:
         self.root = Path(root)
         self._real_root = os.path.realpath(self.root)
         self._paths: list[str] | None = None
+        self._dirs: dict[str, str] = {}  # a directory's real path, by its path in the tree
 
     @property
     def label(self) -> str:
@@ -47,13 +48,25 @@ class WorkTree:
     def resolve(self, path: str) -> Path:
         """The real location of ``path``, refusing one that leads outside the tree."""
         check_relative(path)
-        full = self.root / path
-        real = os.path.realpath(full)
+        real = self._realpath(path)
         if os.path.commonpath([real, self._real_root]) != self._real_root:
             raise OutsideTree(path, real)
         if in_git_dir(os.path.relpath(real, self._real_root).replace(os.sep, "/")):
             raise InsideGitDir(path, real)
         return Path(real)
+
+    def _realpath(self, path: str) -> str:
+        """``os.path.realpath`` of ``path`` in the tree, its directory's resolved once per run
+        (a run asks for many files of few directories; the file itself is still followed)."""
+        folder, _, name = path.rpartition("/")
+        if name in ("", ".") or any(part in ("", ".") for part in folder.split("/") if folder):
+            return os.path.realpath(self.root / path)
+        base = self._dirs.get(folder)
+        if base is None:
+            base = os.path.realpath(self.root / folder) if folder else self._real_root
+            self._dirs[folder] = base
+        candidate = os.path.join(base, name)
+        return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
 
     def read(self, path: str) -> bytes:
         real = self.resolve(path)
