@@ -390,3 +390,18 @@ def test_a_fix_is_looked_up_again_when_an_earlier_fix_restages_what_it_reads(
     assert [(t.commit.sha, t.before, t.after) for t in result.fixes[1].transitions] == [
         (yes, "drifted", "already-applied")
     ]
+
+
+def test_a_commit_worked_out_once_touches_the_same_watches_as_its_changes() -> None:
+    import random
+
+    from fluxer_patcher.drift.walk import _Touch, _Watched
+    from fluxer_patcher.git.history import Changes
+
+    names = ["", "a", "a/b", "a/b/c", "a/c", "b", "b/a", "c/d/e"]
+    rng = random.Random(15)
+    for _ in range(2000):
+        paths = {p for p in names if p and rng.random() < 0.3}
+        changes = Changes(frozenset(paths), frozenset(p for p in paths if rng.random() < 0.5))
+        watch = _Watched([p for p in names if rng.random() < 0.2], [p for p in names if rng.random() < 0.2])
+        assert watch.touched_by(_Touch.of(changes)) == watch.touched_by(changes), (watch.paths, changes)

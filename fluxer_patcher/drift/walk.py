@@ -176,9 +176,16 @@ class _Watched:
             whole.above |= part.above
         return whole
 
-    def touched_by(self, changes: Changes | None) -> bool:
+    def touched_by(self, changes: Changes | _Touch | None) -> bool:
         if changes is None:
             return True
+        if isinstance(changes, _Touch):  # the same rules, with the commit's side worked out once
+            return not (
+                self.paths.isdisjoint(changes.paths)
+                and self.above.isdisjoint(changes.paths)
+                and self.paths.isdisjoint(changes.heads)
+                and self.listings.isdisjoint(changes.named_heads)
+            )
         if (changes.paths and "" in self.paths) or (changes.added_or_deleted and "" in self.listings):
             return True
         for path in changes.paths:
@@ -192,6 +199,30 @@ class _Watched:
                     return True
                 at = path.find("/", at + 1)
         return False
+
+
+@dataclass(frozen=True)
+class _Touch:
+    """One commit's changes as :meth:`_Watched.touched_by` asks about them, for asking it
+    of every fix: the changed paths, the directories above them (``""`` for the root), and
+    the directories above those that appeared or went."""
+
+    paths: frozenset[str]
+    heads: frozenset[str]
+    named_heads: frozenset[str]
+
+    @classmethod
+    def of(cls, changes: Changes) -> _Touch:
+        heads: set[str] = {""} if changes.paths else set()
+        named: set[str] = {""} if changes.added_or_deleted else set()
+        for path in changes.paths:
+            into = (heads, named) if path in changes.added_or_deleted else (heads,)
+            at = path.find("/")
+            while at != -1:
+                for found in into:
+                    found.add(path[:at])
+                at = path.find("/", at + 1)
+        return cls(changes.paths, frozenset(heads), frozenset(named))
 
 
 def walk(
@@ -269,14 +300,16 @@ def _observe_touched(
     no fix before it changed what it stages (the paths either version staged count as
     touched for the fixes after it)."""
     overlay = Overlay(revision)
+    touch = _Touch.of(changes) if changes is not None else None
+    restaged_touch: _Touch | None = None  # what the restaged paths touch, once any is
     restaged: set[str] = set()  # paths whose staged text may differ from the previous commit's
     seen_all: list[Observation] = []
     for patch, before, watch in zip(patches, previous, watches, strict=True):
         if (
             before is not None
             and watch is not None
-            and not watch.touched_by(changes)
-            and not (restaged and watch.touched_by(Changes(frozenset(restaged), frozenset(restaged))))
+            and not watch.touched_by(touch)
+            and not (restaged_touch is not None and watch.touched_by(restaged_touch))
         ):
             for path, data in before.staged:
                 overlay.stage(path, data)
@@ -287,6 +320,8 @@ def _observe_touched(
             restaged.update(path for path, _ in seen.staged)
             if before is not None:
                 restaged.update(path for path, _ in before.staged)
+            if restaged:
+                restaged_touch = _Touch.of(Changes(frozenset(restaged), frozenset(restaged)))
         seen_all.append(seen)
     return seen_all
 
