@@ -405,3 +405,24 @@ def test_a_commit_worked_out_once_touches_the_same_watches_as_its_changes() -> N
         changes = Changes(frozenset(paths), frozenset(p for p in paths if rng.random() < 0.5))
         watch = _Watched([p for p in names if rng.random() < 0.2], [p for p in names if rng.random() < 0.2])
         assert watch.touched_by(_Touch.of(changes)) == watch.touched_by(changes), (watch.paths, changes)
+
+
+def test_a_fix_answered_the_same_through_a_moved_symlink_watches_where_it_now_leads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = Registry([*registry().specs.values(), _says_yes])
+    says = step_patch("target.txt", "test-says-yes", patch_id="says-yes", registry=table)
+    h = History(tmp_path / "repo")
+    (h.path / "one.txt").write_text("yes\n")
+    (h.path / "two.txt").write_text("yes\n")
+    (h.path / "target.txt").symlink_to("one.txt")
+    base = h.commit("base")
+    (h.path / "target.txt").unlink()
+    (h.path / "target.txt").symlink_to("two.txt")
+    h.commit("the link moves to the same text: the same observation")
+    (h.path / "two.txt").write_text("no\n")
+    head = h.commit("where it now leads changes")
+    assert _same_walk_without_skipping(monkeypatch, h.path, base, head, [says], table) == (0, 0)
+    repo = open_repo(h.path)
+    [fix] = walk(repo, [says], first_parent_range(repo, head, since=base), table).fixes
+    assert [(t.commit.sha, t.after) for t in fix.transitions] == [(head, "drifted")]

@@ -263,7 +263,6 @@ def walk(
             if before is not None and before is seen:
                 continue
             previous[i] = seen
-            watches[i] = _Watched.at(revision, [seen])
             changed = _changed(before, seen)
             if before is not None and not changed:
                 continue
@@ -291,20 +290,21 @@ def _observe_touched(
     revision: GitRevision,
     cache: ResultCache,
     previous: Sequence[Observation | None],
-    watches: Sequence[_Watched | None],
+    watches: list[_Watched | None],
     changes: Changes | None,
 ) -> list[Observation]:
     """Every fix at an opened commit, in catalogue order on one overlay, as
     :func:`observe_all` answers; a fix keeps its previous observation (its edits staged for
     the fixes after it, no identity computed) when the commit touched nothing it watches and
     no fix before it changed what it stages (the paths either version staged count as
-    touched for the fixes after it)."""
+    touched for the fixes after it).  Each fix looked up again watches anew (``watches``):
+    the same answer may now be reached through other paths (a symlink that moved)."""
     overlay = Overlay(revision)
     touch = _Touch.of(changes) if changes is not None else None
     restaged_touch: _Touch | None = None  # what the restaged paths touch, once any is
     restaged: set[str] = set()  # paths whose staged text may differ from the previous commit's
     seen_all: list[Observation] = []
-    for patch, before, watch in zip(patches, previous, watches, strict=True):
+    for i, (patch, before, watch) in enumerate(zip(patches, previous, watches, strict=True)):
         if (
             before is not None
             and watch is not None
@@ -316,6 +316,7 @@ def _observe_touched(
             seen_all.append(before)
             continue
         seen = cache.observe(patch, overlay)
+        watches[i] = _Watched.at(revision, [seen])
         if before is None or (seen is not before and seen.staged != before.staged):
             restaged.update(path for path, _ in seen.staged)
             if before is not None:
