@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +15,7 @@ from fluxer_patcher.catalogue.manifest import Patch
 from fluxer_patcher.drift.cache import ResultCache
 from fluxer_patcher.drift.walk import walk
 from fluxer_patcher.engine import run as run_module
-from fluxer_patcher.engine.primitives import Answer, Drift, EditContext, Present, Registry, primitive
+from fluxer_patcher.engine.primitives import Answer, Apply, Drift, Edit, EditContext, Present, Registry, primitive
 from fluxer_patcher.git.history import first_parent_range
 from fluxer_patcher.git.repo import open_repo
 from fluxer_patcher.source import WorkTree
@@ -271,34 +272,55 @@ def test_a_listed_directory_reruns_a_fix_only_when_its_names_change(tmp_path: Pa
     ]
 
 
-def _same_walk_without_skipping(monkeypatch: pytest.MonkeyPatch, repo_path: Path, since: str, rev: str) -> int:
-    """Walk ``since..rev`` as it is and with every commit opened; assert the same answer, and
-    return how many commits the walk did not open."""
+def _same_walk_without_skipping(
+    monkeypatch: pytest.MonkeyPatch,
+    repo_path: Path,
+    since: str,
+    rev: str,
+    patches: Sequence[Patch] = CATALOGUE.patches,
+    table: Registry | None = None,
+) -> tuple[int, int]:
+    """Walk ``since..rev`` as it is and with every commit opened and every fix looked up
+    again there; assert the same answer, and return how many commits the walk did not open
+    and how many fix look-ups it left out in the commits it opened."""
     from fluxer_patcher.drift import walk as walk_module
 
     opened: list[str] = []
+    looked_up: list[str] = []
 
     class Counting(walk_module.GitRevision):
         def __init__(self, repo, rev, objects=None):  # type: ignore[no-untyped-def]
             opened.append(rev)
             super().__init__(repo, rev, objects)
 
+    observe = ResultCache.observe
+
+    def counting_observe(self: ResultCache, patch: Patch, overlay):  # type: ignore[no-untyped-def]
+        looked_up.append(patch.id)
+        return observe(self, patch, overlay)
+
     monkeypatch.setattr(walk_module, "GitRevision", Counting)
+    monkeypatch.setattr(ResultCache, "observe", counting_observe)
     repo = open_repo(repo_path)
     span = first_parent_range(repo, rev, since=since)
-    skipping = walk(repo, CATALOGUE.patches, span, registry())
-    skipped = len(span.commits) + 1 - len(set(opened))
+    skipping = walk(repo, patches, span, table or registry())
+    opened_commits = len(set(opened))
+    skipped = len(span.commits) + 1 - opened_commits
+    left_out = opened_commits * len(patches) - len(looked_up)
     monkeypatch.setattr(walk_module._Watched, "touched_by", lambda self, changes: True)
-    assert walk(repo, CATALOGUE.patches, span, registry()) == skipping
-    return skipped
+    looked_up.clear()
+    assert walk(repo, patches, span, table or registry()) == skipping
+    assert len(looked_up) == (len(span.commits) + 1) * len(patches)  # the check above re-ran them all
+    return skipped, left_out
 
 
 def test_commits_that_touch_no_input_are_not_opened_and_the_answer_is_the_same(
     upstream: Upstream, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    skipped = _same_walk_without_skipping(monkeypatch, upstream.history.path, upstream.shas["base"],
-                                          upstream.shas[upstream.order[-1]])
+    skipped, left_out = _same_walk_without_skipping(monkeypatch, upstream.history.path, upstream.shas["base"],
+                                                    upstream.shas[upstream.order[-1]])
     assert skipped == sum(label.startswith("docs") for label in upstream.order)
+    assert left_out > 0  # e.g. moving User.tsx leaves the fixes of other files alone
 
 
 def test_inputs_reached_through_symlinks_are_watched_where_they_lead(
@@ -329,4 +351,78 @@ def test_inputs_reached_through_symlinks_are_watched_where_they_lead(
     (h.path / "packages/api/src/missing-models").mkdir()
     (h.path / "packages/api/src/missing-models/User.tsx").write_text((FIXTURES / "refactor-2026-02" / USER).read_text())
     head = h.commit("where it leads appears")
-    assert _same_walk_without_skipping(monkeypatch, h.path, base, head) == 3
+    assert _same_walk_without_skipping(monkeypatch, h.path, base, head)[0] == 3
+
+
+@primitive("test-copy-config")
+def _copy_config(ctx: EditContext) -> Answer:
+    """Test-only: the file becomes a copy of config.txt (its edit depends on another file)."""
+    config = ctx.source.read("config.txt")
+    return Present() if ctx.doc.data == config else Apply((Edit(0, len(ctx.doc.data), config),))
+
+
+@primitive("test-says-yes")
+def _says_yes(ctx: EditContext) -> Answer:
+    """Test-only: present when the file says yes (and reads notes.txt, its own input)."""
+    ctx.source.is_file("notes.txt")
+    return Present() if b"yes" in ctx.doc.data else Drift("the file does not say yes")
+
+
+def test_a_fix_is_looked_up_again_when_an_earlier_fix_restages_what_it_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = Registry([*registry().specs.values(), _copy_config, _says_yes])
+    copy = step_patch("target.txt", "test-copy-config", patch_id="copies-config", registry=table)
+    says = step_patch("target.txt", "test-says-yes", patch_id="says-yes", registry=table)
+    h = History(tmp_path / "repo")
+    (h.path / "config.txt").write_text("no\n")
+    (h.path / "target.txt").write_text("empty\n")
+    base = h.commit("base")
+    (h.path / "config.txt").write_text("yes\n")
+    yes = h.commit("only config.txt changes: says-yes reads the text copies-config stages from it")
+    (h.path / "notes.txt").write_text("a note\n")
+    h.commit("notes.txt appears: only says-yes is looked up again")
+    (h.path / "config.txt").write_text("yes, still\n")
+    head = h.commit("config.txt changes, what it stages still says yes")
+    assert _same_walk_without_skipping(monkeypatch, h.path, base, head, [copy, says], table) == (0, 1)
+    repo = open_repo(h.path)
+    result = walk(repo, [copy, says], first_parent_range(repo, head, since=base), table)
+    assert [(t.commit.sha, t.before, t.after) for t in result.fixes[1].transitions] == [
+        (yes, "drifted", "already-applied")
+    ]
+
+
+def test_a_commit_worked_out_once_touches_the_same_watches_as_its_changes() -> None:
+    import random
+
+    from fluxer_patcher.drift.walk import _Touch, _Watched
+    from fluxer_patcher.git.history import Changes
+
+    names = ["", "a", "a/b", "a/b/c", "a/c", "b", "b/a", "c/d/e"]
+    rng = random.Random(15)
+    for _ in range(2000):
+        paths = {p for p in names if p and rng.random() < 0.3}
+        changes = Changes(frozenset(paths), frozenset(p for p in paths if rng.random() < 0.5))
+        watch = _Watched([p for p in names if rng.random() < 0.2], [p for p in names if rng.random() < 0.2])
+        assert watch.touched_by(_Touch.of(changes)) == watch.touched_by(changes), (watch.paths, changes)
+
+
+def test_a_fix_answered_the_same_through_a_moved_symlink_watches_where_it_now_leads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = Registry([*registry().specs.values(), _says_yes])
+    says = step_patch("target.txt", "test-says-yes", patch_id="says-yes", registry=table)
+    h = History(tmp_path / "repo")
+    (h.path / "one.txt").write_text("yes\n")
+    (h.path / "two.txt").write_text("yes\n")
+    (h.path / "target.txt").symlink_to("one.txt")
+    base = h.commit("base")
+    (h.path / "target.txt").unlink()
+    (h.path / "target.txt").symlink_to("two.txt")
+    h.commit("the link moves to the same text: the same observation")
+    (h.path / "two.txt").write_text("no\n")
+    head = h.commit("where it now leads changes")
+    assert _same_walk_without_skipping(monkeypatch, h.path, base, head, [says], table) == (0, 0)
+    repo = open_repo(h.path)
+    [fix] = walk(repo, [says], first_parent_range(repo, head, since=base), table).fixes
+    assert [(t.commit.sha, t.after) for t in fix.transitions] == [(head, "drifted")]

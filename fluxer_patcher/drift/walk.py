@@ -23,6 +23,7 @@ from fluxer_patcher.git.objects import ObjectCache
 from fluxer_patcher.git.repo import Repository
 from fluxer_patcher.git.runner import MissingObject
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, exit_code, summarise
+from fluxer_patcher.source.overlay import Overlay
 from fluxer_patcher.source.revision import GitRevision
 
 
@@ -84,6 +85,31 @@ def _changed(before: Observation | None, now: Observation) -> tuple[str, ...]:
     return tuple(p for p, i in zip(now.inputs, now.ids, strict=True) if previous.get(p, "?") != i)
 
 
+class _Objects(ObjectCache):
+    """Trees, and blobs too, for one walk: the files an opened commit left alone (those the
+    fixes it does not re-run stage their edits over, and those re-run fixes read) are the
+    same objects as at the commit opened before it."""
+
+    BLOB_BYTES = 64 << 20  # blob bytes kept before the blob cache starts over
+
+    def __init__(self, repo: Repository) -> None:
+        super().__init__(repo)
+        self._blobs: dict[bytes, bytes] = {}
+        self._blob_bytes = 0
+
+    def blob(self, binsha: bytes) -> bytes:
+        cached = self._blobs.get(binsha)
+        if cached is not None:
+            return cached
+        data = super().blob(binsha)
+        if self._blob_bytes + len(data) > self.BLOB_BYTES:
+            self._blobs.clear()
+            self._blob_bytes = 0
+        self._blobs[binsha] = data
+        self._blob_bytes += len(data)
+        return data
+
+
 _TYPE_MASK, _TREE, _SYMLINK = 0o170000, 0o040000, 0o120000
 _MAX_LINKS = 40  # as GitRevision follows them
 
@@ -140,9 +166,26 @@ class _Watched:
             (listings if key.endswith("/") else paths).extend(trail)
         return cls(paths, listings)
 
-    def touched_by(self, changes: Changes | None) -> bool:
+    @classmethod
+    def union(cls, parts: Iterable[_Watched]) -> _Watched:
+        """Everything any of ``parts`` watches (the fixes' sets, for the whole commit)."""
+        whole = cls((), ())
+        for part in parts:
+            whole.paths |= part.paths
+            whole.listings |= part.listings
+            whole.above |= part.above
+        return whole
+
+    def touched_by(self, changes: Changes | _Touch | None) -> bool:
         if changes is None:
             return True
+        if isinstance(changes, _Touch):  # the same rules, with the commit's side worked out once
+            return not (
+                self.paths.isdisjoint(changes.paths)
+                and self.above.isdisjoint(changes.paths)
+                and self.paths.isdisjoint(changes.heads)
+                and self.listings.isdisjoint(changes.named_heads)
+            )
         if (changes.paths and "" in self.paths) or (changes.added_or_deleted and "" in self.listings):
             return True
         for path in changes.paths:
@@ -158,6 +201,30 @@ class _Watched:
         return False
 
 
+@dataclass(frozen=True)
+class _Touch:
+    """One commit's changes as :meth:`_Watched.touched_by` asks about them, for asking it
+    of every fix: the changed paths, the directories above them (``""`` for the root), and
+    the directories above those that appeared or went."""
+
+    paths: frozenset[str]
+    heads: frozenset[str]
+    named_heads: frozenset[str]
+
+    @classmethod
+    def of(cls, changes: Changes) -> _Touch:
+        heads: set[str] = {""} if changes.paths else set()
+        named: set[str] = {""} if changes.added_or_deleted else set()
+        for path in changes.paths:
+            into = (heads, named) if path in changes.added_or_deleted else (heads,)
+            at = path.find("/")
+            while at != -1:
+                for found in into:
+                    found.add(path[:at])
+                at = path.find("/", at + 1)
+        return cls(changes.paths, frozenset(heads), frozenset(named))
+
+
 def walk(
     repo: Repository,
     patches: Sequence[Patch],
@@ -167,7 +234,7 @@ def walk(
     cache: ResultCache | None = None,
 ) -> Drift:
     """Run every fix at the base and at each commit of ``span``; record where statuses change."""
-    objects = ObjectCache(repo)
+    objects = _Objects(repo)
     cache = cache or ResultCache(registry)
     runs_before = cache.runs
     fixes = [FixHistory(p) for p in patches]
@@ -181,16 +248,21 @@ def walk(
             fixes[i].reason = seen.reason
             previous[i] = seen
         watched = _Watched.at(revision, previous)
+    # per fix, what its observation depends on (kept while no opened commit touches it)
+    watches: list[_Watched | None] = [None] * len(patches)
+    if revision is not None:
+        watches = [_Watched.at(revision, [seen]) for seen in previous]
     changes = changed_paths(repo, span) if span.commits else []
     for index, commit in enumerate(span.commits):
-        if watched is not None and not watched.touched_by(changes[index]):
+        changed_here = changes[index]
+        if watched is not None and not watched.touched_by(changed_here):
             continue  # nothing any fix read changed: every observation stands
         revision = GitRevision(repo, commit.sha, objects)
-        for i, seen in enumerate(observe_all(patches, revision, cache)):
+        for i, seen in enumerate(_observe_touched(patches, revision, cache, previous, watches, changed_here)):
             fix, before = fixes[i], previous[i]
-            previous[i] = seen
             if before is not None and before is seen:
                 continue
+            previous[i] = seen
             changed = _changed(before, seen)
             if before is not None and not changed:
                 continue
@@ -201,7 +273,7 @@ def walk(
                     Transition(commit, index, before.status if before else None, seen.status, reason, changed)
                 )
             fix.status, fix.reason = seen.status, seen.reason
-        watched = _Watched.at(revision, previous)
+        watched = _Watched.union(w for w in watches if w is not None)
     if span.commits and (revision is None or revision.sha != span.commits[-1].sha):
         revision = GitRevision(repo, span.commits[-1].sha, objects)
     if revision is not None and explain:
@@ -211,6 +283,48 @@ def walk(
     head = span.commits[-1] if span.commits else describe(repo, span.rev)
     base = describe(repo, span.base) if span.base is not None else None
     return Drift(repo.label, head, base, len(span.commits), fixes, cache.runs - runs_before)
+
+
+def _observe_touched(
+    patches: Sequence[Patch],
+    revision: GitRevision,
+    cache: ResultCache,
+    previous: Sequence[Observation | None],
+    watches: list[_Watched | None],
+    changes: Changes | None,
+) -> list[Observation]:
+    """Every fix at an opened commit, in catalogue order on one overlay, as
+    :func:`observe_all` answers; a fix keeps its previous observation (its edits staged for
+    the fixes after it, no identity computed) when the commit touched nothing it watches and
+    no fix before it changed what it stages (the paths either version staged count as
+    touched for the fixes after it).  Each fix looked up again watches anew (``watches``):
+    the same answer may now be reached through other paths (a symlink that moved)."""
+    overlay = Overlay(revision)
+    touch = _Touch.of(changes) if changes is not None else None
+    restaged_touch: _Touch | None = None  # what the restaged paths touch, once any is
+    restaged: set[str] = set()  # paths whose staged text may differ from the previous commit's
+    seen_all: list[Observation] = []
+    for i, (patch, before, watch) in enumerate(zip(patches, previous, watches, strict=True)):
+        if (
+            before is not None
+            and watch is not None
+            and not watch.touched_by(touch)
+            and not (restaged_touch is not None and watch.touched_by(restaged_touch))
+        ):
+            for path, data in before.staged:
+                overlay.stage(path, data)
+            seen_all.append(before)
+            continue
+        seen = cache.observe(patch, overlay)
+        watches[i] = _Watched.at(revision, [seen])
+        if before is None or (seen is not before and seen.staged != before.staged):
+            restaged.update(path for path, _ in seen.staged)
+            if before is not None:
+                restaged.update(path for path, _ in before.staged)
+            if restaged:
+                restaged_touch = _Touch.of(Changes(frozenset(restaged), frozenset(restaged)))
+        seen_all.append(seen)
+    return seen_all
 
 
 def check_revision(patches: Sequence[Patch], revision: GitRevision, registry: Registry) -> list[PatchResult]:
