@@ -21,6 +21,7 @@ never fails a run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import marshal
 import os
@@ -70,6 +71,7 @@ def directory() -> Path | None:
 # -- the key ------------------------------------------------------------------------------
 
 
+@functools.cache  # once per process: the catalogue's key and the run's both hold it
 def _code_signature() -> tuple[tuple[str, int, int], ...]:
     """This tool's code (and data) as it is now: every file's path, size and modification time."""
     out: list[tuple[str, int, int]] = []
@@ -88,6 +90,7 @@ def _code_signature() -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(out))
 
 
+@functools.cache
 def _distributions() -> tuple[tuple[str, int], ...]:
     """The installed distributions with their versions (``tree_sitter_yaml-0.7.2.dist-info``)
     and when each was installed, from the directories on ``sys.path`` (nothing imported, no

@@ -64,20 +64,19 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
     """Select fixes, check that PATH is a Fluxer tree and run the engine in memory, or replay
     the results of a run that asked the tree the same questions and got the same answers
     (:mod:`fluxer_patcher.app.cache`)."""
+    from fluxer_patcher.source.recording import RecordingTree
+
     tree = open_tree(path)
     key = cache.run_key(path, bundled.load_catalogue(selection.catalogue), selection) \
         if cache.directory() is not None else None
-    if key is not None:
-        patches = chosen(tree, selection).patches  # the tree's settings too: the entry checks they are the same
-        if (hit := cache.lookup(key, tree, patches)) is not None:
-            return TreeRun(tree, patches, *hit)
+    recorder = RecordingTree(tree)
+    patches = chosen(recorder, selection).patches  # the tree's settings are answers the entry checks too
+    if key is not None and (hit := cache.lookup(key, tree, patches)) is not None:
+        return TreeRun(tree, patches, *hit)
     # A miss: the engine and its grammars are imported only now (a hit needs neither).
     from fluxer_patcher.drift import explain as explaining
     from fluxer_patcher.engine.run import Engine
-    from fluxer_patcher.source.recording import RecordingTree
 
-    recorder = RecordingTree(tree)
-    patches = chosen(recorder, selection).patches
     engine = Engine(recorder, bundled.registry())
     results = engine.run(patches)
     renames = explaining.explain_all(recorder, results)  # the same hints as on a revision

@@ -252,14 +252,9 @@ def _grep_candidates(source: Searchable, step: Step) -> list[str]:
     return list(found)
 
 
-def moved(source: Source, step: Step) -> tuple[ReasonKind, str]:
-    """Where the file of ``step`` may have gone, with the evidence."""
-    kind, text, _to = _moved(source, step)
-    return kind, text
-
-
 def _moved(source: Source, step: Step) -> tuple[ReasonKind, str, str | None]:
-    """:func:`moved`, and the one file it names when its query and landmarks match there."""
+    """Where the file of ``step`` may have gone, with the evidence, and the one file it names
+    when the fix's query and landmarks match there."""
     assert isinstance(source, Searchable)
     name = posixpath.basename(step.file)
     stem = posixpath.splitext(name)[0]

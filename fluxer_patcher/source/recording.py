@@ -11,7 +11,7 @@ run would compute the same results.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from fluxer_patcher.source.worktree import WorkTree
@@ -33,37 +33,31 @@ def _failure(exc: Exception) -> str:
     return f"!{type(exc).__module__}.{type(exc).__qualname__}: {exc}"
 
 
+# What a tree is asked, and how each answer is digested.
+_DIGESTS: dict[str, Callable[[Any], str]] = {
+    "read": digest,
+    "is_file": str,
+    "list_dir": _names,
+    "mode": repr,
+    "identity": repr,
+    "paths": _names,
+    "grep": _names,
+}
+
+
 def ask(tree: WorkTree, question: Question) -> tuple[object, str]:
     """The answer of ``tree`` to ``question`` and its digest (an error is an answer too:
     it is re-raised by :class:`RecordingTree`, and compared by its type and message)."""
     method, args = question[0], question[1:]
+    if method == "label":
+        return tree.label, tree.label
+    if not isinstance(method, str) or method not in _DIGESTS:
+        raise ValueError(f"not a question a tree answers: {method}")
     try:
-        if method == "read" and isinstance(args[0], str):
-            data = tree.read(args[0])
-            return data, digest(data)
-        if method == "is_file" and isinstance(args[0], str):
-            found = tree.is_file(args[0])
-            return found, str(found)
-        if method == "list_dir" and isinstance(args[0], str):
-            names = tree.list_dir(args[0])
-            return names, _names(names)
-        if method == "mode" and isinstance(args[0], str):
-            mode = tree.mode(args[0])
-            return mode, repr(mode)
-        if method == "identity" and isinstance(args[0], str):
-            ident = tree.identity(args[0])
-            return ident, repr(ident)
-        if method == "label":
-            return tree.label, tree.label
-        if method == "paths":
-            paths = tree.paths()
-            return paths, _names(paths)
-        if method == "grep" and isinstance(args[0], tuple) and isinstance(args[1], tuple):
-            hits = tree.grep(args[0], args[1], word=args[2] is True)
-            return hits, _names(hits)
+        value = getattr(tree, method)(*args)
     except Exception as exc:  # what the tree raised is part of its answer
         return exc, _failure(exc)
-    raise ValueError(f"not a question a tree answers: {method}")
+    return value, _DIGESTS[method](value)
 
 
 def still_holds(tree: WorkTree, answers: Sequence[tuple[Question, str]]) -> bool:
