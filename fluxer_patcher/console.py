@@ -1,5 +1,9 @@
 """The ``fluxer-patch`` console script: Ctrl-C while the command line is still being imported
-is ``fluxer-patch: aborted`` (exit 130), like Ctrl-C anywhere later, never a traceback."""
+is ``fluxer-patch: aborted`` (exit 130), like Ctrl-C anywhere later, never a traceback.
+
+A ``check`` or ``apply`` that ran before on the same inputs is replayed before the command
+line is imported (:mod:`fluxer_patcher.app.replay`); any other run is recorded for next time.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,29 @@ import sys
 
 
 def main() -> None:
+    lane = None
     try:
+        from fluxer_patcher.app.replay import Lane
+
+        lane = Lane.open(sys.argv[1:])
+        if lane is not None:
+            code = lane.replay()
+            if code is not None:
+                sys.stdout.flush()
+                sys.exit(code)
+            lane.record()
         from fluxer_patcher.cli.main import main as run
     except KeyboardInterrupt:
         sys.stderr.write("fluxer-patch: aborted\n")
         sys.exit(130)
-    run()
+    except BrokenPipeError:
+        sys.exit(0)
+    if lane is None:
+        run()
+        return
+    try:
+        run()
+    except SystemExit as exc:
+        lane.finish(exc.code)
+        raise
+    lane.finish(0)

@@ -6,12 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from fluxer_patcher.app.inputs import find_root
 from fluxer_patcher.doctor import checks
 from fluxer_patcher.doctor.deployment import CONFIG, ENV, LIVEKIT, Deployment, Malformed
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.formats.compose.model import COMPOSE_FILES
 from fluxer_patcher.model import ReasonKind, Status, exit_code, summarise
+from fluxer_patcher.source.roots import find_root
 
 
 @dataclass(frozen=True)

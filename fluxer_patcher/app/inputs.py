@@ -2,52 +2,38 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 
+from fluxer_patcher.app import replay
 from fluxer_patcher.app.settings import CONFIG_NAME
 from fluxer_patcher.catalogue.manifest import Catalogue
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.git.history import fetch
 from fluxer_patcher.git.repo import Repository, open_repo
+from fluxer_patcher.source import roots
 from fluxer_patcher.source.base import Source, any_exists
 from fluxer_patcher.source.revision import GitRevision
 from fluxer_patcher.source.worktree import WorkTree
 
 
 def open_tree(path: Path) -> WorkTree:
-    if not path.exists():
-        raise BadInput(f"{path}: no such directory")
-    if not path.is_dir():
-        raise BadInput(f"{path}: not a directory (give the root of a Fluxer checkout)")
-    if not os.access(path, os.R_OK | os.X_OK):
-        raise BadInput(f"{path}: permission denied")
+    problem = roots.directory_problem(path)
+    replay.note("open", (str(path),), problem)
+    if problem is not None:
+        raise BadInput(problem)
     return WorkTree(path)
 
 
-def find_root(start: Path, holds: Callable[[Path], bool]) -> Path:
-    """The directory to work on, found from ``start`` as git and ruff find theirs: ``start``
-    or the first parent that ``holds`` what the command reads, not past the top of the git
-    worktree (a directory holding ``.git``).  ``start`` itself when none does (its error then
-    names it)."""
-    start = start.absolute() if start.exists() else start
-    if not start.is_dir() or holds(start):
-        return start
-    for parent in start.parents:
-        if holds(parent):
-            return parent
-        if (parent / ".git").exists():
-            break
-    return start
+def root_files(catalogue: Catalogue) -> tuple[str, ...]:
+    """What marks a Fluxer checkout's root: a file the fixes target, or a ``.fluxer-patch.toml``
+    (a renamed fork has its path map)."""
+    return (*catalogue.all_files(), CONFIG_NAME)
 
 
 def tree_root(start: Path, catalogue: Catalogue) -> Path:
     """The Fluxer checkout ``start`` is in: the first directory up holding a file the fixes
     target, or a ``.fluxer-patch.toml``."""
-    files = [*catalogue.all_files(), CONFIG_NAME]  # a renamed fork has its path map
-    found = find_root(start, lambda d: any((d / f).is_file() for f in files))
-    return found if found != start.absolute() else start
+    return roots.tree_root(start, root_files(catalogue))
 
 
 def require_fluxer_tree(tree: Source, catalogue: Catalogue, what: str) -> None:

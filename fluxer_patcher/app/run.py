@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.app import cache, settings
+from fluxer_patcher.app import cache, replay, settings
 from fluxer_patcher.app import catalogue as bundled
-from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, tree_root
+from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, root_files
 from fluxer_patcher.catalogue.manifest import Patch, files_of
 from fluxer_patcher.errors import BadInput
-from fluxer_patcher.git import worktree
+from fluxer_patcher.git import status, worktree
 from fluxer_patcher.git.plumbing import GitError, Identity
 from fluxer_patcher.model import FileChange, Outcome, PatchResult
 from fluxer_patcher.output import journal
@@ -53,11 +52,12 @@ class TreeRun:
 
 def checkout_root(path: Path | None, selection: Selection) -> Path:
     """PATH (default: the current directory), or the Fluxer checkout it is inside."""
-    start = path if path is not None else Path(".")
-    root = tree_root(start, bundled.load_catalogue(selection.catalogue))
-    if root == start or start.is_absolute():
-        return root
-    return Path(os.path.relpath(root))
+    from fluxer_patcher.source import roots
+
+    files = root_files(bundled.load_catalogue(selection.catalogue))
+    root = roots.checkout_root(path, files)
+    replay.note("root", (None if path is None else str(path), files), str(root))
+    return root
 
 
 def run_tree(path: Path, selection: Selection) -> TreeRun:
@@ -67,12 +67,17 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
     from fluxer_patcher.source.recording import RecordingTree
 
     tree = open_tree(path)
-    key = cache.run_key(path, bundled.load_catalogue(selection.catalogue), selection) \
-        if cache.directory() is not None else None
+    catalogue = bundled.load_catalogue(selection.catalogue)
+    key = cache.run_key(path, catalogue, selection) if cache.directory() is not None else None
+    if replay.recording():
+        folders, files = cache.catalogue_files(catalogue)
+        replay.note("catalogue", (folders, sorted(files)), cache.catalogue_bytes(catalogue))
     recorder = RecordingTree(tree)
     patches = chosen(recorder, selection).patches  # the tree's settings are answers the entry checks too
     if key is not None and (hit := cache.lookup(key, tree, patches)) is not None:
-        return TreeRun(tree, patches, *hit)
+        results, changes, advice, answers = hit
+        replay.note("answers", (str(path), (*recorder.answers.items(), *answers)), True)
+        return TreeRun(tree, patches, results, changes, advice)
     # A miss: the engine and its grammars are imported only now (a hit needs neither).
     from fluxer_patcher.drift import explain as explaining
     from fluxer_patcher.engine.run import Engine
@@ -83,17 +88,29 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
     changes, advice = engine.overlay.changes(), explaining.path_map_advice(renames)
     if key is not None:
         cache.store(key, recorder.answers, patches, results, changes, advice)
+    replay.note("answers", (str(path), tuple(recorder.answers.items())), True)
     return TreeRun(tree, patches, results, changes, advice)
 
 
 def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
-    return worktree.local_changes(path, files_of(patches))
+    files = files_of(patches)
+    found = status.local_changes(path, files)
+    replay.note("local", (str(path), files), found)
+    return found
+
+
+def pending_note(path: Path) -> list[str]:
+    """The note on an interrupted run's journal (none: nothing waits)."""
+    note = journal.pending_note(path)
+    replay.note("journal", (str(path),), note)
+    return note
 
 
 def check_tree(path: Path, selection: Selection) -> RunReport:
     run = run_tree(path, selection)
     report = RunReport(str(path), run.results, written=False, local_changes=local_changes(path, run.patches))
-    report.notes.extend([*run.advice, *journal.pending_note(path)])
+    report.notes.extend([*run.advice, *pending_note(path)])
+    replay.complete()
     return report
 
 
@@ -136,13 +153,21 @@ def apply(path: Path, selection: Selection, options: ApplyOptions) -> ApplyOutco
     checkout = _open_checkout(path) if options.commit else None
     if options.dry_run:
         outcome = _apply(path, selection, options, values, checkout)
-        outcome.report.notes.extend(journal.pending_note(path))
+        outcome.report.notes.extend(pending_note(path))
+        replay.complete()
         return outcome
     open_tree(path)
     with journal.locked(path):  # one writing run at a time; a killed one is undone first
+        replay.note_lock(str(path))
         notes = recover(WorkTree(path))
+        if notes:
+            replay.spoil()  # a replay cannot undo that run again
+        else:
+            replay.note("journal", (str(path),), [])
         outcome = _apply(path, selection, options, values, checkout)
     outcome.report.notes[:0] = notes
+    if checkout is None:
+        replay.complete()
     return outcome
 
 
@@ -168,6 +193,7 @@ def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict
         if checkout is not None:
             built = _commit_objects(checkout, run.tree, run.results, local, options)
             inplace.preflight(checkout)
+        replay.note_writes(run.changes)
         write_changes(run.tree, run.changes, lock=False)
         if checkout is not None:
             _advance(checkout, run.tree, built, run.changes)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,14 +64,29 @@ def user_value(value: str, what: str) -> str:
     return value
 
 
-@dataclass(frozen=True)
 class Git:
-    """git commands against one repository directory (``git_dir``), or in a directory (``cwd``)."""
+    """git commands against one repository directory (``git_dir``), or in a directory (``cwd``).
 
-    git_dir: str | None = None
-    work_tree: str | None = None
-    cwd: str | None = None
-    config: tuple[str, ...] = field(default=("i18n.commitEncoding=UTF-8",))
+    A plain class, not a dataclass: running git must not import :mod:`dataclasses` (a replay,
+    ``app.replay``, runs ``git status`` and little else)."""
+
+    __slots__ = ("config", "cwd", "git_dir", "work_tree")
+
+    def __init__(self, git_dir: str | None = None, work_tree: str | None = None, cwd: str | None = None,
+                 config: tuple[str, ...] = ("i18n.commitEncoding=UTF-8",)) -> None:
+        self.git_dir, self.work_tree, self.cwd, self.config = git_dir, work_tree, cwd, config
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.git_dir, self.work_tree, self.cwd, self.config)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Git) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"Git(git_dir={self.git_dir!r}, work_tree={self.work_tree!r}, cwd={self.cwd!r}, config={self.config!r})"
 
     def command(self, *args: str) -> list[str]:
         cmd = ["git"]
@@ -106,6 +120,16 @@ class Git:
             raise GitFailure(stderr_problem(proc.stderr) or f"git {args[0]} failed (exit {proc.returncode})")
         return proc
 
+    def start(self, *args: str) -> Started:
+        """Start the command now, to be waited for later (:meth:`Started.finish`), as
+        :meth:`run` with ``check=False`` would run it: several run side by side."""
+        try:
+            proc = subprocess.Popen(self.command(*args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=clean_env(), cwd=self.cwd or self.work_tree)
+        except OSError as exc:
+            raise GitFailure(f"cannot run git: {exc.strerror or exc}") from None
+        return Started(proc, args[0])
+
     def out(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
             timeout: float = TIMEOUT) -> str:
         return self.run(*args, input=input, env=env, timeout=timeout).stdout.decode("utf-8", "replace").strip()
@@ -113,6 +137,23 @@ class Git:
     def ok(self, *args: str) -> bool:
         """Whether the command exits 0 (its output is not wanted)."""
         return self.run(*args, check=False).returncode == 0
+
+
+class Started:
+    """A git command running (:meth:`Git.start`)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], name: str) -> None:
+        self._proc, self._name = proc, name
+
+    def finish(self, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[bytes]:
+        """Wait for it: what it printed and its exit code (:class:`GitFailure` past ``timeout``)."""
+        try:
+            stdout, stderr = self._proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.communicate()
+            raise GitFailure(f"git {self._name} did not finish within {timeout:.0f} s") from None
+        return subprocess.CompletedProcess(self._proc.args, self._proc.returncode, stdout, stderr)
 
 
 class BatchReader:
@@ -152,13 +193,13 @@ class MissingObject(LookupError):
     """The repository does not have the object (a partial clone, a mirror without a large blob)."""
 
 
-@dataclass
 class Handle:
     """A repository opened with GitPython: where it is, and its object reader."""
 
-    git_dir: str
-    working_dir: str | None  # None for a bare repository or a mirror without a config
-    repo: Any  # gitpython.Repo; kept untyped so that importing this module does not import GitPython
+    def __init__(self, git_dir: str, working_dir: str | None, repo: Any) -> None:
+        self.git_dir = git_dir
+        self.working_dir = working_dir  # None for a bare repository or a mirror without a config
+        self.repo = repo  # gitpython.Repo; kept untyped so that importing this module does not import GitPython
 
     def read(self, binsha: bytes) -> tuple[str, bytes]:
         """The type (``"blob"``, ``"tree"``, ``"commit"`` ...) and content of the object

@@ -1,4 +1,5 @@
-"""What git knows about a checkout: its repository, HEAD, and which files have local changes.
+"""What git knows about a checkout: its repository, HEAD, and which files have local changes
+(:mod:`.status`).
 
 Read with plain git commands (no GitPython: a plain ``apply`` must stay fast).
 """
@@ -9,36 +10,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from fluxer_patcher.errors import BadInput, GitFailure
+from fluxer_patcher.errors import BadInput
 from fluxer_patcher.git.plumbing import Plumbing
 from fluxer_patcher.git.runner import Git
-
-
-def local_changes(root: Path, paths: list[str]) -> list[str]:
-    """Those of ``paths`` that differ from HEAD in the git worktree at ``root`` (if any)."""
-    if not paths:
-        return []
-    git = Git(cwd=str(root))
-    try:
-        proc = git.run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--no-renames", "--", *paths,
-                       check=False, timeout=30)
-    except GitFailure:
-        return []  # no git, or it hangs
-    if proc.returncode != 0:
-        return []  # not a git worktree
-    prefix = _prefix(git)
-    dirty = []
-    for entry in proc.stdout.decode("utf-8", "replace").split("\0"):
-        if len(entry) > 3:
-            path = entry[3:]
-            dirty.append(path[len(prefix) :] if prefix and path.startswith(prefix) else path)
-    return sorted({p for p in dirty if p in paths})
-
-
-def _prefix(git: Git) -> str:
-    """The worktree-relative prefix of the directory when it is a subdirectory of a repository."""
-    proc = git.run("rev-parse", "--show-prefix", check=False, timeout=30)
-    return proc.stdout.decode().strip() if proc.returncode == 0 else ""
+from fluxer_patcher.git.status import local_changes as local_changes  # where callers have found it
 
 
 class NotAWorktree(BadInput):

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fluxer_patcher.errors import Refused
+from fluxer_patcher.output.statepaths import journal_path as journal_path  # the writer names it here
+from fluxer_patcher.output.statepaths import lock_path
+from fluxer_patcher.output.statepaths import pending_note as pending_note  # read-only commands ask it here
 
 JOURNAL_VERSION = 1
 
@@ -40,24 +43,6 @@ class JournalError(Refused):
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def state_dir(root: str) -> tuple[str, str]:
-    """Where the lock and journal of the tree at ``root`` (a real path) live, and their name prefix."""
-    git_dir = os.path.join(root, ".git")
-    if os.path.isdir(git_dir) and not os.path.islink(git_dir):
-        return git_dir, "fluxer-patch"
-    return root, ".fluxer-patch"
-
-
-def lock_path(root: str) -> str:
-    where, prefix = state_dir(root)
-    return os.path.join(where, f"{prefix}.lock")
-
-
-def journal_path(root: str) -> str:
-    where, prefix = state_dir(root)
-    return os.path.join(where, f"{prefix}.journal")
 
 
 @contextlib.contextmanager
@@ -184,11 +169,3 @@ def _sync_dir(path: str) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def pending_note(root: str | os.PathLike[str]) -> list[str]:
-    """For a read-only command: a note when an interrupted run's journal is waiting."""
-    path = journal_path(os.path.realpath(root))
-    if not os.path.lexists(path):
-        return []
-    return [f"an interrupted fluxer-patch run left {path}; the next apply undoes it first"]

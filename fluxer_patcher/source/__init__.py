@@ -6,11 +6,22 @@
 May import: ``errors``, ``model``, ``git``.
 """
 
-from fluxer_patcher.source.base import FileMissing, NotUtf8, OutsideTree, Source, SourceError, any_exists
-from fluxer_patcher.source.memory import MemoryTree
-from fluxer_patcher.source.overlay import Overlay
-from fluxer_patcher.source.worktree import WorkTree
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fluxer_patcher.source.base import FileMissing, NotUtf8, OutsideTree, Source, SourceError, any_exists
+    from fluxer_patcher.source.memory import MemoryTree
+    from fluxer_patcher.source.overlay import Overlay
+    from fluxer_patcher.source.worktree import WorkTree
+
+# Names are imported on first use: a replay (``app.replay``) imports one module of the package.
+_EXPORTS = {
+    "FileMissing": "base", "NotUtf8": "base", "OutsideTree": "base", "Source": "base", "SourceError": "base",
+    "any_exists": "base", "MemoryTree": "memory", "Overlay": "overlay", "WorkTree": "worktree",
+}
 __all__ = [
     "FileMissing",
     "MemoryTree",
@@ -22,3 +33,10 @@ __all__ = [
     "WorkTree",
     "any_exists",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fluxer_patcher.source' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"fluxer_patcher.source.{module}"), name)

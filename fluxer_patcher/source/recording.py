@@ -10,19 +10,15 @@ run would compute the same results.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+from fluxer_patcher.digests import digest
 from fluxer_patcher.source.worktree import WorkTree
 
 # One question: the method and its arguments, e.g. ("read", "Dockerfile"); only strings,
 # booleans and tuples of strings, so that it can be stored (marshal) and compared.
 Question = tuple[object, ...]
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def _names(names: Sequence[str]) -> str:

@@ -49,11 +49,22 @@ class WorkTree:
         """The real location of ``path``, refusing one that leads outside the tree."""
         check_relative(path)
         real = self._realpath(path)
-        if os.path.commonpath([real, self._real_root]) != self._real_root:
+        rel = self._inside(real)
+        if rel is None:
             raise OutsideTree(path, real)
-        if in_git_dir(os.path.relpath(real, self._real_root).replace(os.sep, "/")):
+        if in_git_dir(rel.replace(os.sep, "/")):
             raise InsideGitDir(path, real)
         return Path(real)
+
+    def _inside(self, real: str) -> str | None:
+        """``real`` (a real path) relative to the tree's root, ``None`` when it is outside: the
+        same answer as ``os.path.commonpath``/``os.path.relpath``, both real paths being
+        normalised, without their cost."""
+        root = self._real_root
+        if real == root:
+            return "."
+        base = root if root.endswith(os.sep) else root + os.sep  # the root directory "/" ends with one
+        return real[len(base):] if real.startswith(base) else None
 
     def _realpath(self, path: str) -> str:
         """``os.path.realpath`` of ``path`` in the tree, its directory's resolved once per run
@@ -61,10 +72,22 @@ class WorkTree:
         folder, _, name = path.rpartition("/")
         if name in ("", ".") or any(part in ("", ".") for part in folder.split("/") if folder):
             return os.path.realpath(self.root / path)
+        return self._follow(self._real_dir(folder), name)
+
+    def _real_dir(self, folder: str) -> str:
+        """The real path of the tree's directory ``folder`` (no ``.``, ``..`` or empty parts):
+        its parent's, joined with its name and followed if that is a symlink, as
+        ``os.path.realpath`` resolves it component by component."""
+        if not folder:
+            return self._real_root
         base = self._dirs.get(folder)
         if base is None:
-            base = os.path.realpath(self.root / folder) if folder else self._real_root
-            self._dirs[folder] = base
+            parent, _, name = folder.rpartition("/")
+            base = self._dirs[folder] = self._follow(self._real_dir(parent), name)
+        return base
+
+    @staticmethod
+    def _follow(base: str, name: str) -> str:
         candidate = os.path.join(base, name)
         return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
 

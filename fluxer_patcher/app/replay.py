@@ -1,0 +1,313 @@
+"""Replaying a whole ``check`` or ``apply`` that ran before on the same inputs, before the
+command line is even imported (as turborepo replays a cached task's output, or ccache a
+compiler run): the same output, the same exit code, and for ``apply`` the same files written.
+
+An invocation is keyed by what it was started with: its arguments, the current directory,
+the environment variables that can change what it does (:data:`ENV_PREFIXES`,
+:data:`ENV_NAMES`), which of stdin/stdout/stderr are terminals and their encodings, the
+umask, the Python and this tool's code and installed distributions.  Its entry holds the
+**facts** the run established, each as a question with its answer, each asked again by a
+replay (:data:`FACTS`): the directory it worked on and that it could, the catalogue's bytes,
+every answer the tree gave (:mod:`fluxer_patcher.source.recording`), whether a journal was
+waiting, which target files git saw changed; then the files ``apply`` wrote (their bytes
+before and after) and the output, in order.  A replay happens only when every fact still
+holds; ``apply`` asks them again under the checkout's lock and writes through the same
+all-or-nothing writer.  Anything else (a fact that moved, an entry of another version, the
+lock taken, a failed write, which the writer undoes) falls back to the ordinary run, which
+then keeps a new entry.
+
+Only runs that say they are complete are kept (:func:`complete`, called by ``app.run`` once
+every input of the run was noted with :func:`note`), and only with exit code 0 or 1: an
+error, ``--commit``, a revision, or an interrupted run that had to be undone first is never
+replayed.  ``--no-cache`` and ``FLUXER_PATCH_NO_CACHE`` turn this off with the result cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from fluxer_patcher.app import cachefiles
+
+FORMAT = b"fluxer-patch invocation 1\n"
+COMMANDS = ("check", "apply")
+ENV_PREFIXES = ("FLUXER_PATCH_", "GIT_", "XDG_", "LC_", "PYTHON")
+ENV_NAMES = frozenset({
+    "PATH", "HOME", "LANG", "LANGUAGE", "TERM", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TZ", "EMAIL",
+    "USER", "LOGNAME", "TMPDIR",
+})
+
+Fact = tuple[str, tuple[Any, ...], Any]  # (kind, arguments, answer)
+
+
+# -- facts: what a run established, and how a replay asks again ---------------------------
+
+
+def _open(path: str) -> str | None:
+    from pathlib import Path
+
+    from fluxer_patcher.source import roots
+
+    return roots.directory_problem(Path(path))
+
+
+def _root(start: str | None, files: Sequence[str]) -> str:
+    from pathlib import Path
+
+    from fluxer_patcher.source import roots
+
+    return str(roots.checkout_root(None if start is None else Path(start), files))
+
+
+def _catalogue(folders: Sequence[str], files: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    return cachefiles.file_digests(list(folders), set(files))
+
+
+def _answers(root: str, answers: Sequence[tuple[Any, str]]) -> bool:
+    from fluxer_patcher.source.recording import still_holds
+    from fluxer_patcher.source.worktree import WorkTree
+
+    return still_holds(WorkTree(root), answers)
+
+
+def _journal(root: str) -> list[str]:
+    from fluxer_patcher.output.statepaths import pending_note
+
+    return pending_note(root)
+
+
+def _start_local(root: str, paths: Sequence[str]) -> Callable[[], list[str]]:
+    from pathlib import Path
+
+    from fluxer_patcher.git.status import LocalChanges
+
+    return LocalChanges(Path(root), list(paths)).answer
+
+
+def _local(root: str, paths: Sequence[str]) -> list[str]:
+    return _start_local(root, paths)()
+
+
+FACTS: dict[str, Callable[..., Any]] = {
+    "open": _open,  # (path,) -> why it cannot be worked on, or None
+    "root": _root,  # (PATH or None, files marking a checkout) -> the directory worked on
+    "catalogue": _catalogue,  # (folders, files) -> every catalogue file with a digest
+    "answers": _answers,  # (tree, recorded answers) -> True: the tree answers alike
+    "journal": _journal,  # (tree,) -> the note on an interrupted run's journal
+    "local": _local,  # (tree, target files) -> those with local changes
+}
+
+
+# Questions that take a while (git runs): asked first, answered while the others are asked.
+STARTED: dict[str, Callable[..., Callable[[], Any]]] = {"local": _start_local}
+
+
+def holds(facts: Sequence[Fact]) -> bool:
+    """Whether every fact is still so (in order; it stops at the first that is not, after
+    waiting for the questions already started)."""
+    waiting: dict[int, Callable[[], Any]] = {}
+    try:
+        for i, (kind, args, _answer) in enumerate(facts):
+            if kind in STARTED:
+                waiting[i] = STARTED[kind](*args)
+        for i, (kind, args, answer) in enumerate(facts):
+            if (waiting.pop(i)() if i in waiting else FACTS[kind](*args)) != answer:
+                return False
+        return True
+    except Exception:  # an entry of another version, or a fact that cannot be asked now: a miss
+        return False
+    finally:
+        for pending in waiting.values():  # reap what was started
+            with contextlib.suppress(Exception):
+                pending()
+
+
+# -- noting a run (called by the app layer; nothing happens outside a recorded invocation) -
+
+
+class _Recording:
+    def __init__(self) -> None:
+        self.facts: list[Fact] = []
+        self.writes: list[tuple[str, bytes, bytes]] = []
+        self.lock = ""  # the checkout whose lock the run held
+        self.output: list[tuple[int, str]] = []
+        self.complete = False
+        self.spoiled = False
+
+
+_active: _Recording | None = None
+
+
+def note(kind: str, args: tuple[Any, ...], answer: Any) -> None:
+    """A fact the run now depends on (``kind`` names its question in :data:`FACTS`)."""
+    if _active is not None:
+        _active.facts.append((kind, args, answer))
+
+
+def note_lock(root: str) -> None:
+    """The run holds the lock of the checkout at ``root`` (a replay takes it too)."""
+    if _active is not None:
+        _active.lock = root
+
+
+def note_writes(changes: Sequence[Any]) -> None:
+    """The files an ``apply`` is about to write (:class:`~fluxer_patcher.model.FileChange`)."""
+    if _active is not None:
+        _active.writes.extend((c.path, c.before, c.after) for c in changes)
+
+
+def recording() -> bool:
+    """Whether this process records an invocation (a fact costly to establish is noted only then)."""
+    return _active is not None
+
+
+def complete() -> None:
+    """Every input of this run is noted: its output may be replayed."""
+    if _active is not None:
+        _active.complete = True
+
+
+def spoil() -> None:
+    """Something happened that a replay could not do again (e.g. an interrupted run undone)."""
+    if _active is not None:
+        _active.spoiled = True
+
+
+class _Tee:
+    """A text stream that also notes what is written to it (and answers as the stream)."""
+
+    def __init__(self, stream: TextIO, fd: int, log: list[tuple[int, str]]) -> None:
+        self._stream, self._fd, self._log = stream, fd, log
+
+    def write(self, text: str) -> int:
+        self._log.append((self._fd, text))
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+# -- the lane ---------------------------------------------------------------------------
+
+
+def _environment() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k in ENV_NAMES or k.startswith(ENV_PREFIXES)))
+
+
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
+def _streams() -> tuple[object, ...]:
+    return tuple((os.isatty(fd), getattr(s, "encoding", None), getattr(s, "errors", None))
+                 for fd, s in ((0, sys.stdin), (1, sys.stdout), (2, sys.stderr)))
+
+
+class Lane:
+    """One invocation: replayed from its entry, or recorded into a new one."""
+
+    def __init__(self, folder: str, key: str, argv: list[str]) -> None:
+        self.path = os.path.join(folder, "invocations", key)
+        self.key = key
+        self.argv = argv
+        self._saved: tuple[TextIO, TextIO] | None = None
+
+    @classmethod
+    def open(cls, argv: list[str]) -> Lane | None:
+        """The lane of a ``check`` or ``apply`` invocation, or ``None`` for anything else (or
+        with the cache off)."""
+        if not argv or argv[0] not in COMMANDS or "--no-cache" in argv or "--commit" in argv:
+            return None
+        folder = cachefiles.directory()
+        if folder is None:
+            return None
+        try:
+            material = (FORMAT, sys.version, sys.executable, tuple(sys.path), cachefiles.code_signature(),
+                        cachefiles.distributions(), tuple(argv), os.getcwd(), _environment(), _streams(), _umask())
+        except OSError:  # the current directory is gone
+            return None
+        return cls(str(folder), cachefiles.key_of(material), argv)
+
+    # -- replaying -------------------------------------------------------------------------
+
+    def _entry(self) -> dict[str, Any] | None:
+        data = cachefiles.read_raw(self.path)
+        entry = None if data is None else cachefiles.unpack(data, FORMAT)
+        return entry if isinstance(entry, dict) and entry.get("key") == self.key else None
+
+    def replay(self) -> int | None:
+        """Do the invocation again from its entry: the exit code, or ``None`` (a miss)."""
+        entry = self._entry()
+        if entry is None:
+            return None
+        try:
+            facts, writes, output, code = entry["facts"], entry["writes"], entry["output"], entry["code"]
+            if entry["lock"]:
+                if not self._apply(entry["lock"], facts, writes):
+                    return None
+            elif writes or not holds(facts):
+                return None
+            for fd, text in output:
+                (sys.stdout if fd == 1 else sys.stderr).write(text)
+            return int(code)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _apply(self, root: str, facts: Sequence[Fact], writes: Sequence[tuple[str, bytes, bytes]]) -> bool:
+        """Under the checkout's lock: when every fact holds, write what the run wrote."""
+        from fluxer_patcher.errors import FluxerPatchError
+        from fluxer_patcher.model import FileChange
+        from fluxer_patcher.output import journal
+        from fluxer_patcher.output.writer import write_changes
+        from fluxer_patcher.source.worktree import WorkTree
+
+        try:
+            with journal.locked(root):
+                if not holds(facts):
+                    return False
+                if writes:
+                    write_changes(WorkTree(root), [FileChange(*w) for w in writes], lock=False)
+        except (FluxerPatchError, OSError):  # busy, or a write that failed (and was undone)
+            return False
+        return True
+
+    # -- recording -------------------------------------------------------------------------
+
+    def record(self) -> None:
+        """Note what this invocation establishes and writes, from now on."""
+        global _active
+        _active = _Recording()
+        self._saved = (sys.stdout, sys.stderr)
+        sys.stdout = _Tee(sys.stdout, 1, _active.output)
+        sys.stderr = _Tee(sys.stderr, 2, _active.output)
+
+    def finish(self, code: object) -> None:
+        """Keep the entry when the run was complete and ended with exit code 0 or 1."""
+        global _active
+        recording, _active = _active, None
+        if self._saved is not None:
+            sys.stdout, sys.stderr = self._saved
+        code = 0 if code is None else code
+        if recording is None or not recording.complete or recording.spoiled or code not in (0, 1):
+            return
+        folder = cachefiles.directory()  # --no-cache turned it off during the run
+        if folder is None:
+            return
+        entry = {
+            "key": self.key,
+            "facts": tuple(recording.facts),
+            "lock": recording.lock,
+            "writes": tuple(recording.writes),
+            "output": tuple(recording.output),
+            "code": code,
+        }
+        try:
+            data = cachefiles.pack(entry, FORMAT)
+        except ValueError:  # something noted that marshal cannot keep: not replayable
+            return
+        cachefiles.write_entry(self.path, data)

@@ -1,0 +1,56 @@
+"""Which files of a checkout have local changes, as ``git status`` sees them (kept apart from
+:mod:`.worktree` so that a replay, ``app.replay``, imports little to ask again)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fluxer_patcher.errors import GitFailure
+from fluxer_patcher.git.runner import Git, Started
+
+_TIMEOUT = 30.0
+
+
+class LocalChanges:
+    """The question for ``paths`` under ``root``, asked at once: ``git status`` and the
+    directory's prefix in its repository run side by side while the caller does other work;
+    :meth:`answer` waits for them."""
+
+    def __init__(self, root: Path, paths: list[str]) -> None:
+        self._paths = paths
+        self._status: Started | None = None
+        self._prefix: Started | None = None
+        if not paths:
+            return
+        git = Git(cwd=str(root))
+        try:
+            self._status = git.start("--no-optional-locks", "status", "--porcelain=v1", "-z", "--no-renames",
+                                     "--", *paths)
+        except GitFailure:
+            return  # no git
+        self._prefix = git.start("rev-parse", "--show-prefix")
+
+    def answer(self) -> list[str]:
+        """Those of the paths that differ from HEAD (none when there is no git worktree)."""
+        if self._status is None or self._prefix is None:
+            return []
+        try:
+            proc = self._status.finish(_TIMEOUT)
+        except GitFailure:
+            self._prefix.finish(_TIMEOUT)
+            return []  # it hangs
+        prefixed = self._prefix.finish(_TIMEOUT)
+        if proc.returncode != 0:
+            return []  # not a git worktree
+        prefix = prefixed.stdout.decode().strip() if prefixed.returncode == 0 else ""
+        dirty = []
+        for entry in proc.stdout.decode("utf-8", "replace").split("\0"):
+            if len(entry) > 3:
+                path = entry[3:]
+                dirty.append(path[len(prefix) :] if prefix and path.startswith(prefix) else path)
+        return sorted({p for p in dirty if p in self._paths})
+
+
+def local_changes(root: Path, paths: list[str]) -> list[str]:
+    """Those of ``paths`` that differ from HEAD in the git worktree at ``root`` (if any)."""
+    return LocalChanges(root, paths).answer()
