@@ -16,8 +16,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from fluxer_patcher.catalogue.manifest import Patch
+if TYPE_CHECKING:
+    from fluxer_patcher.catalogue.manifest import Patch
 
 
 class Status(StrEnum):

@@ -1,0 +1,289 @@
+"""Replaying a whole invocation (app/replay.py): the same output, exit code and files as the
+run it replays, and a miss whenever anything it depends on moved.
+
+The console entry point is called in-process (``console.main``, the function the installed
+script calls).  Whether an invocation was replayed is seen by the command line not running:
+a replay happens before it is even imported, so a test that forbids it (``no_cli``) proves one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import fluxer_patcher.cli  # noqa: F401  (the module below, not the function the package exports)
+from fluxer_patcher import console
+from fluxer_patcher.app import cachefiles, replay
+from fluxer_patcher.output import journal
+from tests.conftest import FIXTURES
+
+ALL_FIXTURES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+cli_main = sys.modules["fluxer_patcher.cli.main"]  # console.main imports `main` from it
+TARGET = "fluxer_server/Dockerfile"  # a file the refactor fixture holds and a fix edits
+
+
+class CliRan(AssertionError):
+    """The command line ran: the invocation was not replayed."""
+
+
+def _git(tree: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(tree), *args], check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"})
+
+
+def fresh(tree: Path, name: str = "refactor-2026-02", commit: bool = False) -> Path:
+    """A git worktree holding a copy of the fixture ``name`` (the apply's lock lives in .git/)."""
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.copytree(FIXTURES / name, tree, symlinks=True)
+    _git(tree, "init", "-q")
+    if commit:
+        _git(tree, "add", "-A")
+        _git(tree, "commit", "-q", "-m", "fixture")
+    return tree
+
+
+def files(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mode) for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.is_symlink() and ".git" not in p.relative_to(root).parts}
+
+
+@pytest.fixture
+def invoke(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) \
+        -> Callable[..., tuple[int, str, str]]:
+    """Run the console entry point with these arguments: (exit code, stdout, stderr)."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["fluxer-patch", *args])
+        with pytest.raises(SystemExit) as stopped:
+            console.main()
+        out = capsys.readouterr()
+        code = stopped.value.code
+        return (0 if code is None else int(code)), out.out, out.err
+
+    return run
+
+
+@pytest.fixture
+def no_cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """From now on the command line must not run (every invocation is replayed)."""
+    monkeypatch.setattr(cli_main, "main", _refusing)
+    yield
+
+
+def entries(result_cache: Path) -> list[Path]:
+    folder = result_cache / "invocations"
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+SERIES = (
+    ("check",),
+    ("check", "--format", "json", "-v"),
+    ("check", "--format", "markdown", "-q"),
+    ("apply", "--dry-run"),
+    ("apply", "--dry-run", "--format", "json"),
+    ("apply", "--format", "json"),
+    ("apply", "-v"),
+    ("check", "--exit-code"),
+)
+
+
+def _series(invoke: Callable[..., tuple[int, str, str]], tree: Path) -> list[object]:
+    seen: list[object] = []
+    for args in SERIES:
+        seen.append((args, invoke(*args, str(tree))))
+        seen.append(files(tree))
+    return seen
+
+
+@pytest.mark.parametrize("name", ALL_FIXTURES)
+def test_a_replay_does_what_the_run_did_on_every_fixture(name, tmp_path, invoke, result_cache, request) -> None:
+    tree = tmp_path / name
+    fresh(tree, name)
+    ran = _series(invoke, tree)
+    kept = entries(result_cache)
+    assert kept  # at least the runs that ended 0 or 1
+    fresh(tree, name)  # the same bytes again (new files: other inodes and times)
+    request.getfixturevalue("no_cli")
+    replayed = _series(invoke, tree)
+    assert replayed == ran
+    assert entries(result_cache) == kept  # a replay keeps nothing new
+
+
+def test_a_replay_keeps_file_modes(tmp_path, invoke, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+    (tree / TARGET).chmod(0o640)
+    done = invoke("apply", str(tree))
+    after = files(tree)
+    fresh(tree)
+    (tree / TARGET).chmod(0o640)
+    monkeypatch.setattr(cli_main, "main", _refusing)
+    assert invoke("apply", str(tree)) == done
+    assert files(tree) == after
+    assert (tree / TARGET).stat().st_mode & 0o777 == 0o640
+
+
+def _refusing() -> None:
+    raise CliRan("the command line ran; the invocation was not replayed")
+
+
+# -- what a replay depends on: each a miss, answered as a run answers --------------------
+
+
+def _record_then(invoke: Callable[..., tuple[int, str, str]], tree: Path, change: Callable[[], None],
+                 monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+    """Run ``args`` (recorded), ``change`` something, run again: (first, second); the second
+    must not be a replay, and must answer as a run with no entry does."""
+    first = invoke(*args, str(tree))
+    change()
+    calls: list[int] = []
+    real = cli_main.main
+
+    def counted() -> None:
+        calls.append(1)
+        real()
+
+    monkeypatch.setattr(cli_main, "main", counted)
+    second = invoke(*args, str(tree))
+    assert calls, "replayed although something it depends on changed"
+    return first, second
+
+
+def test_a_changed_byte_is_a_miss(tmp_path, invoke, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+    target = tree / TARGET
+    data = target.read_bytes()
+
+    def edit() -> None:  # the same size, one byte other: the fix's anchor is gone
+        at = data.index(b"ENTRYPOINT")
+        target.write_bytes(data[:at] + b"X" + data[at + 1:])
+
+    first, second = _record_then(invoke, tree, edit, monkeypatch, "check", "--format", "json")
+    assert first != second
+
+
+def test_a_settings_file_is_a_miss(tmp_path, invoke, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+
+    def settle() -> None:
+        (tree / ".fluxer-patch.toml").write_text('skip = ["compose-build-server"]\n')
+
+    first, second = _record_then(invoke, tree, settle, monkeypatch, "check", "--format", "json")
+    assert '"compose-build-server"' in first[1] and '"compose-build-server"' not in second[1]
+
+
+def test_a_waiting_journal_is_a_miss(tmp_path, invoke, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+
+    def interrupted() -> None:
+        Path(journal.journal_path(os.path.realpath(tree))).write_text("{}")
+
+    first, second = _record_then(invoke, tree, interrupted, monkeypatch, "check")
+    assert "interrupted fluxer-patch run" in second[1] and "interrupted" not in first[1]
+
+
+def test_a_change_only_git_sees_is_a_miss(tmp_path, invoke, monkeypatch) -> None:
+    """The tree's files are the same bytes; git's index is not (the target is no longer tracked)."""
+    tree = fresh(tmp_path / "t", commit=True)
+
+    def untrack() -> None:
+        _git(tree, "rm", "-q", "--cached", TARGET)
+
+    first, second = _record_then(invoke, tree, untrack, monkeypatch, "check", "--format", "json")
+    assert "local_changes" not in json.loads(first[1])
+    assert TARGET in json.loads(second[1])["local_changes"]
+
+
+def test_the_environment_that_matters_is_in_the_key(tmp_path, invoke, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+    first, second = _record_then(invoke, tree, lambda: monkeypatch.setenv("FORCE_COLOR", "1"), monkeypatch, "check")
+    assert "\x1b[" not in first[1] and "\x1b[" in second[1]
+
+
+def test_the_current_directory_is_in_the_key(tmp_path, invoke, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tree)
+    first, second = _record_then(invoke, Path("."), lambda: monkeypatch.chdir(tmp_path / "elsewhere"), monkeypatch,
+                                 "check")
+    assert first[0] in (0, 1) and second[0] == 2  # elsewhere is no Fluxer checkout
+
+
+def test_a_damaged_entry_is_a_miss(tmp_path, invoke, result_cache, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+
+    def damage() -> None:
+        for entry in entries(result_cache):
+            data = bytearray(entry.read_bytes())
+            data[-1] ^= 0xFF
+            entry.write_bytes(bytes(data))
+
+    first, second = _record_then(invoke, tree, damage, monkeypatch, "check")
+    assert first == second
+
+
+# -- what is never kept -------------------------------------------------------------------
+
+
+def test_errors_and_the_cache_off_keep_nothing(tmp_path, invoke, result_cache, monkeypatch) -> None:
+    (tmp_path / "empty").mkdir()
+    assert invoke("check", str(tmp_path / "empty"))[0] == 2
+    assert entries(result_cache) == []
+    tree = fresh(tmp_path / "t")
+    invoke("check", "--no-cache", str(tree))
+    monkeypatch.setenv(cachefiles.ENV_OFF, "1")
+    invoke("check", str(tree))
+    assert entries(result_cache) == []
+
+
+def test_commit_is_never_replayed(tmp_path, invoke, result_cache) -> None:
+    tree = fresh(tmp_path / "t", commit=True)
+    assert invoke("apply", "--commit", str(tree))[0] == 0
+    assert entries(result_cache) == []
+
+
+def test_an_apply_replay_takes_the_lock(tmp_path, invoke, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+    done = invoke("apply", str(tree))
+    after = files(tree)
+    fresh(tree)
+    before = files(tree)
+    calls: list[int] = []
+    real = cli_main.main
+
+    def counted() -> None:
+        calls.append(1)
+        real()
+
+    monkeypatch.setattr(cli_main, "main", counted)
+    with journal.locked(tree):  # another apply holds it: the replay steps aside, the run refuses
+        code, _out, err = invoke("apply", str(tree))
+    assert calls and code == 2 and "fluxer-patch:" in err
+    assert files(tree) == before
+    assert invoke("apply", str(tree))[:2] == done[:2]
+    assert files(tree) == after
+
+
+# -- the key ------------------------------------------------------------------------------
+
+
+def test_equal_material_is_one_key() -> None:
+    """Marshal's later formats share repeated objects by identity: equal material, other bytes."""
+    shared = "x" * 40
+    copy = "".join(["x"] * 40)
+    assert shared == copy and shared is not copy
+    assert cachefiles.key_of((shared, shared)) == cachefiles.key_of((shared, copy))
+
+
+def test_facts_name_questions_a_replay_can_ask() -> None:
+    assert set(replay.STARTED) <= set(replay.FACTS)
+    assert not replay.holds([("no such question", (), None)])
