@@ -52,3 +52,42 @@ def test_check_imports_neither_doctor_nor_other_renderers(tmp_path: Path, fmt: s
     modules = imported(tmp_path, "check", FIXTURES / "refactor-2026-02", "--format", fmt)
     assert {"fluxer_patcher.app.run", "fluxer_patcher.formats.builtin", renderer} <= modules  # the check ran
     assert not under(modules, "fluxer_patcher.doctor", *others)
+
+
+# Runs the console entry point (as the installed script does) and prints the modules it imported.
+_CONSOLE_PROBE = """\
+import json, sys
+where = sys.argv[1]
+sys.argv = ["fluxer-patch", *sys.argv[2:]]
+from fluxer_patcher import console
+try:
+    console.main()
+except SystemExit:
+    pass
+with open(where, "w") as out:
+    json.dump(sorted(sys.modules), out)
+"""
+
+
+@pytest.mark.parametrize("command", ["check", "apply"])
+def test_a_replay_imports_no_command_line_and_no_machinery(tmp_path: Path, command: str) -> None:
+    import shutil
+
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "refactor-2026-02", tree)
+    where = tmp_path / "modules.json"
+
+    def run() -> set[str]:
+        subprocess.run([sys.executable, "-c", _CONSOLE_PROBE, str(where), command, str(tree)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return set(json.loads(where.read_text()))
+
+    first = run()
+    assert "click" in first and "fluxer_patcher.engine.run" in first  # it ran (and was recorded)
+    if command == "apply":  # put the tree back: the replay writes the same files again
+        shutil.rmtree(tree)
+        shutil.copytree(FIXTURES / "refactor-2026-02", tree)
+    replayed = run()
+    assert "fluxer_patcher.app.replay" in replayed
+    assert not under(replayed, "click", "tree_sitter", "fluxer_patcher.cli", "fluxer_patcher.engine",
+                     "fluxer_patcher.formats", "fluxer_patcher.report", "fluxer_patcher.catalogue", "git")
