@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fluxer_patcher.app import replay
 from fluxer_patcher.app.settings import CONFIG_NAME
 from fluxer_patcher.catalogue.manifest import Catalogue
 from fluxer_patcher.errors import BadInput
-from fluxer_patcher.git.history import fetch
-from fluxer_patcher.git.repo import Repository, open_repo
 from fluxer_patcher.source import roots
 from fluxer_patcher.source.base import Source, any_exists
-from fluxer_patcher.source.revision import GitRevision
 from fluxer_patcher.source.worktree import WorkTree
+
+if TYPE_CHECKING:
+    from fluxer_patcher.git.repo import Repository
+    from fluxer_patcher.source.revision import GitRevision
 
 
 def open_tree(path: Path) -> WorkTree:
@@ -44,6 +46,9 @@ def require_fluxer_tree(tree: Source, catalogue: Catalogue, what: str) -> None:
 
 def open_git_repo(repo_path: Path | None, remote: str | None = None) -> Repository:
     """The repository at ``repo_path`` (default ``.``), fetched from ``remote`` first if given."""
+    from fluxer_patcher.git.history import fetch  # revisions only: a checkout's run needs no git objects
+    from fluxer_patcher.git.repo import open_repo
+
     repo = open_repo(repo_path or Path("."))
     if remote:
         fetch(repo, remote)
@@ -52,4 +57,6 @@ def open_git_repo(repo_path: Path | None, remote: str | None = None) -> Reposito
 
 def open_revision(repo: Repository, rev: str) -> GitRevision:
     """REV of the repository as a source (``app.run.chosen`` checks it is a Fluxer tree)."""
+    from fluxer_patcher.source.revision import GitRevision
+
     return GitRevision(repo, rev)

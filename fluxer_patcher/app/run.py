@@ -12,15 +12,16 @@ from fluxer_patcher.app import catalogue as bundled
 from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, root_files
 from fluxer_patcher.catalogue.manifest import Patch, files_of
 from fluxer_patcher.errors import BadInput
-from fluxer_patcher.git import status, worktree
-from fluxer_patcher.git.plumbing import GitError, Identity
+from fluxer_patcher.git import status
 from fluxer_patcher.model import FileChange, Outcome, PatchResult
-from fluxer_patcher.output import journal
+from fluxer_patcher.output import statepaths
 from fluxer_patcher.report.run import RunReport
 from fluxer_patcher.source.base import Source
 from fluxer_patcher.source.worktree import WorkTree
 
 if TYPE_CHECKING:
+    from fluxer_patcher.git import worktree
+    from fluxer_patcher.git.plumbing import Identity
     from fluxer_patcher.output.commits import BuiltCommit
 
 
@@ -101,7 +102,7 @@ def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
 
 def pending_note(path: Path) -> list[str]:
     """The note on an interrupted run's journal (none: nothing waits)."""
-    note = journal.pending_note(path)
+    note = statepaths.pending_note(path)
     replay.note("journal", (str(path),), note)
     return note
 
@@ -142,6 +143,7 @@ class ApplyOutcome:
 
 def apply(path: Path, selection: Selection, options: ApplyOptions) -> ApplyOutcome:
     """Compute every fix; write all or nothing (and commit, with ``options.commit``)."""
+    from fluxer_patcher.output import journal
     from fluxer_patcher.output.writer import recover
     from fluxer_patcher.report.nextsteps import valid_domain
 
@@ -204,6 +206,8 @@ def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict
 
 
 def _open_checkout(path: Path) -> worktree.Checkout:
+    from fluxer_patcher.git import worktree
+
     open_tree(path)
     return worktree.open_checkout(path)
 
@@ -211,6 +215,7 @@ def _open_checkout(path: Path) -> worktree.Checkout:
 def _commit_objects(checkout: worktree.Checkout, tree: WorkTree, results: list[PatchResult], local: list[str],
                     options: ApplyOptions) -> list[BuiltCommit]:
     """The fix commits as objects (HEAD not moved), refusing targets with local changes."""
+    from fluxer_patcher.git.plumbing import GitError
     from fluxer_patcher.output import inplace
 
     changed = {c.path for r in results for c in r.changes}

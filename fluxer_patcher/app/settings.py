@@ -13,7 +13,6 @@ the revision for ``check --rev``, ``drift``, ``branch`` and ``export`` (a fork c
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,6 +46,8 @@ def read(source: Source) -> Settings:
 
 
 def parse(data: bytes) -> Settings:
+    import tomllib  # only a tree that has the file pays for the parser
+
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -11,7 +11,6 @@ explicit ``--git-dir``.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -185,7 +184,7 @@ class Plumbing:
             modes = [self._changed_modes(reader, root, commit.files) for commit in commits]
         finally:
             reader.close()
-        scratch = f"refs/fluxer-patch/build-{uuid.uuid4().hex}"  # fast-import needs a ref; never written
+        scratch = f"refs/fluxer-patch/build-{os.urandom(16).hex()}"  # fast-import needs a ref; never written
         stream = bytearray(b"feature done\n")
         marks = 0
         for i, (commit, changed) in enumerate(zip(commits, modes, strict=True)):
