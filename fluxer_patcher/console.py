@@ -8,6 +8,10 @@ line is imported (:mod:`fluxer_patcher.app.replay`); any other run is recorded f
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fluxer_patcher.app.replay import Lane
 
 
 def main() -> None:
@@ -17,7 +21,7 @@ def main() -> None:
 
         lane = Lane.open(sys.argv[1:])
         if lane is not None:
-            code = lane.replay()
+            code = _replayed(lane)
             if code is not None:
                 sys.stdout.flush()
                 sys.exit(code)
@@ -37,3 +41,15 @@ def main() -> None:
         lane.finish(exc.code)
         raise
     lane.finish(0)
+
+
+def _replayed(lane: Lane) -> int | None:
+    """The exit code of the replayed invocation (``None``: not replayed); a problem is one
+    line on stderr, as the command line prints it."""
+    from fluxer_patcher.errors import FluxerPatchError, one_line
+
+    try:
+        return lane.replay()
+    except FluxerPatchError as exc:
+        sys.stderr.write(f"fluxer-patch: {one_line(str(exc))}\n")
+        return exc.exit_code

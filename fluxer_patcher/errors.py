@@ -9,6 +9,11 @@ Imports nothing of the package: every layer may raise these.
 """
 
 
+def one_line(message: str) -> str:
+    """How a problem is printed: its first line (``error`` when it has none)."""
+    return message.strip().splitlines()[0] if message.strip() else "error"
+
+
 class FluxerPatchError(Exception):
     """Root of the errors reported as one line on stderr, exit 2."""
 

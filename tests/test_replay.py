@@ -287,3 +287,29 @@ def test_equal_material_is_one_key() -> None:
 def test_facts_name_questions_a_replay_can_ask() -> None:
     assert set(replay.STARTED) <= set(replay.FACTS)
     assert not replay.holds([("no such question", (), None)])
+
+
+def test_a_signal_while_a_replay_writes_puts_the_files_back_and_stops(tmp_path, invoke, monkeypatch) -> None:
+    import signal
+
+    from fluxer_patcher.output import writer
+
+    tree = fresh(tmp_path / "t")
+    invoke("apply", str(tree))
+    fresh(tree)
+    before = files(tree)
+    renamed: list[str] = []
+
+    def hook(step: str, path: str) -> None:
+        if step == "renamed":
+            renamed.append(path)
+            if len(renamed) == 2:
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(writer, "step_hook", hook)
+    monkeypatch.setattr(cli_main, "main", _refusing)  # stopped: never computed afresh instead
+    code, out, err = invoke("apply", str(tree))
+    assert len(renamed) >= 2  # the replay was writing
+    assert code == 128 + signal.SIGTERM and out == ""
+    assert err.startswith("fluxer-patch: interrupted by SIGTERM") and err.count("\n") == 1
+    assert files(tree) == before

@@ -241,7 +241,9 @@ class Lane:
         return entry if isinstance(entry, dict) and entry.get("key") == self.key else None
 
     def replay(self) -> int | None:
-        """Do the invocation again from its entry: the exit code, or ``None`` (a miss)."""
+        """Do the invocation again from its entry: the exit code, or ``None`` (a miss).  A
+        signal while ``apply`` replaces files is :class:`~fluxer_patcher.output.writer.Interrupted`,
+        as in a run computed afresh."""
         entry = self._entry()
         if entry is None:
             return None
@@ -263,7 +265,7 @@ class Lane:
         from fluxer_patcher.errors import FluxerPatchError
         from fluxer_patcher.model import FileChange
         from fluxer_patcher.output import journal
-        from fluxer_patcher.output.writer import write_changes
+        from fluxer_patcher.output.writer import Interrupted, write_changes
         from fluxer_patcher.source.worktree import WorkTree
 
         try:
@@ -272,7 +274,9 @@ class Lane:
                     return False
                 if writes:
                     write_changes(WorkTree(root), [FileChange(*w) for w in writes], lock=False)
-        except (FluxerPatchError, OSError):  # busy, or a write that failed (and was undone)
+        except Interrupted:
+            raise  # a signal stops the run as it stops a run computed afresh (the files are put back)
+        except (FluxerPatchError, OSError):  # busy, or a write that failed (and was undone): run afresh
             return False
         return True
 

@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 import click
 
 from fluxer_patcher import __version__
-from fluxer_patcher.errors import FluxerPatchError
+from fluxer_patcher.errors import FluxerPatchError, one_line
 
 EXIT_USAGE = 2
 EPILOG = """\b
@@ -53,8 +53,7 @@ class OneLineGroup(click.Group):
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    first = message.strip().splitlines()[0] if message.strip() else "error"
-    click.echo(f"fluxer-patch: {first}", err=True)
+    click.echo(f"fluxer-patch: {one_line(message)}", err=True)
     sys.exit(code)
 
 
