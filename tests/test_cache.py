@@ -400,6 +400,15 @@ def test_the_validated_catalogue_is_reused_across_runs_by_content(monkeypatch) -
     assert again == first and again is not first
 
 
+def test_the_validated_catalogue_is_reused_with_the_result_cache_off(monkeypatch) -> None:
+    """It is derived from the tool's own data, not from a tree: --no-cache concerns results."""
+    first = _fresh_catalogue_load(monkeypatch)
+    cache.configure(enabled=False)
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    assert cache.directory() is None and cache.data_directory() is not None
+    assert _fresh_catalogue_load(monkeypatch, fail_loader=True) == first
+
+
 def test_a_changed_manifest_byte_or_a_damaged_entry_validates_the_catalogue_again(monkeypatch, tmp_path) -> None:
     import shutil
 

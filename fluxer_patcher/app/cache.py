@@ -34,6 +34,7 @@ from fluxer_patcher.app.cachefiles import (
     blake2b,
     code_signature,
     configure,
+    data_directory,
     directory,
     distributions,
     file_digests,
@@ -50,7 +51,7 @@ from fluxer_patcher.model import FileChange, Outcome, PatchResult, Reason, Reaso
 from fluxer_patcher.source.recording import Question, still_holds
 from fluxer_patcher.source.worktree import WorkTree
 
-__all__ = ["ENV_DIR", "ENV_OFF", "MAX_BYTES", "MAX_ENTRIES", "configure", "directory", "prune"]
+__all__ = ["ENV_DIR", "ENV_OFF", "MAX_BYTES", "MAX_ENTRIES", "configure", "data_directory", "directory", "prune"]
 
 FORMAT = b"fluxer-patch cache 2\n"
 
@@ -130,7 +131,7 @@ def load_validated(key: str) -> Catalogue | None:
 
     Kept with :mod:`pickle` (the model is dataclasses), in a directory of the user's own
     (0700, entries 0600, read only when the user owns them), as Python keeps its bytecode."""
-    folder = directory()
+    folder = data_directory()
     if folder is None:
         return None
     data = read_raw(folder / "catalogues" / key)
@@ -150,7 +151,7 @@ def load_validated(key: str) -> Catalogue | None:
 
 
 def store_validated(key: str, catalogue: Catalogue) -> None:
-    folder = directory()
+    folder = data_directory()
     if folder is None:
         return
     import pickle

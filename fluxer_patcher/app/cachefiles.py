@@ -39,9 +39,17 @@ def configure(enabled: bool) -> None:
 
 
 def directory() -> Path | None:
-    """Where entries live; ``None`` when the cache is off (or there is no home to put it in)."""
+    """Where results and replays live; ``None`` when the cache is off (``--no-cache``,
+    :data:`ENV_OFF`) or there is no home to put it in."""
     if not _enabled or os.environ.get(ENV_OFF, "") not in ("", "0"):
         return None
+    return data_directory()
+
+
+def data_directory() -> Path | None:
+    """Where this tool keeps what it derives from its own data alone (the validated
+    catalogue, keyed by the catalogue's bytes and this code, as Python keeps bytecode): there
+    even with the cache off, which concerns results about trees; ``None`` without a home."""
     env = os.environ.get(ENV_DIR)
     if env:
         return Path(env)

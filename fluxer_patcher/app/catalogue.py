@@ -65,12 +65,13 @@ def load_catalogue(root: Path | None = None, profile: Profile = FLUXER) -> Catal
 
 
 def _validated(path: Path, profile: Profile) -> Catalogue:
-    """The catalogue at ``path`` validated once per content: the result cache keeps the
-    validated form (keyed by the catalogue's bytes and this tool's code), so a later run skips
-    reading the TOML and building the registry to check it against."""
+    """The catalogue at ``path`` validated once per content: the cache directory keeps the
+    validated form (keyed by the catalogue's bytes and this tool's code, and kept with the
+    result cache off too), so a later run skips reading the TOML and building the registry to
+    check it against."""
     from fluxer_patcher.app import cache
 
-    key = cache.catalogue_key(path, profile.default_bug) if cache.directory() is not None else None
+    key = cache.catalogue_key(path, profile.default_bug) if cache.data_directory() is not None else None
     if key is not None and (known := cache.load_validated(key)) is not None:
         return known
     from fluxer_patcher.catalogue import loader

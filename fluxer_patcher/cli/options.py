@@ -69,7 +69,8 @@ def output_options(func: F) -> F:
 
 
 def cache_option(func: F) -> F:
-    """``--no-cache``: run every fix, neither replaying nor keeping results (``app.cache``)."""
+    """``--no-cache``: run every fix, neither replaying nor keeping results (``app.cache``,
+    ``app.replay``); the validated catalogue, derived from the tool's own data, stays."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, no_cache: bool, **kwargs: Any) -> Any:
@@ -80,7 +81,7 @@ def cache_option(func: F) -> F:
 
     decorated: Any = click.option(
         "--no-cache", "no_cache", is_flag=True,
-        help="Compute every fix afresh; neither use nor keep the result cache (also: FLUXER_PATCH_NO_CACHE=1).",
+        help="Compute every fix afresh; neither use nor keep results or replays (also: FLUXER_PATCH_NO_CACHE=1).",
     )(wrapper)
     return decorated  # type: ignore[no-any-return]
 
