@@ -6,7 +6,9 @@ On a copy of ``--tree`` (a git checkout of upstream's refactor branch; default: 
 fixture padded to ~6,000 files, as bench_apply.py builds it) each round runs, one after
 another: the shell patcher (bench/shell-patcher.sh) on a fresh tree, a cold ``check`` and a
 cold ``apply`` (``--no-cache`` when the command has it), a warm ``check`` and ``apply`` right
-after a ``check``, ``branch``, and ``drift`` over ``--commits`` commits (a synthetic
+after a ``check`` (the apply replayed from the round before, which applied the same tree: a
+nightly re-run), the same apply with no earlier apply to replay (``invocations/`` emptied: an
+apply's first time after a check), ``branch``, and ``drift`` over ``--commits`` commits (a synthetic
 first-parent history on top of the checkout: nine in ten touch an unrelated file, one in ten
 appends a line to a target file; one ``git fast-import`` builds it).  Rounds are interleaved
 so that a machine getting slower or faster shifts every command alike; the medians are
@@ -144,12 +146,17 @@ def main() -> None:
         def checked() -> None:
             subprocess.run([exe, "check", path], capture_output=True, check=False, env=env)
 
+        def checked_only() -> None:  # a check, and no replay of an earlier apply: apply's first time
+            shutil.rmtree(Path(tmp) / "cache" / "fluxer-patch" / "invocations", ignore_errors=True)
+            checked()
+
         rows = [
             Row("shell patcher", ["sh", str(SHELL), path], after=tree.reset),
             Row("check (cold)", [exe, "check", *cold, path]),
             Row("apply (cold)", [exe, "apply", *cold, path], after=tree.reset),
             Row("check (warm)", [exe, "check", path], before=checked),
             Row("apply (warm, after check)", [exe, "apply", path], before=checked, after=tree.reset),
+            Row("apply (first after check)", [exe, "apply", path], before=checked_only, after=tree.reset),
             Row("branch", [exe, "branch", *branch_cold, "--repo", path, "--onto", "HEAD", "--branch", FIXED_BRANCH]),
             Row(f"drift ({args.commits} commits)",
                 [exe, "drift", "--repo", path, "--rev", HISTORY_REF, "--last", str(args.commits)]),
@@ -166,6 +173,7 @@ def main() -> None:
 TARGETS = {
     "check (cold)": ("shell", 1.3), "apply (cold)": ("shell", 1.3),
     "check (warm)": ("shell", 0.8), "apply (warm, after check)": ("shell", 0.8),
+    "apply (first after check)": ("shell", 0.8),
     "branch": ("check", 1.2), "drift": ("check", 2.0),
 }
 
