@@ -313,3 +313,15 @@ def test_a_signal_while_a_replay_writes_puts_the_files_back_and_stops(tmp_path, 
     assert code == 128 + signal.SIGTERM and out == ""
     assert err.startswith("fluxer-patch: interrupted by SIGTERM") and err.count("\n") == 1
     assert files(tree) == before
+
+
+def test_output_written_past_the_noted_stream_is_not_kept(monkeypatch) -> None:
+    import io
+
+    recording = replay._Recording()
+    monkeypatch.setattr(replay, "_active", recording)
+    stream = replay._Tee(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), 1, recording.output)
+    stream.writelines(["a\n", "b\n"])
+    assert recording.output == [(1, "a\n"), (1, "b\n")] and not recording.spoiled
+    stream.buffer.write(b"raw")  # bytes the entry could not hold
+    assert recording.spoiled

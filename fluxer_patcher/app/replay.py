@@ -177,7 +177,8 @@ def spoil() -> None:
 
 
 class _Tee:
-    """A text stream that also notes what is written to it (and answers as the stream)."""
+    """A text stream that also notes what is written to it (and answers as the stream).  Who
+    reaches past it, to the bytes underneath, writes what it cannot note: the run is not kept."""
 
     def __init__(self, stream: TextIO, fd: int, log: list[tuple[int, str]]) -> None:
         self._stream, self._fd, self._log = stream, fd, log
@@ -186,7 +187,13 @@ class _Tee:
         self._log.append((self._fd, text))
         return self._stream.write(text)
 
+    def writelines(self, lines: Sequence[str]) -> None:
+        for line in lines:
+            self.write(line)
+
     def __getattr__(self, name: str) -> Any:
+        if name in ("buffer", "fileno"):
+            spoil()
         return getattr(self._stream, name)
 
 
