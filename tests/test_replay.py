@@ -145,6 +145,14 @@ def _record_then(invoke: Callable[..., tuple[int, str, str]], tree: Path, change
     must not be a replay, and must answer as a run with no entry does."""
     first = invoke(*args, str(tree))
     change()
+    calls = cli_runs(monkeypatch)
+    second = invoke(*args, str(tree))
+    assert calls, "replayed although something it depends on changed"
+    return first, second
+
+
+def cli_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per time the command line runs from now on (an invocation not replayed)."""
     calls: list[int] = []
     real = cli_main.main
 
@@ -153,9 +161,7 @@ def _record_then(invoke: Callable[..., tuple[int, str, str]], tree: Path, change
         real()
 
     monkeypatch.setattr(cli_main, "main", counted)
-    second = invoke(*args, str(tree))
-    assert calls, "replayed although something it depends on changed"
-    return first, second
+    return calls
 
 
 def test_a_changed_byte_is_a_miss(tmp_path, invoke, monkeypatch) -> None:
@@ -257,14 +263,7 @@ def test_an_apply_replay_takes_the_lock(tmp_path, invoke, monkeypatch) -> None:
     after = files(tree)
     fresh(tree)
     before = files(tree)
-    calls: list[int] = []
-    real = cli_main.main
-
-    def counted() -> None:
-        calls.append(1)
-        real()
-
-    monkeypatch.setattr(cli_main, "main", counted)
+    calls = cli_runs(monkeypatch)
     with journal.locked(tree):  # another apply holds it: the replay steps aside, the run refuses
         code, _out, err = invoke("apply", str(tree))
     assert calls and code == 2 and "fluxer-patch:" in err
