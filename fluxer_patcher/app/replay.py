@@ -105,24 +105,45 @@ FACTS: dict[str, Callable[..., Any]] = {
 STARTED: dict[str, Callable[..., Callable[[], Any]]] = {"local": _start_local}
 
 
-def holds(facts: Sequence[Fact]) -> bool:
-    """Whether every fact is still so (in order; it stops at the first that is not, after
-    waiting for the questions already started)."""
-    waiting: dict[int, Callable[[], Any]] = {}
-    try:
-        for i, (kind, args, _answer) in enumerate(facts):
-            if kind in STARTED:
-                waiting[i] = STARTED[kind](*args)
-        for i, (kind, args, answer) in enumerate(facts):
-            if (waiting.pop(i)() if i in waiting else FACTS[kind](*args)) != answer:
+class Questions:
+    """An entry's facts being asked again: those that take a while (:data:`STARTED`) at once,
+    so that they run while the replay does other work; :meth:`hold` asks the rest in order."""
+
+    def __init__(self, facts: Sequence[Fact]) -> None:
+        self._facts = facts
+        self._waiting: dict[int, Callable[[], Any]] = {}
+        self._broken = False
+        try:
+            for i, (kind, args, _answer) in enumerate(facts):
+                if kind in STARTED:
+                    self._waiting[i] = STARTED[kind](*args)
+        except Exception:  # an entry of another version, or a question that cannot be asked now
+            self._broken = True
+
+    def hold(self) -> bool:
+        """Whether every fact is still so (it stops at the first that is not)."""
+        try:
+            if self._broken:
                 return False
-        return True
-    except Exception:  # an entry of another version, or a fact that cannot be asked now: a miss
-        return False
-    finally:
-        for pending in waiting.values():  # reap what was started
+            for i, (kind, args, answer) in enumerate(self._facts):
+                if (self._waiting.pop(i)() if i in self._waiting else FACTS[kind](*args)) != answer:
+                    return False
+            return True
+        except Exception:  # an entry of another version, or a fact that cannot be asked now: a miss
+            return False
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Wait for what was started and is no longer wanted."""
+        while self._waiting:
             with contextlib.suppress(Exception):
-                pending()
+                self._waiting.popitem()[1]()
+
+
+def holds(facts: Sequence[Fact]) -> bool:
+    """Whether every fact is still so."""
+    return Questions(facts).hold()
 
 
 # -- noting a run (called by the app layer; nothing happens outside a recorded invocation) -
@@ -255,20 +276,30 @@ class Lane:
         if entry is None:
             return None
         try:
-            facts, writes, output, code = entry["facts"], entry["writes"], entry["output"], entry["code"]
-            if entry["lock"]:
-                if not self._apply(entry["lock"], facts, writes):
+            facts, writes, output, code, lock = (entry["facts"], entry["writes"], entry["output"], entry["code"],
+                                                 entry["lock"])
+        except (KeyError, TypeError):
+            return None
+        questions = Questions(facts)  # git starts now, while the rest is read and imported
+        try:
+            if lock:
+                if not self._apply(lock, questions, writes):
                     return None
-            elif writes or not holds(facts):
+            elif writes or not questions.hold():
                 return None
             for fd, text in output:
                 (sys.stdout if fd == 1 else sys.stderr).write(text)
             return int(code)
         except (KeyError, TypeError, ValueError):
             return None
+        finally:
+            questions.close()
 
-    def _apply(self, root: str, facts: Sequence[Fact], writes: Sequence[tuple[str, bytes, bytes]]) -> bool:
-        """Under the checkout's lock: when every fact holds, write what the run wrote."""
+    def _apply(self, root: str, questions: Questions, writes: Sequence[tuple[str, bytes, bytes]]) -> bool:
+        """Under the checkout's lock: when every fact holds, write what the run wrote.  (git
+        started before the lock was taken, as a run computed afresh may ask git before it
+        writes: the lock orders fluxer-patch runs, not git's index; the files themselves are
+        asked again under it, and the writer compares each one's bytes before replacing it.)"""
         from fluxer_patcher.errors import FluxerPatchError
         from fluxer_patcher.model import FileChange
         from fluxer_patcher.output import journal
@@ -277,7 +308,7 @@ class Lane:
 
         try:
             with journal.locked(root):
-                if not holds(facts):
+                if not questions.hold():
                     return False
                 if writes:
                     write_changes(WorkTree(root), [FileChange(*w) for w in writes], lock=False)
