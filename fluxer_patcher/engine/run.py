@@ -99,11 +99,15 @@ def prepare_queries(patches: Iterable[Patch]) -> None:
 
 
 class Engine:
-    """Runs fixes on a source through one overlay (``engine.overlay``: every staged change)."""
+    """Runs fixes on a source through one overlay (``engine.overlay``: every staged change).
 
-    def __init__(self, source: Source, registry: Registry) -> None:
+    ``details=False``: results carry no per-step details (nothing reads them, as in a drift
+    walk), so no target's location is worked out for them alone."""
+
+    def __init__(self, source: Source, registry: Registry, *, details: bool = True) -> None:
         self.overlay = source if isinstance(source, Overlay) else Overlay(source)
         self.registry = registry
+        self.details = details
         self.last_reads: tuple[str, ...] = ()
 
     def run(self, patches: Iterable[Patch]) -> list[PatchResult]:
@@ -184,10 +188,7 @@ class Engine:
                     Outcome.ERROR, ReasonKind.SYNTAX_ERROR, f"syntax errors before patching at {', '.join(errors)}"
                 )
         targets = self._locate(step, doc)
-        located = [m.target for m in targets] if step.query is not None else []
-        where = f" at {describe_locations(doc, located)}" if located else ""
-        query = "/".join(Path(step.query).parts[-2:]) if step.query else step.edit
-        details = [f"{step.file}: {query}: {len(targets)} target(s){where}"]
+        details = [self._targets_detail(step, doc, targets)] if self.details else []
         spec = self.registry[step.edit]
         declared = self.registry.declared(spec, step.params)
         edits: list[Edit] = []
@@ -224,6 +225,8 @@ class Engine:
             details.append(f"  {step.edit}: {len(answer.edits)} edit(s){_colon(answer.note)}")
             collapsed = collapsed or answer.kind is ReasonKind.PRESENT_TWICE
         notes = [n for n in notes if n]
+        if not self.details:
+            details = []
         if not edits:
             return _StepResult(data, notes, twice, details)
         try:
@@ -240,6 +243,14 @@ class Engine:
                     f"edit refused: it would leave syntax errors at {', '.join(errors)}",
                 )
         return _StepResult(new, notes, twice, details, collapsed)
+
+    @staticmethod
+    def _targets_detail(step: Step, doc: Document, targets: list[queries.Match]) -> str:
+        """The first detail line of a step: what its query matched, and where."""
+        located = [m.target for m in targets] if step.query is not None else []
+        where = f" at {describe_locations(doc, located)}" if located else ""
+        query = "/".join(Path(step.query).parts[-2:]) if step.query else step.edit
+        return f"{step.file}: {query}: {len(targets)} target(s){where}"
 
     @staticmethod
     def _missing_capture(step: Step, doc: Document, match: queries.Match, name: str) -> _StepFailed:
