@@ -35,11 +35,34 @@ from fluxer_patcher.syntax import grammars, queries
 from fluxer_patcher.syntax.document import Document, one_line
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
+    from tree_sitter import Node, Tree
 
 
 # Drift that may mean upstream moved on: the manifest's recognisers and obsolete conditions decide.
 _GONE = frozenset({ReasonKind.FILE_MISSING, ReasonKind.TARGET_MISSING})
+
+
+# The last text of each file as the source holds it (no edit of this run) that a step parsed,
+# with its tree: a drift walk meets one file at commit after commit, a few lines apart, and
+# the next version is parsed from this tree (only the changed span afresh; the same tree).
+_LAST_ON_DISK: dict[tuple[str, str], tuple[bytes, Tree]] = {}
+_LAST_ON_DISK_MAX = 64
+
+
+def _document(path: str, data: bytes, language: str | None, disk: bytes) -> Document:
+    """The document a step works on; a text read from the source is parsed incrementally
+    from the last version of its file parsed (when that one parsed without errors)."""
+    doc = Document(path, data, language, disk)
+    if language is None or doc.disk is not None:
+        return doc
+    key = (path, language)
+    last = _LAST_ON_DISK.pop(key, None)
+    if last is not None and last[0] != data and not last[1].root_node.has_error:
+        grammars.parse(language, data, last)  # into the parse cache, where doc.tree finds it
+    if len(_LAST_ON_DISK) >= _LAST_ON_DISK_MAX:
+        del _LAST_ON_DISK[next(iter(_LAST_ON_DISK))]
+    _LAST_ON_DISK[key] = (data, doc.tree)
+    return doc
 
 
 class _StepFailed(Exception):
@@ -179,7 +202,7 @@ class Engine:
             raise _StepFailed(Outcome.ERROR, ReasonKind.UNREADABLE, str(exc)) from None
 
     def _run_step(self, step: Step, data: bytes, layer: Overlay) -> _StepResult:
-        doc = Document(step.file, data, step.language, layer.on_disk(step.file))
+        doc = _document(step.file, data, step.language, layer.on_disk(step.file))
         lenient = step.language is not None and grammars.GRAMMARS[step.language].rejects_valid
         if step.language is not None and not lenient:
             errors = doc.syntax_errors()
