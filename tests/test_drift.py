@@ -392,6 +392,38 @@ def test_a_fix_is_looked_up_again_when_an_earlier_fix_restages_what_it_reads(
     ]
 
 
+@primitive("test-looks-at-sub")
+def _looks_at_sub(ctx: EditContext) -> Answer:
+    """Test-only: present when sub/ is a directory holding target.txt (reads the directory
+    itself and its listing, never the file)."""
+    there = not ctx.source.is_file("sub") and "target.txt" in ctx.source.list_dir("sub")
+    return Present() if there else Drift("no sub/target.txt")
+
+
+def test_restaging_a_file_looks_up_again_only_the_fixes_that_read_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = Registry([*registry().specs.values(), _copy_config, _looks_at_sub, _says_yes])
+    copy = step_patch("sub/target.txt", "test-copy-config", patch_id="copies-config", registry=table)
+    looks = step_patch("other.txt", "test-looks-at-sub", patch_id="looks-at-sub", registry=table)
+    says = step_patch("sub/target.txt", "test-says-yes", patch_id="says-yes", registry=table)
+    h = History(tmp_path / "repo")
+    (h.path / "sub").mkdir()
+    (h.path / "config.txt").write_text("no\n")
+    (h.path / "other.txt").write_text("other\n")
+    (h.path / "sub" / "target.txt").write_text("empty\n")
+    base = h.commit("base")
+    (h.path / "config.txt").write_text("yes\n")
+    h.commit("copies-config restages sub/target.txt: says-yes reads it, looks-at-sub only sub and sub/")
+    (h.path / "config.txt").write_text("yes, again\n")
+    head = h.commit("and again")
+    patches = [copy, looks, says]
+    assert _same_walk_without_skipping(monkeypatch, h.path, base, head, patches, table) == (0, 2)
+    repo = open_repo(h.path)
+    result = walk(repo, patches, first_parent_range(repo, head, since=base), table)
+    assert [f.status for f in result.fixes] == ["pending", "already-applied", "already-applied"]
+
+
 def test_a_commit_worked_out_once_touches_the_same_watches_as_its_changes() -> None:
     import random
 

@@ -149,11 +149,12 @@ class _Watched:
     watched paths, no directory above one and no file below one, and adds or deletes no
     file below a directory whose listing was read."""
 
-    def __init__(self, paths: Iterable[str], listings: Iterable[str]) -> None:
+    def __init__(self, paths: Iterable[str], listings: Iterable[str], keys: Iterable[str] = ()) -> None:
         self.paths = set(paths)
         self.listings = set(listings)
         self.above = {p[:i] for p in self.paths | self.listings for i in range(len(p)) if p[i] == "/"}
         self.above |= self.listings
+        self.keys = set(keys)  # the inputs as the fixes named them (what staged text is keyed by)
 
     @classmethod
     def at(cls, revision: GitRevision, observations: Sequence[Observation | None]) -> _Watched:
@@ -164,7 +165,7 @@ class _Watched:
         for key in keys:
             trail = _trail(revision.objects, root, key)
             (listings if key.endswith("/") else paths).extend(trail)
-        return cls(paths, listings)
+        return cls(paths, listings, keys)
 
     @classmethod
     def union(cls, parts: Iterable[_Watched]) -> _Watched:
@@ -174,11 +175,14 @@ class _Watched:
             whole.paths |= part.paths
             whole.listings |= part.listings
             whole.above |= part.above
+            whole.keys |= part.keys
         return whole
 
-    def touched_by(self, changes: Changes | _Touch | None) -> bool:
+    def touched_by(self, changes: Changes | _Touch | _Restaged | None) -> bool:
         if changes is None:
             return True
+        if isinstance(changes, _Restaged):  # only an input named as the staged path reads staged text
+            return not self.keys.isdisjoint(changes.paths)
         if isinstance(changes, _Touch):  # the same rules, with the commit's side worked out once
             return not (
                 self.paths.isdisjoint(changes.paths)
@@ -223,6 +227,16 @@ class _Touch:
                     found.add(path[:at])
                 at = path.find("/", at + 1)
         return cls(changes.paths, frozenset(heads), frozenset(named))
+
+
+@dataclass(frozen=True)
+class _Restaged:
+    """Paths whose staged text at an opened commit may differ from the previous commit's.
+    Staged text is what :meth:`Overlay.identity` gives for the very key staged, and what a
+    read of that key returns; a directory's id, a listing and a read through a symlink are
+    the source's.  So only a fix with the path itself among its inputs sees the difference."""
+
+    paths: frozenset[str]
 
 
 def walk(
@@ -301,7 +315,7 @@ def _observe_touched(
     the same answer may now be reached through other paths (a symlink that moved)."""
     overlay = Overlay(revision)
     touch = _Touch.of(changes) if changes is not None else None
-    restaged_touch: _Touch | None = None  # what the restaged paths touch, once any is
+    restaged_now: _Restaged | None = None  # the restaged paths, once any is
     restaged: set[str] = set()  # paths whose staged text may differ from the previous commit's
     seen_all: list[Observation] = []
     for i, (patch, before, watch) in enumerate(zip(patches, previous, watches, strict=True)):
@@ -309,7 +323,7 @@ def _observe_touched(
             before is not None
             and watch is not None
             and not watch.touched_by(touch)
-            and not (restaged_touch is not None and watch.touched_by(restaged_touch))
+            and not (restaged_now is not None and watch.touched_by(restaged_now))
         ):
             for path, data in before.staged:
                 overlay.stage(path, data)
@@ -322,7 +336,7 @@ def _observe_touched(
             if before is not None:
                 restaged.update(path for path, _ in before.staged)
             if restaged:
-                restaged_touch = _Touch.of(Changes(frozenset(restaged), frozenset(restaged)))
+                restaged_now = _Restaged(frozenset(restaged))
         seen_all.append(seen)
     return seen_all
 
