@@ -18,8 +18,9 @@ from fluxer_patcher.drift import explain as explaining
 from fluxer_patcher.drift.cache import Observation, ResultCache, observe_all
 from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.engine.run import Engine
+from fluxer_patcher.git import trees
 from fluxer_patcher.git.history import Changes, Commit, Range, changed_paths, describe
-from fluxer_patcher.git.objects import ObjectCache
+from fluxer_patcher.git.objects import Entry, ObjectCache
 from fluxer_patcher.git.repo import Repository
 from fluxer_patcher.git.runner import MissingObject
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, exit_code, summarise
@@ -97,6 +98,17 @@ class _Objects(ObjectCache):
         self._blobs: dict[bytes, bytes] = {}
         self._blob_bytes = 0
 
+    def tree(self, binsha: bytes) -> dict[str, Entry]:
+        cached = self._trees.get(binsha)
+        if cached is not None:
+            return cached
+        _kind, data = self.repo.read(binsha)
+        found = trees.entries(data)
+        if len(self._trees) >= self.LIMIT:
+            self._trees.clear()
+        self._trees[binsha] = found
+        return found
+
     def blob(self, binsha: bytes) -> bytes:
         cached = self._blobs.get(binsha)
         if cached is not None:
@@ -158,7 +170,7 @@ class _Watched:
 
     @classmethod
     def at(cls, revision: GitRevision, observations: Sequence[Observation | None]) -> _Watched:
-        root = revision.objects.commit_tree(bytes.fromhex(revision.sha))
+        root = revision.root
         keys = {key for seen in observations if seen is not None for key in seen.inputs}
         paths: list[str] = []
         listings: list[str] = []

@@ -43,6 +43,11 @@ class GitRevision:
             self._tree = self.objects.commit_tree(bytes.fromhex(sha))
         self.sha = sha
 
+    @property
+    def root(self) -> bytes:
+        """The id of the revision's root tree."""
+        return self._tree
+
     @cached_property
     def label(self) -> str:
         return f"{self.repo.label}@{self.sha[:12]}"
