@@ -289,9 +289,9 @@ def _same_walk_without_skipping(
     looked_up: list[str] = []
 
     class Counting(walk_module.GitRevision):
-        def __init__(self, repo, rev, objects=None):  # type: ignore[no-untyped-def]
+        def __init__(self, repo, rev, objects=None, **known):  # type: ignore[no-untyped-def]
             opened.append(rev)
-            super().__init__(repo, rev, objects)
+            super().__init__(repo, rev, objects, **known)
 
     observe = ResultCache.observe
 
@@ -458,3 +458,11 @@ def test_a_fix_answered_the_same_through_a_moved_symlink_watches_where_it_now_le
     repo = open_repo(h.path)
     [fix] = walk(repo, [says], first_parent_range(repo, head, since=base), table).fixes
     assert [(t.commit.sha, t.after) for t in fix.transitions] == [(head, "drifted")]
+
+
+def test_the_listing_of_a_range_gives_each_commits_root_tree(upstream: Upstream) -> None:
+    repo = upstream.repo
+    span = first_parent_range(repo, upstream.shas[upstream.order[-1]], since=upstream.shas["base"])
+    assert span.commits
+    assert [c.tree for c in span.commits] == [upstream.history.git("rev-parse", f"{c.sha}^{{tree}}")
+                                              for c in span.commits]

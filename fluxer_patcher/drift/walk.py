@@ -283,7 +283,7 @@ def walk(
         changed_here = changes[index]
         if watched is not None and not watched.touched_by(changed_here):
             continue  # nothing any fix read changed: every observation stands
-        revision = GitRevision(repo, commit.sha, objects)
+        revision = GitRevision(repo, commit.sha, objects, tree=commit.tree)
         for i, seen in enumerate(_observe_touched(patches, revision, cache, previous, watches, changed_here)):
             fix, before = fixes[i], previous[i]
             if before is not None and before is seen:
@@ -301,7 +301,7 @@ def walk(
             fix.status, fix.reason = seen.status, seen.reason
         watched = _Watched.union(w for w in watches if w is not None)
     if span.commits and (revision is None or revision.sha != span.commits[-1].sha):
-        revision = GitRevision(repo, span.commits[-1].sha, objects)
+        revision = GitRevision(repo, span.commits[-1].sha, objects, tree=span.commits[-1].tree)
     if revision is not None and explain:
         for fix, last in zip(fixes, previous, strict=True):
             if last is not None:

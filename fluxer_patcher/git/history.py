@@ -13,7 +13,7 @@ from fluxer_patcher.git.repo import Repository, RevisionError
 from fluxer_patcher.git.runner import NETWORK_TIMEOUT, user_value
 
 _FIELD, _RECORD = "\x1f", "\x1e"
-_FORMAT = _FIELD.join(["%H", "%P", "%aI", "%an", "%s"]) + _RECORD
+_FORMAT = _FIELD.join(["%H", "%P", "%T", "%aI", "%an", "%s"]) + _RECORD
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Commit:
     date: str  # author date, ISO 8601
     author: str
     subject: str
+    tree: str | None = None  # the root tree id, when the listing gave it
 
     @property
     def short(self) -> str:
@@ -45,8 +46,8 @@ def _log(repo: Repository, *args: str) -> list[Commit]:
         record = record.strip("\n")
         if not record:
             continue
-        sha, parents, date, author, subject = record.split(_FIELD, 4)
-        commits.append(Commit(sha, tuple(parents.split()), date, author, subject))
+        sha, parents, tree, date, author, subject = record.split(_FIELD, 5)
+        commits.append(Commit(sha, tuple(parents.split()), date, author, subject, tree))
     return commits
 
 
