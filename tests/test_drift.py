@@ -21,7 +21,7 @@ from fluxer_patcher.git.repo import open_repo
 from fluxer_patcher.source import WorkTree
 from fluxer_patcher.syntax import grammars
 from tests.conftest import check_ids
-from tests.gitrepos import FIXTURES, History
+from tests.gitrepos import FIXTURES, History, git
 from tests.primitive_case import engine as Engine
 from tests.primitive_case import step_patch
 
@@ -466,3 +466,37 @@ def test_the_listing_of_a_range_gives_each_commits_root_tree(upstream: Upstream)
     assert span.commits
     assert [c.tree for c in span.commits] == [upstream.history.git("rev-parse", f"{c.sha}^{{tree}}")
                                               for c in span.commits]
+
+
+def test_a_commits_changed_directories_come_with_their_new_trees(upstream: Upstream) -> None:
+    from fluxer_patcher.git.history import changed_paths
+
+    repo = upstream.repo
+    span = first_parent_range(repo, upstream.shas[upstream.order[-1]], since=upstream.shas["base"])
+    for commit, changes in zip(span.commits, changed_paths(repo, span), strict=True):
+        assert changes is not None
+        tree = dict(changes.trees)
+        assert not tree.keys() & changes.paths  # directories are not changed paths
+        for path in changes.paths:
+            for at in [i for i, c in enumerate(path) if c == "/"]:
+                now = git(upstream.history.path, "rev-parse", "--verify", "-q", f"{commit.sha}:{path[:at]}",
+                          check=False)
+                assert tree.get(path[:at]) == (now or None)  # a directory that went has no new tree
+
+
+def test_prefetched_trees_are_the_trees_read_one_by_one(upstream: Upstream) -> None:
+    from fluxer_patcher.drift.walk import _Objects
+    from fluxer_patcher.git.objects import ObjectCache
+
+    repo = upstream.repo
+    head = upstream.shas[upstream.order[-1]]
+    ids = [bytes.fromhex(git(upstream.history.path, "rev-parse", f"{head}:{d}"))
+           for d in ("", "packages", "fluxer_app")]
+    objects = _Objects(repo)
+    try:
+        objects.prefetch([*ids, b"\0" * 20, ids[0]])  # a missing id is left to tree()
+        one_by_one = ObjectCache(repo)
+        assert [objects._trees[i] for i in ids] == [one_by_one.tree(i) for i in ids]
+        assert b"\0" * 20 not in objects._trees
+    finally:
+        objects.close()

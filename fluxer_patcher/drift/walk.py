@@ -9,7 +9,9 @@ fix read is not even opened: no tree walk, no cache look-up.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -22,7 +24,7 @@ from fluxer_patcher.git import trees
 from fluxer_patcher.git.history import Changes, Commit, Range, changed_paths, describe
 from fluxer_patcher.git.objects import Entry, ObjectCache
 from fluxer_patcher.git.repo import Repository
-from fluxer_patcher.git.runner import MissingObject
+from fluxer_patcher.git.runner import MissingObject, clean_env
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, exit_code, summarise
 from fluxer_patcher.source.overlay import Overlay
 from fluxer_patcher.source.revision import GitRevision
@@ -97,17 +99,61 @@ class _Objects(ObjectCache):
         super().__init__(repo)
         self._blobs: dict[bytes, bytes] = {}
         self._blob_bytes = 0
+        self._batch: subprocess.Popen[bytes] | None = None  # `git cat-file --batch`, for prefetch()
+        self._batch_failed = False
 
     def tree(self, binsha: bytes) -> dict[str, Entry]:
         cached = self._trees.get(binsha)
         if cached is not None:
             return cached
         _kind, data = self.repo.read(binsha)
+        return self._keep(binsha, data)
+
+    def _keep(self, binsha: bytes, data: bytes) -> dict[str, Entry]:
         found = trees.entries(data)
         if len(self._trees) >= self.LIMIT:
             self._trees.clear()
         self._trees[binsha] = found
         return found
+
+    def prefetch(self, ids: Iterable[bytes]) -> None:
+        """Read the trees ``ids`` not kept yet in one round trip: the directories an opened
+        commit changed on the way to what a fix reads, which walking a path would read one
+        level after another.  A tree that cannot be had here is left to :meth:`tree`."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._trees]
+        if len(wanted) < 2 or self._batch_failed:
+            return
+        read: list[tuple[bytes, bytes]] = []
+        try:
+            if self._batch is None:
+                self._batch = subprocess.Popen(
+                    self.repo.git.command("cat-file", "--batch"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, env=clean_env(),
+                )
+            assert self._batch.stdin is not None and self._batch.stdout is not None
+            self._batch.stdin.write(b"".join(i.hex().encode("ascii") + b"\n" for i in wanted))
+            self._batch.stdin.flush()
+            for binsha in wanted:
+                header = self._batch.stdout.readline().split()
+                if len(header) != 3:  # "<id> missing"
+                    continue
+                data = self._batch.stdout.read(int(header[2]) + 1)[:-1]
+                if header[1] == b"tree":
+                    read.append((binsha, data))
+        except (OSError, ValueError):
+            self._batch_failed = True
+            self.close()
+        for binsha, data in read:
+            with contextlib.suppress(ValueError):  # a name git refuses: tree() reads it again and says so
+                self._keep(binsha, data)
+
+    def close(self) -> None:
+        if self._batch is not None:
+            for pipe in (self._batch.stdin, self._batch.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self._batch.wait()
+            self._batch = None
 
     def blob(self, binsha: bytes) -> bytes:
         cached = self._blobs.get(binsha)
@@ -261,7 +307,15 @@ def walk(
 ) -> Drift:
     """Run every fix at the base and at each commit of ``span``; record where statuses change."""
     objects = _Objects(repo)
-    cache = cache or ResultCache(registry)
+    try:
+        return _walk(repo, patches, span, cache or ResultCache(registry), explain, objects)
+    finally:
+        objects.close()
+
+
+def _walk(
+    repo: Repository, patches: Sequence[Patch], span: Range, cache: ResultCache, explain: bool, objects: _Objects
+) -> Drift:
     runs_before = cache.runs
     fixes = [FixHistory(p) for p in patches]
     previous: list[Observation | None] = [None] * len(patches)
@@ -284,6 +338,7 @@ def walk(
         if watched is not None and not watched.touched_by(changed_here):
             continue  # nothing any fix read changed: every observation stands
         revision = GitRevision(repo, commit.sha, objects, tree=commit.tree)
+        objects.prefetch(_trees_to_watched(changed_here, watched, revision.root))
         for i, seen in enumerate(_observe_touched(patches, revision, cache, previous, watches, changed_here)):
             fix, before = fixes[i], previous[i]
             if before is not None and before is seen:
@@ -309,6 +364,15 @@ def walk(
     head = span.commits[-1] if span.commits else describe(repo, span.rev)
     base = describe(repo, span.base) if span.base is not None else None
     return Drift(repo.label, head, base, len(span.commits), fixes, cache.runs - runs_before)
+
+
+def _trees_to_watched(changes: Changes | None, watched: _Watched | None, root: bytes) -> list[bytes]:
+    """The root tree and the new trees of the directories above the watched files a commit
+    changed: what looking those files up again walks through."""
+    if changes is None or watched is None:
+        return []
+    above = {p[:i] for p in changes.paths if p in watched.paths for i in range(len(p)) if p[i] == "/"}
+    return [root, *(bytes.fromhex(sha) for path, sha in changes.trees if path in above)] if above else []
 
 
 def _observe_touched(

@@ -13,6 +13,7 @@ from fluxer_patcher.git.repo import Repository, RevisionError
 from fluxer_patcher.git.runner import NETWORK_TIMEOUT, user_value
 
 _FIELD, _RECORD = "\x1f", "\x1e"
+_TREE_MODE = "040000"
 _FORMAT = _FIELD.join(["%H", "%P", "%T", "%aI", "%an", "%s"]) + _RECORD
 
 
@@ -84,6 +85,7 @@ class Changes:
 
     paths: frozenset[str]
     added_or_deleted: frozenset[str]  # of them, those that appeared or went (a listing may change)
+    trees: tuple[tuple[str, str], ...] = ()  # (directory, its new tree id) of the directories it changed
 
 
 def changed_paths(repo: Repository, span: Range) -> list[Changes | None]:
@@ -95,33 +97,40 @@ def changed_paths(repo: Repository, span: Range) -> list[Changes | None]:
         if parent is not None:
             pairs.append((commit.sha, parent))
         parent = commit.sha
-    found: dict[str, tuple[set[str], set[str]]] = {}
+    found: dict[str, tuple[set[str], set[str], list[tuple[str, str]]]] = {}
     if pairs:
         lines = "".join(f"{sha} {before}\n" for sha, before in pairs).encode("ascii")
-        raw = repo.git.run("diff-tree", "--stdin", "-r", "-z", "--no-renames", "--no-ext-diff", input=lines).stdout
+        # -t: the directories too (their new tree ids), which -r alone leaves out
+        raw = repo.git.run("diff-tree", "--stdin", "-r", "-t", "-z", "--no-renames", "--no-ext-diff",
+                           input=lines).stdout
         fields = raw.decode("utf-8", "surrogateescape").split("\0")
         paths: set[str] = set()
         names: set[str] = set()
+        trees: list[tuple[str, str]] = []
         i = 0
         while i < len(fields):
             field = fields[i]
             if field.startswith(":"):  # ":<mode> <mode> <id> <id> <status>", then the path
-                paths.add(fields[i + 1])
-                if field.rsplit(" ", 1)[-1] not in ("M", "T"):
-                    names.add(fields[i + 1])
+                old_mode, new_mode, _old, new, status = field[1:].split(" ")
+                if _TREE_MODE in (old_mode, new_mode):  # a directory: what -r alone does not list
+                    if new_mode == _TREE_MODE:
+                        trees.append((fields[i + 1], new))
+                else:
+                    paths.add(fields[i + 1])
+                    if status not in ("M", "T"):
+                        names.add(fields[i + 1])
                 i += 2
                 continue
             if field:  # the id of the commit whose changes follow
-                paths, names = found.setdefault(field, (set(), set()))
+                paths, names, trees = found.setdefault(field, (set(), set(), []))
             i += 1
-    none: tuple[set[str], set[str]] = (set(), set())
     out: list[Changes | None] = []
     for index, commit in enumerate(span.commits):
         if index == 0 and span.base is None:
             out.append(None)
             continue
-        paths, names = found.get(commit.sha, none)
-        out.append(Changes(frozenset(paths), frozenset(names)))
+        paths, names, trees = found.get(commit.sha, (set(), set(), []))
+        out.append(Changes(frozenset(paths), frozenset(names), tuple(trees)))
     return out
 
 
