@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import posixpath
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,11 +19,12 @@ from fluxer_patcher.drift import explain as explaining
 from fluxer_patcher.drift.cache import Observation, ResultCache, observe_all
 from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.engine.run import Engine
+from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git import trees
 from fluxer_patcher.git.history import Changes, Commit, Range, changed_paths, describe
 from fluxer_patcher.git.objects import Entry, ObjectCache
 from fluxer_patcher.git.repo import Repository
-from fluxer_patcher.git.runner import MissingObject, clean_env
+from fluxer_patcher.git.runner import BatchReader, MissingObject
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, exit_code, summarise
 from fluxer_patcher.source.overlay import Overlay
 from fluxer_patcher.source.revision import GitRevision
@@ -99,7 +99,7 @@ class _Objects(ObjectCache):
         super().__init__(repo)
         self._blobs: dict[bytes, bytes] = {}
         self._blob_bytes = 0
-        self._batch: subprocess.Popen[bytes] | None = None  # `git cat-file --batch`, for prefetch()
+        self._batch: BatchReader | None = None  # for prefetch()
         self._batch_failed = False
 
     def tree(self, binsha: bytes) -> dict[str, Entry]:
@@ -123,49 +123,23 @@ class _Objects(ObjectCache):
         wanted = [i for i in dict.fromkeys(ids) if i not in self._trees]
         if len(wanted) < 2 or self._batch_failed:
             return
-        read: list[tuple[bytes, bytes]] = []
         try:
             if self._batch is None:
-                self._batch = subprocess.Popen(
-                    self.repo.git.command("cat-file", "--batch"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL, env=clean_env(),
-                )
-            assert self._batch.stdin is not None and self._batch.stdout is not None
-            self._batch.stdin.write(b"".join(i.hex().encode("ascii") + b"\n" for i in wanted))
-            self._batch.stdin.flush()
-            for binsha in wanted:
-                header = self._batch.stdout.readline().split()
-                if len(header) != 3:  # "<id> missing"
-                    continue
-                data = self._batch.stdout.read(int(header[2]) + 1)[:-1]
-                if header[1] == b"tree":
-                    read.append((binsha, data))
-        except (OSError, ValueError):
+                self._batch = BatchReader(self.repo.git)
+            found = self._batch.read_many([i.hex() for i in wanted])
+        except GitFailure:
             self._batch_failed = True
             self.close()
-        for binsha, data in read:
-            with contextlib.suppress(ValueError):  # a name git refuses: tree() reads it again and says so
-                self._keep(binsha, data)
+            return
+        for binsha, got in zip(wanted, found, strict=True):
+            if got is not None and got[1] == "tree":
+                with contextlib.suppress(ValueError):  # a name git refuses: tree() reads it again and says so
+                    self._keep(binsha, got[2])
 
     def close(self) -> None:
         if self._batch is not None:
-            for pipe in (self._batch.stdin, self._batch.stdout):
-                if pipe is not None:
-                    pipe.close()
-            self._batch.wait()
+            self._batch.close()
             self._batch = None
-
-    def blob(self, binsha: bytes) -> bytes:
-        cached = self._blobs.get(binsha)
-        if cached is not None:
-            return cached
-        data = super().blob(binsha)
-        if self._blob_bytes + len(data) > self.BLOB_BYTES:
-            self._blobs.clear()
-            self._blob_bytes = 0
-        self._blobs[binsha] = data
-        self._blob_bytes += len(data)
-        return data
 
 
 _TYPE_MASK, _TREE, _SYMLINK = 0o170000, 0o040000, 0o120000
