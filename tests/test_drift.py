@@ -21,7 +21,7 @@ from fluxer_patcher.git.repo import open_repo
 from fluxer_patcher.source import WorkTree
 from fluxer_patcher.syntax import grammars
 from tests.conftest import check_ids
-from tests.gitrepos import FIXTURES, History
+from tests.gitrepos import FIXTURES, History, git
 from tests.primitive_case import engine as Engine
 from tests.primitive_case import step_patch
 
@@ -289,9 +289,9 @@ def _same_walk_without_skipping(
     looked_up: list[str] = []
 
     class Counting(walk_module.GitRevision):
-        def __init__(self, repo, rev, objects=None):  # type: ignore[no-untyped-def]
+        def __init__(self, repo, rev, objects=None, **known):  # type: ignore[no-untyped-def]
             opened.append(rev)
-            super().__init__(repo, rev, objects)
+            super().__init__(repo, rev, objects, **known)
 
     observe = ResultCache.observe
 
@@ -392,6 +392,38 @@ def test_a_fix_is_looked_up_again_when_an_earlier_fix_restages_what_it_reads(
     ]
 
 
+@primitive("test-looks-at-sub")
+def _looks_at_sub(ctx: EditContext) -> Answer:
+    """Test-only: present when sub/ is a directory holding target.txt (reads the directory
+    itself and its listing, never the file)."""
+    there = not ctx.source.is_file("sub") and "target.txt" in ctx.source.list_dir("sub")
+    return Present() if there else Drift("no sub/target.txt")
+
+
+def test_restaging_a_file_looks_up_again_only_the_fixes_that_read_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = Registry([*registry().specs.values(), _copy_config, _looks_at_sub, _says_yes])
+    copy = step_patch("sub/target.txt", "test-copy-config", patch_id="copies-config", registry=table)
+    looks = step_patch("other.txt", "test-looks-at-sub", patch_id="looks-at-sub", registry=table)
+    says = step_patch("sub/target.txt", "test-says-yes", patch_id="says-yes", registry=table)
+    h = History(tmp_path / "repo")
+    (h.path / "sub").mkdir()
+    (h.path / "config.txt").write_text("no\n")
+    (h.path / "other.txt").write_text("other\n")
+    (h.path / "sub" / "target.txt").write_text("empty\n")
+    base = h.commit("base")
+    (h.path / "config.txt").write_text("yes\n")
+    h.commit("copies-config restages sub/target.txt: says-yes reads it, looks-at-sub only sub and sub/")
+    (h.path / "config.txt").write_text("yes, again\n")
+    head = h.commit("and again")
+    patches = [copy, looks, says]
+    assert _same_walk_without_skipping(monkeypatch, h.path, base, head, patches, table) == (0, 2)
+    repo = open_repo(h.path)
+    result = walk(repo, patches, first_parent_range(repo, head, since=base), table)
+    assert [f.status for f in result.fixes] == ["pending", "already-applied", "already-applied"]
+
+
 def test_a_commit_worked_out_once_touches_the_same_watches_as_its_changes() -> None:
     import random
 
@@ -426,3 +458,45 @@ def test_a_fix_answered_the_same_through_a_moved_symlink_watches_where_it_now_le
     repo = open_repo(h.path)
     [fix] = walk(repo, [says], first_parent_range(repo, head, since=base), table).fixes
     assert [(t.commit.sha, t.after) for t in fix.transitions] == [(head, "drifted")]
+
+
+def test_the_listing_of_a_range_gives_each_commits_root_tree(upstream: Upstream) -> None:
+    repo = upstream.repo
+    span = first_parent_range(repo, upstream.shas[upstream.order[-1]], since=upstream.shas["base"])
+    assert span.commits
+    assert [c.tree for c in span.commits] == [upstream.history.git("rev-parse", f"{c.sha}^{{tree}}")
+                                              for c in span.commits]
+
+
+def test_a_commits_changed_directories_come_with_their_new_trees(upstream: Upstream) -> None:
+    from fluxer_patcher.git.history import changed_paths
+
+    repo = upstream.repo
+    span = first_parent_range(repo, upstream.shas[upstream.order[-1]], since=upstream.shas["base"])
+    for commit, changes in zip(span.commits, changed_paths(repo, span), strict=True):
+        assert changes is not None
+        tree = dict(changes.trees)
+        assert not tree.keys() & changes.paths  # directories are not changed paths
+        for path in changes.paths:
+            for at in [i for i, c in enumerate(path) if c == "/"]:
+                now = git(upstream.history.path, "rev-parse", "--verify", "-q", f"{commit.sha}:{path[:at]}",
+                          check=False)
+                assert tree.get(path[:at]) == (now or None)  # a directory that went has no new tree
+
+
+def test_prefetched_trees_are_the_trees_read_one_by_one(upstream: Upstream) -> None:
+    from fluxer_patcher.drift.walk import _Objects
+    from fluxer_patcher.git.objects import ObjectCache
+
+    repo = upstream.repo
+    head = upstream.shas[upstream.order[-1]]
+    ids = [bytes.fromhex(git(upstream.history.path, "rev-parse", f"{head}:{d}"))
+           for d in ("", "packages", "fluxer_app")]
+    objects = _Objects(repo)
+    try:
+        objects.prefetch([*ids, b"\0" * 20, ids[0]])  # a missing id is left to tree()
+        one_by_one = ObjectCache(repo)
+        assert [objects._trees[i] for i in ids] == [one_by_one.tree(i) for i in ids]
+        assert b"\0" * 20 not in objects._trees
+    finally:
+        objects.close()

@@ -114,3 +114,34 @@ def test_a_repository_is_named_by_its_work_tree_or_else_its_git_dir(history: His
     assert GitRevision(bare, "HEAD").label == f"{mirror}@{history.git('rev-parse', 'HEAD')[:12]}"
     with pytest.raises(RevisionError, match=f"nope: unknown revision in {mirror}$"):
         GitRevision(bare, "nope")
+
+
+def _answers(rev: GitRevision, paths: list[str]) -> list[object]:
+    out: list[object] = []
+    for path in paths:
+        for ask in (rev.read, rev.is_file, rev.mode, rev.identity, rev.list_dir, rev.resolve):
+            try:
+                out.append(ask(path))  # type: ignore[operator]
+            except SourceError as exc:
+                out.append((type(exc).__name__, str(exc)))
+    return out
+
+
+def test_a_revision_answers_a_path_asked_again_as_the_first_time(history: History) -> None:
+    paths = ["app/src/main.ts", "app/link.ts", "code/main.ts", "code/nope.ts", "app/link.ts/x", "app/escape",
+             "docs.md", "nope/x", "app/src", "", "../x", ".git/config", "code"]
+    repo = open_repo(history.path)
+    once = [_answers(GitRevision(repo, "HEAD"), [p]) for p in paths]
+    rev = GitRevision(repo, "HEAD")
+    assert _answers(rev, paths) == [a for answer in once for a in answer]
+    assert _answers(rev, paths) == _answers(rev, paths)
+    assert ("FileMissing", "app/src/nope.ts: no such file") in _answers(rev, ["code/nope.ts"])  # past the link
+
+
+def test_a_revision_given_its_tree_id_is_the_revision(history: History) -> None:
+    repo = open_repo(history.path)
+    sha, tree = history.git("rev-parse", "HEAD"), history.git("rev-parse", "HEAD^{tree}")
+    known = GitRevision(repo, sha, tree=tree)
+    assert known.sha == sha and known.root == GitRevision(repo, sha).root == bytes.fromhex(tree)
+    paths = ["app/src/main.ts", "code/main.ts", "docs.md", "app"]
+    assert _answers(known, paths) == _answers(GitRevision(repo, "HEAD"), paths)

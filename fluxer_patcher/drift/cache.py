@@ -56,7 +56,7 @@ class ResultCache:
         """Run the fix on ``overlay`` (its changes are staged there) and remember the result."""
         self.runs += 1
         scratch = overlay.layer()  # the fix's changes reach `overlay` after its inputs are named
-        engine = Engine(scratch, self.registry)
+        engine = Engine(scratch, self.registry, details=False)  # an observation keeps none
         try:
             result = engine.run_patch(patch, record=True)
         except NotUtf8 as exc:

@@ -9,6 +9,7 @@ fix read is not even opened: no tree walk, no cache look-up.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +19,12 @@ from fluxer_patcher.drift import explain as explaining
 from fluxer_patcher.drift.cache import Observation, ResultCache, observe_all
 from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.engine.run import Engine
+from fluxer_patcher.errors import GitFailure
+from fluxer_patcher.git import trees
 from fluxer_patcher.git.history import Changes, Commit, Range, changed_paths, describe
-from fluxer_patcher.git.objects import ObjectCache
+from fluxer_patcher.git.objects import Entry, ObjectCache
 from fluxer_patcher.git.repo import Repository
-from fluxer_patcher.git.runner import MissingObject
+from fluxer_patcher.git.runner import BatchReader, MissingObject
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, exit_code, summarise
 from fluxer_patcher.source.overlay import Overlay
 from fluxer_patcher.source.revision import GitRevision
@@ -96,18 +99,47 @@ class _Objects(ObjectCache):
         super().__init__(repo)
         self._blobs: dict[bytes, bytes] = {}
         self._blob_bytes = 0
+        self._batch: BatchReader | None = None  # for prefetch()
+        self._batch_failed = False
 
-    def blob(self, binsha: bytes) -> bytes:
-        cached = self._blobs.get(binsha)
+    def tree(self, binsha: bytes) -> dict[str, Entry]:
+        cached = self._trees.get(binsha)
         if cached is not None:
             return cached
-        data = super().blob(binsha)
-        if self._blob_bytes + len(data) > self.BLOB_BYTES:
-            self._blobs.clear()
-            self._blob_bytes = 0
-        self._blobs[binsha] = data
-        self._blob_bytes += len(data)
-        return data
+        _kind, data = self.repo.read(binsha)
+        return self._keep(binsha, data)
+
+    def _keep(self, binsha: bytes, data: bytes) -> dict[str, Entry]:
+        found = trees.entries(data)
+        if len(self._trees) >= self.LIMIT:
+            self._trees.clear()
+        self._trees[binsha] = found
+        return found
+
+    def prefetch(self, ids: Iterable[bytes]) -> None:
+        """Read the trees ``ids`` not kept yet in one round trip: the directories an opened
+        commit changed on the way to what a fix reads, which walking a path would read one
+        level after another.  A tree that cannot be had here is left to :meth:`tree`."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._trees]
+        if len(wanted) < 2 or self._batch_failed:
+            return
+        try:
+            if self._batch is None:
+                self._batch = BatchReader(self.repo.git)
+            found = self._batch.read_many([i.hex() for i in wanted])
+        except GitFailure:
+            self._batch_failed = True
+            self.close()
+            return
+        for binsha, got in zip(wanted, found, strict=True):
+            if got is not None and got[1] == "tree":
+                with contextlib.suppress(ValueError):  # a name git refuses: tree() reads it again and says so
+                    self._keep(binsha, got[2])
+
+    def close(self) -> None:
+        if self._batch is not None:
+            self._batch.close()
+            self._batch = None
 
 
 _TYPE_MASK, _TREE, _SYMLINK = 0o170000, 0o040000, 0o120000
@@ -149,22 +181,23 @@ class _Watched:
     watched paths, no directory above one and no file below one, and adds or deletes no
     file below a directory whose listing was read."""
 
-    def __init__(self, paths: Iterable[str], listings: Iterable[str]) -> None:
+    def __init__(self, paths: Iterable[str], listings: Iterable[str], keys: Iterable[str] = ()) -> None:
         self.paths = set(paths)
         self.listings = set(listings)
         self.above = {p[:i] for p in self.paths | self.listings for i in range(len(p)) if p[i] == "/"}
         self.above |= self.listings
+        self.keys = set(keys)  # the inputs as the fixes named them (what staged text is keyed by)
 
     @classmethod
     def at(cls, revision: GitRevision, observations: Sequence[Observation | None]) -> _Watched:
-        root = revision.objects.commit_tree(bytes.fromhex(revision.sha))
+        root = revision.root
         keys = {key for seen in observations if seen is not None for key in seen.inputs}
         paths: list[str] = []
         listings: list[str] = []
         for key in keys:
             trail = _trail(revision.objects, root, key)
             (listings if key.endswith("/") else paths).extend(trail)
-        return cls(paths, listings)
+        return cls(paths, listings, keys)
 
     @classmethod
     def union(cls, parts: Iterable[_Watched]) -> _Watched:
@@ -174,11 +207,14 @@ class _Watched:
             whole.paths |= part.paths
             whole.listings |= part.listings
             whole.above |= part.above
+            whole.keys |= part.keys
         return whole
 
-    def touched_by(self, changes: Changes | _Touch | None) -> bool:
+    def touched_by(self, changes: Changes | _Touch | _Restaged | None) -> bool:
         if changes is None:
             return True
+        if isinstance(changes, _Restaged):  # only an input named as the staged path reads staged text
+            return not self.keys.isdisjoint(changes.paths)
         if isinstance(changes, _Touch):  # the same rules, with the commit's side worked out once
             return not (
                 self.paths.isdisjoint(changes.paths)
@@ -225,6 +261,16 @@ class _Touch:
         return cls(changes.paths, frozenset(heads), frozenset(named))
 
 
+@dataclass(frozen=True)
+class _Restaged:
+    """Paths whose staged text at an opened commit may differ from the previous commit's.
+    Staged text is what :meth:`Overlay.identity` gives for the very key staged, and what a
+    read of that key returns; a directory's id, a listing and a read through a symlink are
+    the source's.  So only a fix with the path itself among its inputs sees the difference."""
+
+    paths: frozenset[str]
+
+
 def walk(
     repo: Repository,
     patches: Sequence[Patch],
@@ -235,7 +281,15 @@ def walk(
 ) -> Drift:
     """Run every fix at the base and at each commit of ``span``; record where statuses change."""
     objects = _Objects(repo)
-    cache = cache or ResultCache(registry)
+    try:
+        return _walk(repo, patches, span, cache or ResultCache(registry), explain, objects)
+    finally:
+        objects.close()
+
+
+def _walk(
+    repo: Repository, patches: Sequence[Patch], span: Range, cache: ResultCache, explain: bool, objects: _Objects
+) -> Drift:
     runs_before = cache.runs
     fixes = [FixHistory(p) for p in patches]
     previous: list[Observation | None] = [None] * len(patches)
@@ -257,7 +311,8 @@ def walk(
         changed_here = changes[index]
         if watched is not None and not watched.touched_by(changed_here):
             continue  # nothing any fix read changed: every observation stands
-        revision = GitRevision(repo, commit.sha, objects)
+        revision = GitRevision(repo, commit.sha, objects, tree=commit.tree)
+        objects.prefetch(_trees_to_watched(changed_here, watched, revision.root))
         for i, seen in enumerate(_observe_touched(patches, revision, cache, previous, watches, changed_here)):
             fix, before = fixes[i], previous[i]
             if before is not None and before is seen:
@@ -275,7 +330,7 @@ def walk(
             fix.status, fix.reason = seen.status, seen.reason
         watched = _Watched.union(w for w in watches if w is not None)
     if span.commits and (revision is None or revision.sha != span.commits[-1].sha):
-        revision = GitRevision(repo, span.commits[-1].sha, objects)
+        revision = GitRevision(repo, span.commits[-1].sha, objects, tree=span.commits[-1].tree)
     if revision is not None and explain:
         for fix, last in zip(fixes, previous, strict=True):
             if last is not None:
@@ -283,6 +338,15 @@ def walk(
     head = span.commits[-1] if span.commits else describe(repo, span.rev)
     base = describe(repo, span.base) if span.base is not None else None
     return Drift(repo.label, head, base, len(span.commits), fixes, cache.runs - runs_before)
+
+
+def _trees_to_watched(changes: Changes | None, watched: _Watched | None, root: bytes) -> list[bytes]:
+    """The root tree and the new trees of the directories above the watched files a commit
+    changed: what looking those files up again walks through."""
+    if changes is None or watched is None:
+        return []
+    above = {p[:i] for p in changes.paths if p in watched.paths for i in range(len(p)) if p[i] == "/"}
+    return [root, *(bytes.fromhex(sha) for path, sha in changes.trees if path in above)] if above else []
 
 
 def _observe_touched(
@@ -301,7 +365,7 @@ def _observe_touched(
     the same answer may now be reached through other paths (a symlink that moved)."""
     overlay = Overlay(revision)
     touch = _Touch.of(changes) if changes is not None else None
-    restaged_touch: _Touch | None = None  # what the restaged paths touch, once any is
+    restaged_now: _Restaged | None = None  # the restaged paths, once any is
     restaged: set[str] = set()  # paths whose staged text may differ from the previous commit's
     seen_all: list[Observation] = []
     for i, (patch, before, watch) in enumerate(zip(patches, previous, watches, strict=True)):
@@ -309,7 +373,7 @@ def _observe_touched(
             before is not None
             and watch is not None
             and not watch.touched_by(touch)
-            and not (restaged_touch is not None and watch.touched_by(restaged_touch))
+            and not (restaged_now is not None and watch.touched_by(restaged_now))
         ):
             for path, data in before.staged:
                 overlay.stage(path, data)
@@ -322,7 +386,7 @@ def _observe_touched(
             if before is not None:
                 restaged.update(path for path, _ in before.staged)
             if restaged:
-                restaged_touch = _Touch.of(Changes(frozenset(restaged), frozenset(restaged)))
+                restaged_now = _Restaged(frozenset(restaged))
         seen_all.append(seen)
     return seen_all
 

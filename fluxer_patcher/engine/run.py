@@ -35,11 +35,34 @@ from fluxer_patcher.syntax import grammars, queries
 from fluxer_patcher.syntax.document import Document, one_line
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
+    from tree_sitter import Node, Tree
 
 
 # Drift that may mean upstream moved on: the manifest's recognisers and obsolete conditions decide.
 _GONE = frozenset({ReasonKind.FILE_MISSING, ReasonKind.TARGET_MISSING})
+
+
+# The last text of each file as the source holds it (no edit of this run) that a step parsed,
+# with its tree: a drift walk meets one file at commit after commit, a few lines apart, and
+# the next version is parsed from this tree (only the changed span afresh; the same tree).
+_LAST_ON_DISK: dict[tuple[str, str], tuple[bytes, Tree]] = {}
+_LAST_ON_DISK_MAX = 64
+
+
+def _document(path: str, data: bytes, language: str | None, disk: bytes) -> Document:
+    """The document a step works on; a text read from the source is parsed incrementally
+    from the last version of its file parsed (when that one parsed without errors)."""
+    doc = Document(path, data, language, disk)
+    if language is None or doc.disk is not None:
+        return doc
+    key = (path, language)
+    last = _LAST_ON_DISK.pop(key, None)
+    if last is not None and last[0] != data and not last[1].root_node.has_error:
+        grammars.parse(language, data, last)  # into the parse cache, where doc.tree finds it
+    if len(_LAST_ON_DISK) >= _LAST_ON_DISK_MAX:
+        del _LAST_ON_DISK[next(iter(_LAST_ON_DISK))]
+    _LAST_ON_DISK[key] = (data, doc.tree)
+    return doc
 
 
 class _StepFailed(Exception):
@@ -99,11 +122,15 @@ def prepare_queries(patches: Iterable[Patch]) -> None:
 
 
 class Engine:
-    """Runs fixes on a source through one overlay (``engine.overlay``: every staged change)."""
+    """Runs fixes on a source through one overlay (``engine.overlay``: every staged change).
 
-    def __init__(self, source: Source, registry: Registry) -> None:
+    ``details=False``: results carry no per-step details (nothing reads them, as in a drift
+    walk), so no target's location is worked out for them alone."""
+
+    def __init__(self, source: Source, registry: Registry, *, details: bool = True) -> None:
         self.overlay = source if isinstance(source, Overlay) else Overlay(source)
         self.registry = registry
+        self.details = details
         self.last_reads: tuple[str, ...] = ()
 
     def run(self, patches: Iterable[Patch]) -> list[PatchResult]:
@@ -175,7 +202,7 @@ class Engine:
             raise _StepFailed(Outcome.ERROR, ReasonKind.UNREADABLE, str(exc)) from None
 
     def _run_step(self, step: Step, data: bytes, layer: Overlay) -> _StepResult:
-        doc = Document(step.file, data, step.language, layer.on_disk(step.file))
+        doc = _document(step.file, data, step.language, layer.on_disk(step.file))
         lenient = step.language is not None and grammars.GRAMMARS[step.language].rejects_valid
         if step.language is not None and not lenient:
             errors = doc.syntax_errors()
@@ -184,10 +211,7 @@ class Engine:
                     Outcome.ERROR, ReasonKind.SYNTAX_ERROR, f"syntax errors before patching at {', '.join(errors)}"
                 )
         targets = self._locate(step, doc)
-        located = [m.target for m in targets] if step.query is not None else []
-        where = f" at {describe_locations(doc, located)}" if located else ""
-        query = "/".join(Path(step.query).parts[-2:]) if step.query else step.edit
-        details = [f"{step.file}: {query}: {len(targets)} target(s){where}"]
+        details = [self._targets_detail(step, doc, targets)] if self.details else []
         spec = self.registry[step.edit]
         declared = self.registry.declared(spec, step.params)
         edits: list[Edit] = []
@@ -224,6 +248,8 @@ class Engine:
             details.append(f"  {step.edit}: {len(answer.edits)} edit(s){_colon(answer.note)}")
             collapsed = collapsed or answer.kind is ReasonKind.PRESENT_TWICE
         notes = [n for n in notes if n]
+        if not self.details:
+            details = []
         if not edits:
             return _StepResult(data, notes, twice, details)
         try:
@@ -240,6 +266,14 @@ class Engine:
                     f"edit refused: it would leave syntax errors at {', '.join(errors)}",
                 )
         return _StepResult(new, notes, twice, details, collapsed)
+
+    @staticmethod
+    def _targets_detail(step: Step, doc: Document, targets: list[queries.Match]) -> str:
+        """The first detail line of a step: what its query matched, and where."""
+        located = [m.target for m in targets] if step.query is not None else []
+        where = f" at {describe_locations(doc, located)}" if located else ""
+        query = "/".join(Path(step.query).parts[-2:]) if step.query else step.edit
+        return f"{step.file}: {query}: {len(targets)} target(s){where}"
 
     @staticmethod
     def _missing_capture(step: Step, doc: Document, match: queries.Match, name: str) -> _StepFailed:

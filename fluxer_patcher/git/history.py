@@ -13,7 +13,8 @@ from fluxer_patcher.git.repo import Repository, RevisionError
 from fluxer_patcher.git.runner import NETWORK_TIMEOUT, user_value
 
 _FIELD, _RECORD = "\x1f", "\x1e"
-_FORMAT = _FIELD.join(["%H", "%P", "%aI", "%an", "%s"]) + _RECORD
+_TREE_MODE = "040000"
+_FORMAT = _FIELD.join(["%H", "%P", "%T", "%aI", "%an", "%s"]) + _RECORD
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Commit:
     date: str  # author date, ISO 8601
     author: str
     subject: str
+    tree: str | None = None  # the root tree id, when the listing gave it
 
     @property
     def short(self) -> str:
@@ -45,8 +47,8 @@ def _log(repo: Repository, *args: str) -> list[Commit]:
         record = record.strip("\n")
         if not record:
             continue
-        sha, parents, date, author, subject = record.split(_FIELD, 4)
-        commits.append(Commit(sha, tuple(parents.split()), date, author, subject))
+        sha, parents, tree, date, author, subject = record.split(_FIELD, 5)
+        commits.append(Commit(sha, tuple(parents.split()), date, author, subject, tree))
     return commits
 
 
@@ -83,6 +85,7 @@ class Changes:
 
     paths: frozenset[str]
     added_or_deleted: frozenset[str]  # of them, those that appeared or went (a listing may change)
+    trees: tuple[tuple[str, str], ...] = ()  # (directory, its new tree id) of the directories it changed
 
 
 def changed_paths(repo: Repository, span: Range) -> list[Changes | None]:
@@ -94,33 +97,40 @@ def changed_paths(repo: Repository, span: Range) -> list[Changes | None]:
         if parent is not None:
             pairs.append((commit.sha, parent))
         parent = commit.sha
-    found: dict[str, tuple[set[str], set[str]]] = {}
+    found: dict[str, tuple[set[str], set[str], list[tuple[str, str]]]] = {}
     if pairs:
         lines = "".join(f"{sha} {before}\n" for sha, before in pairs).encode("ascii")
-        raw = repo.git.run("diff-tree", "--stdin", "-r", "-z", "--no-renames", "--no-ext-diff", input=lines).stdout
+        # -t: the directories too (their new tree ids), which -r alone leaves out
+        raw = repo.git.run("diff-tree", "--stdin", "-r", "-t", "-z", "--no-renames", "--no-ext-diff",
+                           input=lines).stdout
         fields = raw.decode("utf-8", "surrogateescape").split("\0")
         paths: set[str] = set()
         names: set[str] = set()
+        trees: list[tuple[str, str]] = []
         i = 0
         while i < len(fields):
             field = fields[i]
             if field.startswith(":"):  # ":<mode> <mode> <id> <id> <status>", then the path
-                paths.add(fields[i + 1])
-                if field.rsplit(" ", 1)[-1] not in ("M", "T"):
-                    names.add(fields[i + 1])
+                old_mode, new_mode, _old, new, status = field[1:].split(" ")
+                if _TREE_MODE in (old_mode, new_mode):  # a directory: what -r alone does not list
+                    if new_mode == _TREE_MODE:
+                        trees.append((fields[i + 1], new))
+                else:
+                    paths.add(fields[i + 1])
+                    if status not in ("M", "T"):
+                        names.add(fields[i + 1])
                 i += 2
                 continue
             if field:  # the id of the commit whose changes follow
-                paths, names = found.setdefault(field, (set(), set()))
+                paths, names, trees = found.setdefault(field, (set(), set(), []))
             i += 1
-    none: tuple[set[str], set[str]] = (set(), set())
     out: list[Changes | None] = []
     for index, commit in enumerate(span.commits):
         if index == 0 and span.base is None:
             out.append(None)
             continue
-        paths, names = found.get(commit.sha, none)
-        out.append(Changes(frozenset(paths), frozenset(names)))
+        paths, names, trees = found.get(commit.sha, (set(), set(), []))
+        out.append(Changes(frozenset(paths), frozenset(names), tuple(trees)))
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +178,23 @@ class BatchReader:
             raise GitFailure(f"{name}: {' '.join(header[1:]) or 'unreadable'} object")
         data = self._proc.stdout.read(int(header[2]) + 1)[:-1]
         return header[0], header[1], data
+
+    def read_many(self, names: Sequence[str]) -> list[tuple[str, str, bytes] | None]:
+        """:meth:`read` of each of ``names`` in one round trip; ``None`` for one git lacks."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        found: list[tuple[str, str, bytes] | None] = []
+        try:
+            self._proc.stdin.write(b"".join(n.encode("utf-8", "surrogateescape") + b"\n" for n in names))
+            self._proc.stdin.flush()
+            for _ in names:
+                header = self._proc.stdout.readline().decode("utf-8", "replace").split()
+                if len(header) != 3:  # "<name> missing"
+                    found.append(None)
+                    continue
+                found.append((header[0], header[1], self._proc.stdout.read(int(header[2]) + 1)[:-1]))
+        except (OSError, ValueError) as exc:
+            raise GitFailure(f"git cat-file stopped while reading objects ({exc})") from None
+        return found
 
     def close(self) -> None:
         for pipe in (self._proc.stdin, self._proc.stdout):

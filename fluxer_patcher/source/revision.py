@@ -30,9 +30,16 @@ def _missing(sha: str) -> str:
 
 
 class GitRevision:
-    def __init__(self, repo: Repository, rev: str, objects: ObjectCache | None = None) -> None:
+    def __init__(self, repo: Repository, rev: str, objects: ObjectCache | None = None, *,
+                 tree: str | None = None) -> None:
+        """``tree``: the root tree id of ``rev``, a full commit id, when the caller knows it
+        (a history walk lists them with the commits): the commit object is not read."""
         self.repo = repo
         self.objects = objects or ObjectCache(repo)
+        self._found: dict[str, tuple[str, Entry] | str] = {}  # path -> what _walk found, or the missing path
+        if tree is not None and _FULL_SHA.match(rev) and _FULL_SHA.match(tree):
+            self._tree, self.sha = bytes.fromhex(tree), rev
+            return
         # A full id is checked against the object database directly: no process per commit
         # when a history walk builds one revision per commit.
         sha = rev if _FULL_SHA.match(rev) else repo.resolve(rev)
@@ -42,6 +49,11 @@ class GitRevision:
             sha = repo.resolve(rev)
             self._tree = self.objects.commit_tree(bytes.fromhex(sha))
         self.sha = sha
+
+    @property
+    def root(self) -> bytes:
+        """The id of the revision's root tree."""
+        return self._tree
 
     @cached_property
     def label(self) -> str:
@@ -71,18 +83,30 @@ class GitRevision:
                 return self._walk(rest, depth + 1)
         return "/".join(parts), entry
 
-    def _entry(self, path: str) -> Entry:
+    def _found_at(self, path: str) -> tuple[str, Entry]:
+        """:meth:`_walk` from the root, once per path (a revision never changes): fixes and
+        the drift walk ask for the same paths again and again."""
+        found = self._found.get(path)
+        if found is not None:
+            if isinstance(found, str):
+                raise FileMissing(found)
+            return found
         try:
-            return self._walk(path)[1]
+            found = self._walk(path)
+        except FileMissing as exc:
+            self._found[path] = exc.path  # the path as the walk had it past symlinks
+            raise
         except MissingObject as exc:
             raise SourceError(path, _missing(str(exc))) from None
+        self._found[path] = found
+        return found
+
+    def _entry(self, path: str) -> Entry:
+        return self._found_at(path)[1]
 
     def resolve(self, path: str) -> str:
         """The path of the file ``path`` names once symlinks inside the tree are followed."""
-        try:
-            return self._walk(path)[0]
-        except MissingObject as exc:
-            raise SourceError(path, _missing(str(exc))) from None
+        return self._found_at(path)[0]
 
     def read(self, path: str) -> bytes:
         mode, sha = self._entry(path)

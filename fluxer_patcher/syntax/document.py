@@ -208,11 +208,6 @@ _DISK_LINES: dict[tuple[bytes, bytes], list[int]] = {}
 
 
 def _line_map(data: bytes, disk_data: bytes) -> list[int]:
-    import difflib
+    from fluxer_patcher.syntax.linemap import line_map
 
-    now, disk = data.split(b"\n"), disk_data.split(b"\n")
-    lines = [0] * len(now)
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, now, disk, autojunk=False).get_opcodes():
-        for k in range(i1, i2):
-            lines[k] = j1 + k - i1 if tag == "equal" else min(j1 + k - i1, max(j2 - 1, j1), len(disk) - 1)
-    return lines
+    return line_map(data.split(b"\n"), disk_data.split(b"\n"))
