@@ -20,4 +20,12 @@ def drift(repo_path: Path | None, rev: str, since: str | None, last: int | None,
     # the tip's settings (a fork commits its .fluxer-patch.toml) hold for the whole history
     patches = settings.choose(bundled.load_catalogue(selection.catalogue), selection,
                               settings.read(GitRevision(repo, rev))).patches
-    return walk(repo, patches, commits, bundled.registry())
+    from fluxer_patcher.app import observations
+    from fluxer_patcher.drift.cache import ResultCache
+
+    kept = observations.key(patches)
+    cache = ResultCache(bundled.registry(), stored=observations.load(kept))  # earlier walks' results
+    found = walk(repo, patches, commits, bundled.registry(), cache=cache)
+    if cache.computed:
+        observations.save(kept, cache.observations(), cache.own())
+    return found

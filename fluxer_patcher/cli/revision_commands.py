@@ -8,6 +8,7 @@ import click
 
 from fluxer_patcher.cli.main import cli
 from fluxer_patcher.cli.options import (
+    cache_option,
     catalogue_option,
     fetch_option,
     format_option,
@@ -29,6 +30,7 @@ from fluxer_patcher.cli.options import (
 @selection_options
 @report_format_option
 @catalogue_option
+@cache_option
 @output_options
 def drift(
     repo: Path | None,
@@ -45,7 +47,8 @@ def drift(
     """Each fix's status along the first-parent history up to REV, and the commits that changed it.
 
     Fixes run again only at commits that change what they read; results are cached by git
-    object id. Exit 1 when a fix is drifted at REV."""
+    object id, and kept for the next walk (a nightly drift re-walks what it saw; --no-cache:
+    neither use nor keep them). Exit 1 when a fix is drifted at REV."""
     from fluxer_patcher.app.history import drift as walk_drift
     from fluxer_patcher.report import emit_drift
 

@@ -132,6 +132,7 @@ class Engine:
         self.registry = registry
         self.details = details
         self.last_reads: tuple[str, ...] = ()
+        self.last_searched = False  # the last recorded fix searched the whole tree (source.search)
 
     def run(self, patches: Iterable[Patch]) -> list[PatchResult]:
         patches = list(patches)
@@ -140,12 +141,14 @@ class Engine:
 
     def run_patch(self, patch: Patch, *, record: bool = False) -> PatchResult:
         """One fix in a layer of the overlay, merged when the fix succeeds.  With ``record``,
-        ``self.last_reads`` then holds every path the fix read (its inputs)."""
+        ``self.last_reads`` then holds every path the fix read (its inputs), and
+        ``self.last_searched`` whether it also searched the tree (what it found is not an input)."""
         layer = self.overlay.layer(record=record)
         try:
             return self._run_patch(patch, layer)
         finally:
             self.last_reads = tuple(layer.reads or ())
+            self.last_searched = layer.searched
 
     def _run_patch(self, patch: Patch, layer: Overlay) -> PatchResult:
         notes: list[str] = []

@@ -24,6 +24,7 @@ class Overlay:
         self._current: dict[str, bytes] = {}
         self._names: dict[str, str] = {}
         self.reads: dict[str, None] | None = {} if record else None
+        self.searched = False  # a whole-tree search (source.search) asked through this overlay
 
     def layer(self, *, record: bool = False) -> Overlay:
         """An overlay on this one, for one fix: merge it when the fix succeeded."""

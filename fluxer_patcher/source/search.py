@@ -19,6 +19,7 @@ def first_holding(source: Source, text: str, paths: Sequence[str] = ()) -> str |
     whole word (``FLUXER_CONFIG`` is not in ``__FLUXER_CONFIG__``)."""
     needle = whole_word(text)
     while isinstance(source, Overlay):
+        source.searched = True  # what it found is no read of a named input (drift keeps no such result)
         for path, data in source.staged().items():
             if _under(path, paths) and needle.search(data):
                 return path
