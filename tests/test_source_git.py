@@ -114,3 +114,29 @@ def test_a_repository_is_named_by_its_work_tree_or_else_its_git_dir(history: His
     assert GitRevision(bare, "HEAD").label == f"{mirror}@{history.git('rev-parse', 'HEAD')[:12]}"
     with pytest.raises(RevisionError, match=f"nope: unknown revision in {mirror}$"):
         GitRevision(bare, "nope")
+
+
+def test_a_repository_is_opened_where_it_is_named_and_not_above(history: History, tmp_path: Path) -> None:
+    dotgit = open_repo(history.path / ".git")  # the .git directory of a work tree: named by the work tree
+    assert (dotgit.label, dotgit.git_dir) == (str(history.path), str(history.path / ".git"))
+    linked = tmp_path / "linked"
+    history.git("worktree", "add", "-q", "--detach", str(linked), "HEAD~1")
+    try:
+        repo = open_repo(linked)
+        assert repo.label == str(linked)
+        assert GitRevision(repo, "HEAD").sha == history.git("rev-parse", "HEAD~1")
+    finally:
+        history.git("worktree", "remove", "--force", str(linked))
+    for inside in (history.path / "app", history.path / "docs.md"):  # git would look above; the tool does not
+        with pytest.raises(RevisionError, match="not a git repository"):
+            open_repo(inside)
+
+
+def test_an_object_the_repository_lacks_is_missing_and_reading_goes_on(history: History) -> None:
+    from fluxer_patcher.git.runner import MissingObject
+
+    repo = open_repo(history.path)
+    with pytest.raises(MissingObject):
+        repo.read(b"\x01" * 20)
+    head = history.git("rev-parse", "HEAD")
+    assert repo.read(bytes.fromhex(head))[0] == "commit"

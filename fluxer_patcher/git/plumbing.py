@@ -11,6 +11,7 @@ explicit ``--git-dir``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -110,6 +111,22 @@ def parse_tree(data: bytes) -> dict[str, TreeEntry]:
         entries[name] = TreeEntry(mode, kind, sha, name)
         at = nul + 21
     return entries
+
+
+_RAW_DATE = re.compile(rb"([0-9]+) ([+-][0-9]+)")
+
+
+def raw_committer_date(commit: bytes) -> str | None:
+    """The committer date of a raw commit object as ``git log --date=raw`` prints it, or
+    ``None`` when its header is not the plain shape (git is asked then)."""
+    header = commit.split(b"\n\n", 1)[0]
+    for line in header.split(b"\n"):
+        if line.startswith(b"committer "):
+            when = _RAW_DATE.fullmatch(line.rpartition(b">")[2].strip())
+            if when is None or len(when.group(2)) != 5:
+                return None
+            return f"{int(when.group(1))} {int(when.group(2)):+05d}"
+    return None
 
 
 def _quoted(path: str) -> bytes:
@@ -245,8 +262,12 @@ class Plumbing:
         visit(root, "", files)
         return modes
 
-    def commit_date(self, commit: str) -> str:
-        """The committer date of ``commit`` in git's raw form (``1700000000 +0100``)."""
+    def commit_date(self, commit: str, raw: bytes | None = None) -> str:
+        """The committer date of ``commit`` in git's raw form (``1700000000 +0100``); read
+        from ``raw`` (the commit object, when the caller has it) without a process."""
+        date = raw_committer_date(raw) if raw is not None else None
+        if date is not None:
+            return date
         return self.out("log", "-1", "--format=%cd", "--date=raw", "--end-of-options", commit, "--")
 
     def commits(self, *revs: str) -> list[CommitInfo]:

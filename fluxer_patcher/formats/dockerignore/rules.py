@@ -78,10 +78,18 @@ class Pattern:
 
     def match_or_parent(self, path: str) -> bool:
         """Whether the pattern matches ``path`` or one of its parent directories."""
-        if self.match(path):
-            return True
-        parts = path.split("/")[:-1]
-        return any(self.match("/".join(parts[: i + 1])) for i in range(len(parts)))
+        return self.match_any(_with_parents(path))
+
+    def match_any(self, paths: tuple[str, ...]) -> bool:
+        """Whether the pattern matches one of ``paths``."""
+        match = self.match
+        return any(match(p) for p in paths)
+
+
+def _with_parents(path: str) -> tuple[str, ...]:
+    """``path``, then its parent directories from the top (``a/b/c``: ``a/b/c``, ``a``, ``a/b``)."""
+    parts = path.split("/")
+    return (path, *("/".join(parts[: i + 1]) for i in range(len(parts) - 1)))
 
 
 def _compile(pattern: str) -> tuple[str, re.Pattern[str] | None]:
@@ -199,11 +207,12 @@ class Matcher:
         by: Pattern | None = None
         if path == ".":
             return Verdict(path, False, None)
+        paths = _with_parents(path)
         for pattern in self.patterns:
             # An exclusion only matters once excluded, an inclusion only while included.
             if pattern.exclusion != excluded:
                 continue
-            if pattern.match_or_parent(path):
+            if pattern.match_any(paths):
                 excluded = not pattern.exclusion
                 by = pattern
         return Verdict(path, excluded, by)
