@@ -152,10 +152,12 @@ class CommitInfo:
 class Plumbing:
     """git commands against one repository directory (``.git``, a bare repo, a linked worktree's gitdir)."""
 
-    def __init__(self, git_dir: str | os.PathLike[str], work_tree: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, git_dir: str | os.PathLike[str], work_tree: str | os.PathLike[str] | None = None,
+                 reader: BatchReader | None = None) -> None:
         self.git_dir = os.fspath(git_dir)
         self.work_tree = os.fspath(work_tree) if work_tree is not None else None
         self.git = Git(git_dir=self.git_dir, work_tree=self.work_tree)
+        self._reader = reader  # the repository's running object reader, if the caller has one
 
     def run(
         self,
@@ -195,12 +197,13 @@ class Plumbing:
             return []
         author = self.out("var", "GIT_AUTHOR_IDENT", env=identity.env())
         committer = self.out("var", "GIT_COMMITTER_IDENT", env=identity.env())
-        reader = BatchReader(self.git)
+        reader = self._reader or BatchReader(self.git)
         try:
             root = _Dir(reader.read(f"{base}^{{tree}}")[0])
             modes = [self._changed_modes(reader, root, commit.files) for commit in commits]
         finally:
-            reader.close()
+            if reader is not self._reader:
+                reader.close()
         scratch = f"refs/fluxer-patch/build-{os.urandom(16).hex()}"  # fast-import needs a ref; never written
         stream = bytearray(b"feature done\n")
         marks = 0

@@ -206,18 +206,23 @@ class Handle:
         self.working_dir = working_dir  # None for a bare repository or a mirror
         self._reader: BatchReader | None = None
 
+    def batch(self) -> BatchReader:
+        """The object reader (started if it is not running); :meth:`close` stops it."""
+        if self._reader is None:
+            self._reader = BatchReader(Git(git_dir=self.git_dir))
+        return self._reader
+
     def read(self, binsha: bytes) -> tuple[str, bytes]:
         """The type (``"blob"``, ``"tree"``, ``"commit"`` ...) and content of the object ``binsha``."""
         for attempt in (1, 2):
-            if self._reader is None:
-                self._reader = BatchReader(Git(git_dir=self.git_dir))
+            reader = self.batch()
             try:
-                _, kind, data = self._reader.read(binsha.hex())
+                _, kind, data = reader.read(binsha.hex())
                 return kind, data
             except GitFailure as exc:
                 # cat-file answered "missing", or it had died (a partial clone that could not
                 # fetch the object): the next read starts a new one.
-                reader, self._reader = self._reader, None
+                self._reader = None
                 reader.close()
                 if isinstance(exc, _Missing):
                     raise MissingObject(binsha.hex()) from None
