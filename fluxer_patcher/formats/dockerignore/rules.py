@@ -190,6 +190,11 @@ class Verdict:
         return f"{self.path} is {verb} by {ignore_file}:{self.by.line} `{self.by.source}`"
 
 
+# The patterns of the .dockerignore texts read in this process (patterns are immutable).
+_PARSED: dict[str, list[Pattern]] = {}
+_PARSED_MAX = 32
+
+
 class Matcher:
     """The patterns of one ``.dockerignore``; ``check(path)`` says whether a path is left out."""
 
@@ -198,7 +203,15 @@ class Matcher:
 
     @classmethod
     def from_text(cls, text: str) -> Matcher:
-        return cls(parse(text))
+        """The patterns of ``text``, parsed (and their expressions compiled) once per text:
+        a fix's steps read the same file's rules again and again."""
+        patterns = _PARSED.get(text)
+        if patterns is None:
+            patterns = parse(text)
+            if len(_PARSED) >= _PARSED_MAX:
+                del _PARSED[next(iter(_PARSED))]
+            _PARSED[text] = patterns
+        return cls(list(patterns))
 
     def check(self, path: str) -> Verdict:
         """Docker's verdict on a context-relative slash path (``MatchesOrParentMatches``)."""
