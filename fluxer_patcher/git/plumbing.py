@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.errors import GitFailure
@@ -26,10 +25,33 @@ _TREE, _BLOB_MODE = "040000", "100644"
 GitError = GitFailure  # the name the writing code raises and catches
 
 
-@dataclass(frozen=True)
-class Person:
-    name: str
-    email: str
+class _Record:
+    """A value made of the fields named in ``__slots__``: equality, hash and repr by them.
+
+    Plain classes, not dataclasses: creating a dataclass costs about a millisecond at import,
+    and ``branch`` imports this module on every run."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Record) and type(other) is type(self) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({shown})"
+
+
+class Person(_Record):
+    __slots__ = ("email", "name")
+
+    def __init__(self, name: str, email: str) -> None:
+        self.name, self.email = name, email
 
     @classmethod
     def parse(cls, text: str) -> Person:
@@ -44,14 +66,14 @@ class Person:
         return f"{self.name} <{self.email}>"
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(_Record):
     """Who made a commit and when (dates in any form git accepts, e.g. ``1700000000 +0100``)."""
 
-    author: Person
-    committer: Person
-    author_date: str
-    committer_date: str
+    __slots__ = ("author", "author_date", "committer", "committer_date")
+
+    def __init__(self, author: Person, committer: Person, author_date: str, committer_date: str) -> None:
+        self.author, self.committer = author, committer
+        self.author_date, self.committer_date = author_date, committer_date
 
     def env(self) -> dict[str, str]:
         return {
@@ -64,30 +86,32 @@ class Identity:
         }
 
 
-@dataclass(frozen=True)
-class TreeEntry:
-    mode: str
-    kind: str
-    sha: str
-    name: str
+class TreeEntry(_Record):
+    __slots__ = ("kind", "mode", "name", "sha")
+
+    def __init__(self, mode: str, kind: str, sha: str, name: str) -> None:
+        self.mode, self.kind, self.sha, self.name = mode, kind, sha, name
 
 
-@dataclass(frozen=True)
-class NewCommit:
+class NewCommit(_Record):
     """A commit to write on the previous one: its message, and its files by repository path,
     each the blob's content (``bytes``, stored as is) or the id of a stored blob (``str``)."""
 
-    message: str
-    files: Mapping[str, bytes | str]
+    __slots__ = ("files", "message")
+
+    def __init__(self, message: str, files: Mapping[str, bytes | str]) -> None:
+        self.message, self.files = message, files
 
 
-@dataclass
 class _Dir:
     """A directory of the tree being built: its entries as read (``sha``), then as changed."""
 
-    sha: str | None  # None: a directory the series creates
-    entries: dict[str, TreeEntry] | None = None
-    subdirs: dict[str, _Dir] = field(default_factory=dict)
+    __slots__ = ("entries", "sha", "subdirs")
+
+    def __init__(self, sha: str | None) -> None:
+        self.sha = sha  # None: a directory the series creates
+        self.entries: dict[str, TreeEntry] | None = None
+        self.subdirs: dict[str, _Dir] = {}
 
 
 def _tree(reader: BatchReader, sha: str) -> dict[str, TreeEntry]:
@@ -142,11 +166,11 @@ def _quoted(path: str) -> bytes:
     return bytes(out + b'"')
 
 
-@dataclass(frozen=True)
-class CommitInfo:
-    sha: str
-    parents: tuple[str, ...]
-    trailers: dict[str, tuple[str, ...]]
+class CommitInfo(_Record):
+    __slots__ = ("parents", "sha", "trailers")
+
+    def __init__(self, sha: str, parents: tuple[str, ...], trailers: dict[str, tuple[str, ...]]) -> None:
+        self.sha, self.parents, self.trailers = sha, parents, trailers
 
 
 class Plumbing:
