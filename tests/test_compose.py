@@ -186,3 +186,18 @@ def test_compose_accepts_the_patched_file_and_every_wait_can_be_met(fixture_tree
         command = services[host].get("command") or []
         flags = [i for i, arg in enumerate(command) if arg in ("-p", "--port")]
         assert port == (command[flags[-1] + 1] if flags else "4222"), url
+
+
+def test_the_services_of_a_text_are_read_once_and_each_caller_gets_its_own_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = b"services:\n  a:\n    image: x\n  b:\n    image: y\n"
+    reads: list[object] = []
+    real = compose._read_services
+    monkeypatch.setattr(compose, "_read_services", lambda view: reads.append(view) or real(view))
+    first = compose.services(DataView(Document("compose.yaml", text, "yaml")))
+    first.pop()  # a caller changing its list ...
+    again = compose.services(DataView(Document("other/compose.yaml", text, "yaml")))  # same text, same tree
+    assert len(reads) == 1 and [s.name for s in again] == ["a", "b"] and again[1].data == {"image": "y"}
+    edited = compose.services(DataView(Document("compose.yaml", text + b"  c: {}\n", "yaml")))
+    assert len(reads) == 2 and [s.name for s in edited] == ["a", "b", "c"]

@@ -137,3 +137,17 @@ def test_admit_keeps_a_wildcard_pattern_and_adds_an_exception(tmp_path) -> None:
     assert result.changes[0].after.decode() == (
         "*.json\n# needed\n!emojis.json\n# needed\n# /dir/data.json\nnode_modules\n"
     )
+
+
+def test_a_text_is_parsed_once_and_each_matcher_has_its_own_list() -> None:
+    text = "node_modules\n!keep\n**/build\n"
+    first, again = Matcher.from_text(text), Matcher.from_text(text)
+    assert first.patterns == again.patterns and first.patterns is not again.patterns
+    assert all(a is b for a, b in zip(first.patterns, again.patterns, strict=True))  # compiled once
+    first.patterns.pop()
+    assert [p.text for p in Matcher.from_text(text).patterns] == ["node_modules", "keep", "**/build"]
+    assert Matcher.from_text(text).check("a/build/x").excluded and not Matcher.from_text(text).excluded("keep")
+    with pytest.raises(PatternError):  # a bad text is refused every time, not remembered
+        Matcher.from_text("!\n")
+    with pytest.raises(PatternError):
+        Matcher.from_text("!\n")

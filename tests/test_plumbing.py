@@ -106,3 +106,16 @@ def test_a_file_written_by_an_earlier_commit_blocks_a_directory_there(tmp_path: 
     commits = [NewCommit("a\n", {"new/f": b"f"}), NewCommit("b\n", {"new/f/g": b"g"})]
     with pytest.raises(GitError, match="f: is a blob in the tree, expected a directory"):
         Plumbing(repo / ".git").write_commits(base, commits, IDENTITY)
+
+
+@pytest.mark.parametrize("date", ["1700000000 +0100", "1700000000 -0000", "0000001700000000 +0530", "1 -1200"])
+def test_the_committer_date_read_from_the_commit_object_is_what_git_log_prints(tmp_path: Path, date: str) -> None:
+    from fluxer_patcher.git.plumbing import raw_committer_date
+
+    repo = _repo(tmp_path)
+    tree = git(repo, "rev-parse", "HEAD^{tree}")
+    raw = f"tree {tree}\nauthor A <a@x> 5 +0000\ncommitter C <c@x> {date}\n\nmessage\n".encode()
+    sha = git(repo, "hash-object", "-t", "commit", "-w", "--stdin", input=raw)
+    printed = git(repo, "log", "-1", "--format=%cd", "--date=raw", sha, "--")
+    assert raw_committer_date(raw) == Plumbing(repo / ".git").commit_date(sha, raw) == printed
+    assert raw_committer_date(b"tree x\ncommitter C <c@x> soon\n\nm\n") is None  # git is asked then

@@ -145,3 +145,29 @@ def test_a_revision_given_its_tree_id_is_the_revision(history: History) -> None:
     assert known.sha == sha and known.root == GitRevision(repo, sha).root == bytes.fromhex(tree)
     paths = ["app/src/main.ts", "code/main.ts", "docs.md", "app"]
     assert _answers(known, paths) == _answers(GitRevision(repo, "HEAD"), paths)
+
+
+def test_a_repository_is_opened_where_it_is_named_and_not_above(history: History, tmp_path: Path) -> None:
+    dotgit = open_repo(history.path / ".git")  # the .git directory of a work tree: named by the work tree
+    assert (dotgit.label, dotgit.git_dir) == (str(history.path), str(history.path / ".git"))
+    linked = tmp_path / "linked"
+    history.git("worktree", "add", "-q", "--detach", str(linked), "HEAD~1")
+    try:
+        repo = open_repo(linked)
+        assert repo.label == str(linked)
+        assert GitRevision(repo, "HEAD").sha == history.git("rev-parse", "HEAD~1")
+    finally:
+        history.git("worktree", "remove", "--force", str(linked))
+    for inside in (history.path / "app", history.path / "docs.md"):  # git would look above; the tool does not
+        with pytest.raises(RevisionError, match="not a git repository"):
+            open_repo(inside)
+
+
+def test_an_object_the_repository_lacks_is_missing_and_reading_goes_on(history: History) -> None:
+    from fluxer_patcher.git.runner import MissingObject
+
+    repo = open_repo(history.path)
+    with pytest.raises(MissingObject):
+        repo.read(b"\x01" * 20)
+    head = history.git("rev-parse", "HEAD")
+    assert repo.read(bytes.fromhex(head))[0] == "commit"

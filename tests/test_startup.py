@@ -91,3 +91,11 @@ def test_a_replay_imports_no_command_line_and_no_machinery(tmp_path: Path, comma
     assert "fluxer_patcher.app.replay" in replayed
     assert not under(replayed, "click", "tree_sitter", "fluxer_patcher.cli", "fluxer_patcher.engine",
                      "fluxer_patcher.formats", "fluxer_patcher.report", "fluxer_patcher.catalogue", "git")
+
+
+def test_a_cold_check_loads_grammar_bindings_but_not_their_packages(tmp_path: Path) -> None:
+    modules = imported(tmp_path, "check", "--no-cache", FIXTURES / "refactor-2026-02")
+    assert {"tree_sitter_typescript._binding", "tree_sitter_language_pack.bindings.erlang"} <= modules
+    # the packages' __init__ import these for bundled queries / other grammars the tool never uses
+    assert not under(modules, "importlib.resources", "ctypes", "tree_sitter_c_sharp")
+    assert not {"tree_sitter_typescript", "tree_sitter_language_pack"} & modules

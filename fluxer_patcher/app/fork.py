@@ -30,8 +30,10 @@ def build_branch(repo: Path | None, request: BranchRequest, selection: Selection
         report.written = False
         report.notes.append(f"branch {request.name} not built: a fix ended in error")
         return report
-    git = Plumbing(series.revision.repo.git_dir)
-    identity = commit_identity(git.commit_date(series.upstream), request.author, request.committer)
+    handle = series.revision.repo.handle
+    git = Plumbing(handle.git_dir, reader=handle.batch())  # the revision's object reader: no second one
+    upstream = series.revision.repo.read(bytes.fromhex(series.upstream))[1]
+    identity = commit_identity(git.commit_date(series.upstream, upstream), request.author, request.committer)
     outcome = branch.build_branch(
         git, series, request.onto, request.name, identity,
         force=request.force, move=not (request.strict and series.drifted), remote=request.remote,

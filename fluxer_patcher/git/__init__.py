@@ -1,6 +1,6 @@
-"""Git: every git process and every GitPython object of the package.
+"""Git: every git process of the package.
 
-:mod:`.runner` is the one module that starts git processes and imports GitPython: one clean
+:mod:`.runner` is the one module that starts git processes and reads objects: one clean
 environment, timeouts, git's ``fatal:`` line picked in one place, user values refused when
 they could be read as options.  On top of it: :mod:`.repo` (opening a repository, naming
 and resolving revisions), :mod:`.objects` (trees and blobs by id), :mod:`.history`

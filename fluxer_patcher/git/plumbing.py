@@ -11,8 +11,8 @@ explicit ``--git-dir``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.errors import GitFailure
@@ -25,10 +25,33 @@ _TREE, _BLOB_MODE = "040000", "100644"
 GitError = GitFailure  # the name the writing code raises and catches
 
 
-@dataclass(frozen=True)
-class Person:
-    name: str
-    email: str
+class _Record:
+    """A value made of the fields named in ``__slots__``: equality, hash and repr by them.
+
+    Plain classes, not dataclasses: creating a dataclass costs about a millisecond at import,
+    and ``branch`` imports this module on every run."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Record) and type(other) is type(self) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({shown})"
+
+
+class Person(_Record):
+    __slots__ = ("email", "name")
+
+    def __init__(self, name: str, email: str) -> None:
+        self.name, self.email = name, email
 
     @classmethod
     def parse(cls, text: str) -> Person:
@@ -43,14 +66,14 @@ class Person:
         return f"{self.name} <{self.email}>"
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(_Record):
     """Who made a commit and when (dates in any form git accepts, e.g. ``1700000000 +0100``)."""
 
-    author: Person
-    committer: Person
-    author_date: str
-    committer_date: str
+    __slots__ = ("author", "author_date", "committer", "committer_date")
+
+    def __init__(self, author: Person, committer: Person, author_date: str, committer_date: str) -> None:
+        self.author, self.committer = author, committer
+        self.author_date, self.committer_date = author_date, committer_date
 
     def env(self) -> dict[str, str]:
         return {
@@ -63,30 +86,32 @@ class Identity:
         }
 
 
-@dataclass(frozen=True)
-class TreeEntry:
-    mode: str
-    kind: str
-    sha: str
-    name: str
+class TreeEntry(_Record):
+    __slots__ = ("kind", "mode", "name", "sha")
+
+    def __init__(self, mode: str, kind: str, sha: str, name: str) -> None:
+        self.mode, self.kind, self.sha, self.name = mode, kind, sha, name
 
 
-@dataclass(frozen=True)
-class NewCommit:
+class NewCommit(_Record):
     """A commit to write on the previous one: its message, and its files by repository path,
     each the blob's content (``bytes``, stored as is) or the id of a stored blob (``str``)."""
 
-    message: str
-    files: Mapping[str, bytes | str]
+    __slots__ = ("files", "message")
+
+    def __init__(self, message: str, files: Mapping[str, bytes | str]) -> None:
+        self.message, self.files = message, files
 
 
-@dataclass
 class _Dir:
     """A directory of the tree being built: its entries as read (``sha``), then as changed."""
 
-    sha: str | None  # None: a directory the series creates
-    entries: dict[str, TreeEntry] | None = None
-    subdirs: dict[str, _Dir] = field(default_factory=dict)
+    __slots__ = ("entries", "sha", "subdirs")
+
+    def __init__(self, sha: str | None) -> None:
+        self.sha = sha  # None: a directory the series creates
+        self.entries: dict[str, TreeEntry] | None = None
+        self.subdirs: dict[str, _Dir] = {}
 
 
 def _tree(reader: BatchReader, sha: str) -> dict[str, TreeEntry]:
@@ -112,6 +137,22 @@ def parse_tree(data: bytes) -> dict[str, TreeEntry]:
     return entries
 
 
+_RAW_DATE = re.compile(rb"([0-9]+) ([+-][0-9]+)")
+
+
+def raw_committer_date(commit: bytes) -> str | None:
+    """The committer date of a raw commit object as ``git log --date=raw`` prints it, or
+    ``None`` when its header is not the plain shape (git is asked then)."""
+    header = commit.split(b"\n\n", 1)[0]
+    for line in header.split(b"\n"):
+        if line.startswith(b"committer "):
+            when = _RAW_DATE.fullmatch(line.rpartition(b">")[2].strip())
+            if when is None or len(when.group(2)) != 5:
+                return None
+            return f"{int(when.group(1))} {int(when.group(2)):+05d}"
+    return None
+
+
 def _quoted(path: str) -> bytes:
     """``path`` as a C-style quoted string, as ``git fast-import`` reads file paths."""
     out = bytearray(b'"')
@@ -125,20 +166,22 @@ def _quoted(path: str) -> bytes:
     return bytes(out + b'"')
 
 
-@dataclass(frozen=True)
-class CommitInfo:
-    sha: str
-    parents: tuple[str, ...]
-    trailers: dict[str, tuple[str, ...]]
+class CommitInfo(_Record):
+    __slots__ = ("parents", "sha", "trailers")
+
+    def __init__(self, sha: str, parents: tuple[str, ...], trailers: dict[str, tuple[str, ...]]) -> None:
+        self.sha, self.parents, self.trailers = sha, parents, trailers
 
 
 class Plumbing:
     """git commands against one repository directory (``.git``, a bare repo, a linked worktree's gitdir)."""
 
-    def __init__(self, git_dir: str | os.PathLike[str], work_tree: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, git_dir: str | os.PathLike[str], work_tree: str | os.PathLike[str] | None = None,
+                 reader: BatchReader | None = None) -> None:
         self.git_dir = os.fspath(git_dir)
         self.work_tree = os.fspath(work_tree) if work_tree is not None else None
         self.git = Git(git_dir=self.git_dir, work_tree=self.work_tree)
+        self._reader = reader  # the repository's running object reader, if the caller has one
 
     def run(
         self,
@@ -178,12 +221,13 @@ class Plumbing:
             return []
         author = self.out("var", "GIT_AUTHOR_IDENT", env=identity.env())
         committer = self.out("var", "GIT_COMMITTER_IDENT", env=identity.env())
-        reader = BatchReader(self.git)
+        reader = self._reader or BatchReader(self.git)
         try:
             root = _Dir(reader.read(f"{base}^{{tree}}")[0])
             modes = [self._changed_modes(reader, root, commit.files) for commit in commits]
         finally:
-            reader.close()
+            if reader is not self._reader:
+                reader.close()
         scratch = f"refs/fluxer-patch/build-{os.urandom(16).hex()}"  # fast-import needs a ref; never written
         stream = bytearray(b"feature done\n")
         marks = 0
@@ -245,8 +289,12 @@ class Plumbing:
         visit(root, "", files)
         return modes
 
-    def commit_date(self, commit: str) -> str:
-        """The committer date of ``commit`` in git's raw form (``1700000000 +0100``)."""
+    def commit_date(self, commit: str, raw: bytes | None = None) -> str:
+        """The committer date of ``commit`` in git's raw form (``1700000000 +0100``); read
+        from ``raw`` (the commit object, when the caller has it) without a process."""
+        date = raw_committer_date(raw) if raw is not None else None
+        if date is not None:
+            return date
         return self.out("log", "-1", "--format=%cd", "--date=raw", "--end-of-options", commit, "--")
 
     def commits(self, *revs: str) -> list[CommitInfo]:

@@ -1,4 +1,4 @@
-"""The one place git runs: processes, their environment, their errors; GitPython's object reader.
+"""The one place git runs: processes, their environment, their errors; the object reader.
 
 * Every git process starts here, with the caller's ``GIT_DIR``/``GIT_WORK_TREE``/index
   variables removed (the repository is always named explicitly), messages in English
@@ -7,22 +7,18 @@
   stderr that names the problem (:func:`stderr_problem`).
 * Values a user gave (a remote, a revision, a branch name) pass :func:`user_value` or go
   after ``--``/``--end-of-options``: a value starting with ``-`` never becomes an option.
-* GitPython is imported only here, lazily: its repository discovery and its object
-  database (one ``git cat-file --batch`` process per repository) read objects by id.
+* Objects are read by id through one ``git cat-file --batch`` process per repository
+  (:class:`Handle`); a repository is found by one ``git rev-parse`` (:func:`open_handle`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.errors import BadInput, GitFailure
-
-if TYPE_CHECKING:
-    import git as gitpython
 
 _DROP_ENV = (
     "GIT_DIR",
@@ -156,6 +152,10 @@ class Started:
         return subprocess.CompletedProcess(self._proc.args, self._proc.returncode, stdout, stderr)
 
 
+class _Missing(GitFailure):
+    """``git cat-file --batch`` answered that it has no such object."""
+
+
 class BatchReader:
     """Objects read through one ``git cat-file --batch`` process (close it when done)."""
 
@@ -171,9 +171,12 @@ class BatchReader:
         try:
             self._proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
             self._proc.stdin.flush()
-            header = self._proc.stdout.readline().decode("utf-8", "replace").split()
-        except OSError as exc:
+        except OSError as exc:  # it had died
             raise GitFailure(f"git cat-file stopped while reading objects ({exc.strerror or exc})") from None
+        header = self._proc.stdout.readline().decode("utf-8", "replace").split()
+        if not header or (len(header) == 2 and header[1] == "missing"):
+            # no such object, or git died on this one (a partial clone that cannot fetch it)
+            raise _Missing(f"{name}: missing object")
         if len(header) != 3:
             raise GitFailure(f"{name}: {' '.join(header[1:]) or 'unreadable'} object")
         data = self._proc.stdout.read(int(header[2]) + 1)[:-1]
@@ -199,11 +202,12 @@ class BatchReader:
     def close(self) -> None:
         for pipe in (self._proc.stdin, self._proc.stdout):
             if pipe is not None:
-                pipe.close()
+                with contextlib.suppress(OSError):  # the process had died: nothing left to flush
+                    pipe.close()
         self._proc.wait()
 
 
-# -- GitPython: discovery and the object database ------------------------------------------
+# -- discovery and the object database ------------------------------------------------------
 
 
 class MissingObject(LookupError):
@@ -211,71 +215,98 @@ class MissingObject(LookupError):
 
 
 class Handle:
-    """A repository opened with GitPython: where it is, and its object reader."""
+    """A repository that was opened: where it is, and its object reader (one ``git cat-file
+    --batch`` process, started on the first read)."""
 
-    def __init__(self, git_dir: str, working_dir: str | None, repo: Any) -> None:
+    def __init__(self, git_dir: str, working_dir: str | None) -> None:
         self.git_dir = git_dir
-        self.working_dir = working_dir  # None for a bare repository or a mirror without a config
-        self.repo = repo  # gitpython.Repo; kept untyped so that importing this module does not import GitPython
+        self.working_dir = working_dir  # None for a bare repository or a mirror
+        self._reader: BatchReader | None = None
+
+    def batch(self) -> BatchReader:
+        """The object reader (started if it is not running); :meth:`close` stops it."""
+        if self._reader is None:
+            self._reader = BatchReader(Git(git_dir=self.git_dir))
+        return self._reader
 
     def read(self, binsha: bytes) -> tuple[str, bytes]:
-        """The type (``"blob"``, ``"tree"``, ``"commit"`` ...) and content of the object
-        ``binsha`` (read whole: the stream shares one pipe)."""
-        from gitdb.exc import ODBError
-
+        """The type (``"blob"``, ``"tree"``, ``"commit"`` ...) and content of the object ``binsha``."""
         for attempt in (1, 2):
+            reader = self.batch()
             try:
-                stream = self.repo.odb.stream(binsha)
-                data: bytes = stream.read()
-                break
-            except (ODBError, ValueError) as exc:
-                # git cat-file may have died on this object (a partial clone that cannot
-                # fetch it): start a new one for the next read.
-                self.repo.git.clear_cache()
-                raise MissingObject(binsha.hex()) from exc
-            except OSError as exc:  # the cat-file process had died: once more with a new one
-                self.repo.git.clear_cache()
+                _, kind, data = reader.read(binsha.hex())
+                return kind, data
+            except GitFailure as exc:
+                # cat-file answered "missing", or it had died (a partial clone that could not
+                # fetch the object): the next read starts a new one.
+                self._reader = None
+                reader.close()
+                if isinstance(exc, _Missing):
+                    raise MissingObject(binsha.hex()) from None
                 if attempt == 2:
-                    raise GitFailure(f"{self.git_dir}: git cat-file stopped while reading objects "
-                                     f"({exc.strerror or exc})") from None
-        kind = stream.type
-        return kind.decode("ascii") if isinstance(kind, bytes) else str(kind), data
+                    raise GitFailure(f"{self.git_dir}: git cat-file stopped while reading objects") from None
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Stop the object reader (a later read starts a new one)."""
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            reader.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def open_handle(path: str | os.PathLike[str]) -> Handle:
-    """The repository at ``path``: a clone, a linked worktree, a bare repository or a mirror."""
-    import git
+    """The repository at ``path``: a clone, a linked worktree, a bare repository or a mirror.
 
+    ``path`` is the top of a work tree or a git directory itself (git is not asked to look in
+    parent directories); its work tree or git directory is named by ``path`` as given, made
+    absolute."""
+    where = os.path.normpath(os.path.abspath(os.path.expanduser(os.fspath(path))))
+    if not os.path.exists(where):
+        raise RevisionError(f"{path}: no such directory")
+    args = ("rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-inside-work-tree")
     try:
-        repo: gitpython.Repo = git.Repo(path, search_parent_directories=False)
-    except git.NoSuchPathError:
-        raise RevisionError(f"{path}: no such directory") from None
-    except git.InvalidGitRepositoryError:
-        raise RevisionError(f"{path}: not a git repository") from None
-    except git.GitCommandError as exc:
-        raise GitFailure(f"{path}: {stderr_problem(str(exc.stderr or '')) or 'git refused the repository'}") from None
-    _refuse_dubious_ownership(str(repo.working_dir if not repo.bare else repo.git_dir))
-    working: str | None = None if repo.bare else str(repo.working_dir)
-    if working is not None and not Path(working, ".git").exists():
-        # A bare repository without a config file (a mirror): GitPython takes its parent for
-        # a work tree, so point its own git commands at the repository itself.
-        repo.git.update_environment(GIT_DIR=repo.git_dir)
-        working = None
-    return Handle(str(repo.git_dir), working, repo)
-
-
-def _refuse_dubious_ownership(path: str) -> None:
-    """git's own refusal of a repository owned by someone else (``safe.directory``), as
-    git words it: GitPython's object reader would otherwise die with a broken pipe."""
-    proc = Git(cwd=path).run("rev-parse", "--git-dir", check=False, timeout=30)
+        proc = Git(cwd=where).run(*args, check=False, timeout=30,
+                                  env={"GIT_CEILING_DIRECTORIES": os.path.dirname(where)})
+    except GitFailure:
+        if not os.path.isdir(where):
+            raise RevisionError(f"{path}: not a git repository") from None
+        raise
     problem = stderr_problem(proc.stderr)
-    if proc.returncode != 0 and "dubious ownership" in problem:
-        raise GitFailure(f"{path}: {problem} (git config --global --add safe.directory {path} "
-                         "if you trust it)")
+    if proc.returncode != 0:
+        if "dubious ownership" in problem:
+            raise GitFailure(f"{where}: {problem} (git config --global --add safe.directory {where} "
+                             "if you trust it)")
+        if "not a git repository" in problem:
+            raise RevisionError(f"{path}: not a git repository")
+        raise GitFailure(f"{path}: {problem or 'git refused the repository'}")
+    git_dir, bare, inside = proc.stdout.decode("utf-8", "surrogateescape").splitlines()[:3]
+    if inside == "true":  # the top of a work tree (its .git a directory or a file)
+        dotgit = os.path.join(where, ".git")
+        same = os.path.isdir(dotgit) and os.path.realpath(dotgit) == os.path.realpath(git_dir)
+        return Handle(dotgit if same else git_dir, where)
+    if os.path.realpath(where) == os.path.realpath(git_dir):
+        git_dir = where
+    working = None
+    parent = os.path.dirname(where)
+    if bare != "true" and os.path.exists(os.path.join(parent, ".git")):
+        working = parent  # the .git directory of a work tree: the work tree names it
+    return Handle(git_dir, working)
 
 
 def tree_entries(data: bytes) -> list[tuple[bytes, int, str]]:
-    """``(binsha, mode, name)`` of a raw tree object, parsed by GitPython."""
-    from git.objects.fun import tree_entries_from_data
-
-    return list(tree_entries_from_data(data))
+    """``(binsha, mode, name)`` of a raw tree object."""
+    out = []
+    at, end = 0, len(data)
+    find = data.find
+    while at < end:
+        space = find(b" ", at)
+        nul = find(b"\0", space + 1)
+        if space < 0 or nul < 0 or nul + 21 > end:
+            raise ValueError("Truncated tree entry")
+        out.append((data[nul + 1 : nul + 21], int(data[at:space], 8),
+                    data[space + 1 : nul].decode("utf-8", "surrogateescape")))
+        at = nul + 21
+    return out

@@ -1,11 +1,11 @@
-"""Raw tree objects parsed fast when every entry is plain, by GitPython otherwise.
+"""Raw tree objects parsed fast when every entry is plain.
 
-GitPython's parser checks every name against what git refuses (``..``, ``.git`` in its
-NTFS and HFS spellings, a symlink named ``.gitmodules``), which costs more than the parse.
 A tree whose names are all plain ASCII (letters, digits, ``._+=,@-``; not ``.``, ``..``,
 ``.git`` in any case or with trailing dots, nor a symlink so named ``.gitmodules``) and
-whose modes are git's own is parsed here; any other tree by GitPython, so a refused name
-is refused as before.
+whose modes are git's own is parsed here with one regular expression a name; any other tree
+by :func:`~fluxer_patcher.git.runner.tree_entries`, which takes every name as it is (the
+paths a fix asks for are checked by the sources before a tree is walked for them:
+:func:`~fluxer_patcher.source.base.check_relative`).
 """
 
 from __future__ import annotations

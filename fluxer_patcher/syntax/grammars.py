@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import importlib.machinery
+import importlib.util
+import os
 import re
+import sys
 import warnings
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from tree_sitter import Language, Parser, Point, Range, Tree
 
 
@@ -71,12 +77,42 @@ def language(name: str) -> Language:
         grammar = GRAMMARS[name] if name in GRAMMARS else EMBEDDED[name]
     except KeyError:
         raise UnknownLanguage(f"unknown language {name!r} (known: {', '.join(sorted(GRAMMARS))})") from None
-    module = importlib.import_module(grammar.module)
+    module = _binding(grammar.module)
     with warnings.catch_warnings():
         # tree-sitter-dockerfile 0.2.0 hands over its language as an int, which tree-sitter
         # 0.26 still takes but flags as deprecated (pinned below 0.27 in pyproject.toml).
         warnings.filterwarnings("ignore", "int argument support is deprecated", DeprecationWarning)
         return Language(getattr(module, grammar.function)())
+
+
+def _binding(name: str) -> ModuleType:
+    """The compiled binding that holds the grammar module ``name``'s language functions.
+
+    Loaded from its file without running the ``__init__`` of the packages above it, which
+    import what the tool never uses (``importlib.resources`` for their bundled queries;
+    the language pack ``ctypes`` and three other grammars): ``pkg._binding`` for a grammar
+    package ``pkg``, the module itself when it is the binding.  Imported the usual way when
+    no such file is found."""
+    top = name.partition(".")[0]
+    spec = importlib.util.find_spec(top) if top not in sys.modules else None
+    places = spec.submodule_search_locations if spec is not None else None
+    if places:
+        for module in (f"{name}._binding", name):
+            if module in sys.modules:
+                return sys.modules[module]
+            parts = module.split(".")[1:]
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                path = os.path.join(places[0], *parts[:-1], parts[-1] + suffix)
+                if not os.path.isfile(path):
+                    continue
+                found = importlib.util.spec_from_file_location(module, path)
+                if found is None or found.loader is None:
+                    continue
+                loaded = importlib.util.module_from_spec(found)
+                sys.modules[module] = loaded
+                found.loader.exec_module(loaded)
+                return loaded
+    return importlib.import_module(name)
 
 
 @cache

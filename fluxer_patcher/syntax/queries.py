@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import hashlib
 import importlib
 import re
@@ -154,6 +155,13 @@ def patterns_of(source: str) -> list[tuple[int, str]]:
 
     A pattern is a parenthesised or bracketed form plus the captures and quantifiers that
     follow it (``(identifier) @name``)."""
+    return list(_patterns_of(source))
+
+
+@functools.lru_cache(maxsize=256)
+def _patterns_of(source: str) -> tuple[tuple[int, str], ...]:
+    """:func:`patterns_of`, once per source (a file's text is split when it is read, compiled
+    and asked for its captures)."""
     forms: list[tuple[int, str]] = []
     depth, start, i, n = 0, -1, 0, len(source)
     while i < n:
@@ -177,7 +185,7 @@ def patterns_of(source: str) -> list[tuple[int, str]]:
         i += 1
     if start >= 0:
         forms.append((source.count("\n", 0, start) + 1, source[start:].rstrip()))
-    return forms
+    return tuple(forms)
 
 
 class QueryFile:

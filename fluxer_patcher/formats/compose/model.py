@@ -95,7 +95,25 @@ def services_node(view: DataView) -> Node | None:
     return node if is_mapping(node) else None
 
 
+# The services read from a tree, by its root (trees are shared per text and never edited):
+# the steps of the Compose fixes ask for the same file's services again and again.
+_SERVICES: dict[Node, list[Service]] = {}
+_SERVICES_MAX = 32
+
+
 def services(view: DataView) -> list[Service]:
+    """The services of the file, in file order (their data is shared: read it, never change it)."""
+    root = view.doc.root
+    found = _SERVICES.get(root)
+    if found is None:
+        found = _read_services(view)
+        if len(_SERVICES) >= _SERVICES_MAX:
+            del _SERVICES[next(iter(_SERVICES))]
+        _SERVICES[root] = found
+    return list(found)
+
+
+def _read_services(view: DataView) -> list[Service]:
     node = services_node(view)
     if node is None:
         return []

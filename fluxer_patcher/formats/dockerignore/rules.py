@@ -78,10 +78,18 @@ class Pattern:
 
     def match_or_parent(self, path: str) -> bool:
         """Whether the pattern matches ``path`` or one of its parent directories."""
-        if self.match(path):
-            return True
-        parts = path.split("/")[:-1]
-        return any(self.match("/".join(parts[: i + 1])) for i in range(len(parts)))
+        return self.match_any(_with_parents(path))
+
+    def match_any(self, paths: tuple[str, ...]) -> bool:
+        """Whether the pattern matches one of ``paths``."""
+        match = self.match
+        return any(match(p) for p in paths)
+
+
+def _with_parents(path: str) -> tuple[str, ...]:
+    """``path``, then its parent directories from the top (``a/b/c``: ``a/b/c``, ``a``, ``a/b``)."""
+    parts = path.split("/")
+    return (path, *("/".join(parts[: i + 1]) for i in range(len(parts) - 1)))
 
 
 def _compile(pattern: str) -> tuple[str, re.Pattern[str] | None]:
@@ -182,6 +190,11 @@ class Verdict:
         return f"{self.path} is {verb} by {ignore_file}:{self.by.line} `{self.by.source}`"
 
 
+# The patterns of the .dockerignore texts read in this process (patterns are immutable).
+_PARSED: dict[str, list[Pattern]] = {}
+_PARSED_MAX = 32
+
+
 class Matcher:
     """The patterns of one ``.dockerignore``; ``check(path)`` says whether a path is left out."""
 
@@ -190,7 +203,15 @@ class Matcher:
 
     @classmethod
     def from_text(cls, text: str) -> Matcher:
-        return cls(parse(text))
+        """The patterns of ``text``, parsed (and their expressions compiled) once per text:
+        a fix's steps read the same file's rules again and again."""
+        patterns = _PARSED.get(text)
+        if patterns is None:
+            patterns = parse(text)
+            if len(_PARSED) >= _PARSED_MAX:
+                del _PARSED[next(iter(_PARSED))]
+            _PARSED[text] = patterns
+        return cls(list(patterns))
 
     def check(self, path: str) -> Verdict:
         """Docker's verdict on a context-relative slash path (``MatchesOrParentMatches``)."""
@@ -199,11 +220,12 @@ class Matcher:
         by: Pattern | None = None
         if path == ".":
             return Verdict(path, False, None)
+        paths = _with_parents(path)
         for pattern in self.patterns:
             # An exclusion only matters once excluded, an inclusion only while included.
             if pattern.exclusion != excluded:
                 continue
-            if pattern.match_or_parent(path):
+            if pattern.match_any(paths):
                 excluded = not pattern.exclusion
                 by = pattern
         return Verdict(path, excluded, by)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from fluxer_patcher.catalogue.params import Param
 from fluxer_patcher.engine.primitives import Answer, Apply, Drift, Edit, EditContext, Present, primitive
 from fluxer_patcher.formats.js import structure
-from fluxer_patcher.syntax.document import Document, one_line, walk
+from fluxer_patcher.syntax.document import Document, one_line
 from fluxer_patcher.syntax.grammars import JS_FAMILY
 
 if TYPE_CHECKING:
@@ -41,9 +41,8 @@ def bracket_spacing(doc: Document) -> bool:
     """Whether the file writes one-line object literals as ``{ a }`` (else ``{a}``); a file
     without any follows upstream's formatter (biome ``bracketSpacing: false``)."""
     spaced = tight = 0
-    for node in walk(doc.root):
-        one_line_object = node.type in ("object", "object_pattern") and doc.same_line(node.start_byte, node.end_byte)
-        if one_line_object and structure.named(node):
+    for node in structure.objects(doc, doc.root):
+        if doc.same_line(node.start_byte, node.end_byte) and structure.named(node):
             inner = doc.data[node.start_byte + 1 : node.start_byte + 2]
             if inner == b" ":
                 spaced += 1

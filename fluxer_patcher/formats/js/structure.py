@@ -113,15 +113,31 @@ def _strings(doc: Document, area: Node) -> list[Node]:
         return [n for n in walk(area) if n.type in _STRINGS and n.is_named]
     from tree_sitter import QueryCursor
 
-    found = QueryCursor(_string_query(doc.language)).captures(area).get("s", [])
+    found = QueryCursor(_layout_query(doc.language)).captures(area).get("s", [])
     return sorted(found, key=lambda n: n.start_byte, reverse=True)
 
 
+_OBJECTS = ("object", "object_pattern")
+
+
+def objects(doc: Document, area: Node) -> list[Node]:
+    """The object literals and object patterns under ``area``, in no particular order (a
+    query walks the tree in C)."""
+    if doc.language not in JS_FAMILY:
+        return [n for n in walk(area) if n.type in _OBJECTS]
+    from tree_sitter import QueryCursor
+
+    return QueryCursor(_layout_query(doc.language)).captures(area).get("o", [])
+
+
 @cache
-def _string_query(language: str) -> Query:
+def _layout_query(language: str) -> Query:
+    """String literals (``@s``) and objects (``@o``): one query, compiled once per language
+    (tree-sitter's compile scans the grammar's whole parse table each time)."""
     from tree_sitter import Query
 
-    return Query(grammars.language(language), " ".join(f"({t}) @s" for t in sorted(_STRINGS)))
+    strings = " ".join(f"({t}) @s" for t in sorted(_STRINGS))
+    return Query(grammars.language(language), strings + " " + " ".join(f"({t}) @o" for t in _OBJECTS))
 
 
 def _vote(doc: Document, scope: Node | None) -> str:
