@@ -16,11 +16,14 @@ Names are imported on first use, so ``import fluxer_patcher`` stays cheap.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a replay imports little)
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from fluxer_patcher.app.api import load_catalogue, run
     from fluxer_patcher.catalogue.manifest import Catalogue, Patch, Step
     from fluxer_patcher.errors import BadInput, FluxerPatchError

@@ -8,8 +8,8 @@ line is imported (:mod:`fluxer_patcher.app.replay`); any other run is recorded f
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's, without importing typing (a replay imports little)
 if TYPE_CHECKING:
     from fluxer_patcher.app.replay import Lane
 

@@ -16,12 +16,15 @@ import marshal
 import os
 import sys
 import time
-from pathlib import Path
-from typing import Any
 
 from fluxer_patcher.digests import blake2b as blake2b  # the key's and the checksums' hash
 from fluxer_patcher.digests import digest
 from fluxer_patcher.files import read_regular
+
+TYPE_CHECKING = False  # typing's, without importing typing: a replay starts with this module
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 ENV_OFF = "FLUXER_PATCH_NO_CACHE"
 ENV_DIR = "FLUXER_PATCH_CACHE_DIR"
@@ -41,24 +44,44 @@ def configure(enabled: bool) -> None:
 def directory() -> Path | None:
     """Where results and replays live; ``None`` when the cache is off (``--no-cache``,
     :data:`ENV_OFF`) or there is no home to put it in."""
+    found = folder()
+    if found is None:
+        return None
+    from pathlib import Path  # (not before a replay starts git: see folder)
+
+    return Path(found)
+
+
+def folder() -> str | None:
+    """:func:`directory` as a string, without importing :mod:`pathlib` (a replay asks it first)."""
     if not _enabled or os.environ.get(ENV_OFF, "") not in ("", "0"):
         return None
-    return data_directory()
+    return _data_folder()
 
 
 def data_directory() -> Path | None:
     """Where this tool keeps what it derives from its own data alone (the validated
     catalogue, keyed by the catalogue's bytes and this code, as Python keeps bytecode): there
     even with the cache off, which concerns results about trees; ``None`` without a home."""
+    found = _data_folder()
+    if found is None:
+        return None
+    from pathlib import Path
+
+    return Path(found)
+
+
+def _data_folder() -> str | None:
     env = os.environ.get(ENV_DIR)
     if env:
-        return Path(env)
+        return env
     xdg = os.environ.get("XDG_CACHE_HOME", "")
-    try:
-        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # relative: ignored (XDG spec)
-    except RuntimeError:
-        return None
-    return base / "fluxer-patch"
+    if os.path.isabs(xdg):
+        return os.path.join(xdg, "fluxer-patch")
+    home = os.path.expanduser("~")  # as Path.home(): $HOME, else the password database
+    if home == "~" or not os.path.isabs(home):
+        return None  # no home to put it in
+    return os.path.join(home, ".cache", "fluxer-patch")
 
 
 # -- the key ------------------------------------------------------------------------------

@@ -28,9 +28,14 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
 
 from fluxer_patcher.app import cachefiles
+
+TYPE_CHECKING = False  # typing's, without importing typing: nothing is imported before git starts
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+    Fact = tuple[str, tuple[Any, ...], Any]  # (kind, arguments, answer)
 
 FORMAT = b"fluxer-patch invocation 1\n"
 COMMANDS = ("check", "apply")
@@ -39,9 +44,6 @@ ENV_NAMES = frozenset({
     "PATH", "HOME", "LANG", "LANGUAGE", "TERM", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TZ", "EMAIL",
     "USER", "LOGNAME", "TMPDIR",
 })
-
-Fact = tuple[str, tuple[Any, ...], Any]  # (kind, arguments, answer)
-
 
 # -- facts: what a run established, and how a replay asks again ---------------------------
 
@@ -80,11 +82,9 @@ def _journal(root: str) -> list[str]:
 
 
 def _start_local(root: str, paths: Sequence[str]) -> Callable[[], list[str]]:
-    from pathlib import Path
-
     from fluxer_patcher.git.status import LocalChanges
 
-    return LocalChanges(Path(root), list(paths)).answer
+    return LocalChanges(root, list(paths)).answer
 
 
 def _local(root: str, paths: Sequence[str]) -> list[str]:
@@ -251,7 +251,7 @@ class Lane:
         with the cache off)."""
         if not argv or argv[0] not in COMMANDS or "--no-cache" in argv or "--commit" in argv:
             return None
-        folder = cachefiles.directory()
+        folder = cachefiles.folder()
         if folder is None:
             return None
         try:
@@ -259,7 +259,7 @@ class Lane:
                         cachefiles.distributions(), tuple(argv), os.getcwd(), _environment(), _streams(), _umask())
         except OSError:  # the current directory is gone
             return None
-        return cls(str(folder), cachefiles.key_of(material), argv)
+        return cls(folder, cachefiles.key_of(material), argv)
 
     # -- replaying -------------------------------------------------------------------------
 
@@ -337,8 +337,7 @@ class Lane:
         code = 0 if code is None else code
         if recording is None or not recording.complete or recording.spoiled or code not in (0, 1):
             return
-        folder = cachefiles.directory()  # --no-cache turned it off during the run
-        if folder is None:
+        if cachefiles.folder() is None:  # --no-cache turned it off during the run
             return
         entry = {
             "key": self.key,

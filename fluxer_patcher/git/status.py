@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git.runner import Git, Started
@@ -16,13 +16,13 @@ class LocalChanges:
     directory's prefix in its repository run side by side while the caller does other work;
     :meth:`answer` waits for them."""
 
-    def __init__(self, root: Path, paths: list[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], paths: list[str]) -> None:
         self._paths = paths
         self._status: Started | None = None
         self._prefix: Started | None = None
         if not paths:
             return
-        git = Git(cwd=str(root))
+        git = Git(cwd=os.fspath(root))
         try:
             self._status = git.start("--no-optional-locks", "status", "--porcelain=v1", "-z", "--no-renames",
                                      "--", *paths)
@@ -51,6 +51,6 @@ class LocalChanges:
         return sorted({p for p in dirty if p in self._paths})
 
 
-def local_changes(root: Path, paths: list[str]) -> list[str]:
+def local_changes(root: str | os.PathLike[str], paths: list[str]) -> list[str]:
     """Those of ``paths`` that differ from HEAD in the git worktree at ``root`` (if any)."""
     return LocalChanges(root, paths).answer()
