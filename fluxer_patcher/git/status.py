@@ -12,42 +12,39 @@ _TIMEOUT = 30.0
 
 
 class LocalChanges:
-    """The question for ``paths`` under ``root``, asked at once: ``git status`` and the
-    directory's prefix in its repository run side by side while the caller does other work;
-    :meth:`answer` waits for them."""
+    """The question for ``paths`` under ``root``, asked at once: ``git status`` runs while the
+    caller does other work; :meth:`answer` waits for it.  The directory's prefix in its
+    repository (``git rev-parse``) is asked only when git names a changed file: it matters
+    only to name one."""
 
     def __init__(self, root: str | os.PathLike[str], paths: list[str]) -> None:
         self._paths = paths
+        self._git = Git(cwd=os.fspath(root))
         self._status: Started | None = None
-        self._prefix: Started | None = None
         if not paths:
             return
-        git = Git(cwd=os.fspath(root))
         try:
-            self._status = git.start("--no-optional-locks", "status", "--porcelain=v1", "-z", "--no-renames",
-                                     "--", *paths)
+            self._status = self._git.start("--no-optional-locks", "status", "--porcelain=v1", "-z", "--no-renames",
+                                           "--", *paths)
         except GitFailure:
             return  # no git
-        self._prefix = git.start("rev-parse", "--show-prefix")
 
     def answer(self) -> list[str]:
         """Those of the paths that differ from HEAD (none when there is no git worktree)."""
-        if self._status is None or self._prefix is None:
+        if self._status is None:
             return []
         try:
             proc = self._status.finish(_TIMEOUT)
         except GitFailure:
-            self._prefix.finish(_TIMEOUT)
             return []  # it hangs
-        prefixed = self._prefix.finish(_TIMEOUT)
         if proc.returncode != 0:
             return []  # not a git worktree
+        entries = [entry[3:] for entry in proc.stdout.decode("utf-8", "replace").split("\0") if len(entry) > 3]
+        if not entries:
+            return []
+        prefixed = self._git.run("rev-parse", "--show-prefix", check=False, timeout=_TIMEOUT)
         prefix = prefixed.stdout.decode().strip() if prefixed.returncode == 0 else ""
-        dirty = []
-        for entry in proc.stdout.decode("utf-8", "replace").split("\0"):
-            if len(entry) > 3:
-                path = entry[3:]
-                dirty.append(path[len(prefix) :] if prefix and path.startswith(prefix) else path)
+        dirty = [path[len(prefix) :] if prefix and path.startswith(prefix) else path for path in entries]
         return sorted({p for p in dirty if p in self._paths})
 
 
