@@ -50,23 +50,28 @@ class Overlay:
         self._note(path)
         if path in self._current:
             return self._current[path]
-        data = self.base.read(path)
-        if self._checks_text:
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise NotUtf8(path, exc) from None
-        self._original[path] = data
+        data = self._below(path)
         self._current[path] = data
+        return data
+
+    def _below(self, path: str) -> bytes:
+        """``path`` as the source below holds it (read once, checked as text)."""
+        data = self._original.get(path)
+        if data is None:
+            data = self.base.read(path)
+            if self._checks_text:
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise NotUtf8(path, exc) from None
+            self._original[path] = data
         return data
 
     def on_disk(self, path: str) -> bytes:
         """``path`` as the source below every overlay holds it (what is on disk)."""
         if isinstance(self.base, Overlay):
             return self.base.on_disk(path)
-        if path not in self._original:
-            self.read(path)
-        return self._original[path]
+        return self._below(path)
 
     def is_file(self, path: str) -> bool:
         self._note(path)
@@ -85,7 +90,7 @@ class Overlay:
 
         ``key`` is a path, or a directory path ending in ``/`` when only its listing was read
         (so adding a file under ``packages/x/`` does not re-run a fix that listed ``packages``)."""
-        if key in self._current and self._current[key] != self._original[key]:
+        if key in self._current and self._current[key] != self._below(key):
             return "staged " + hashlib.sha1(self._current[key]).hexdigest()
         if key.endswith("/"):
             if key not in self._names:
@@ -101,14 +106,16 @@ class Overlay:
         return dict(self._current)
 
     def stage(self, path: str, data: bytes) -> None:
-        if path not in self._current:
-            self.read(path)
+        """Stage ``data`` as the text of ``path``.  What the source below holds is read when a
+        question needs it (what changed, what the path is), not now: a drift walk stages the
+        kept edits of many fixes and asks after few of them."""
+        self._note(path)
         self._current[path] = data
 
     def changes(self) -> list[FileChange]:
         """What differs from the source below, per file, in the order files were first read."""
         return [
-            FileChange(path, self._original[path], data)
+            FileChange(path, self._below(path), data)
             for path, data in self._current.items()
-            if data != self._original[path]
+            if data != self._below(path)
         ]
