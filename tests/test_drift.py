@@ -500,3 +500,27 @@ def test_prefetched_trees_are_the_trees_read_one_by_one(upstream: Upstream) -> N
         assert b"\0" * 20 not in objects._trees
     finally:
         objects.close()
+
+
+def test_a_commit_that_changes_only_what_an_obsolete_condition_searched_is_looked_up_again(tmp_path: Path) -> None:
+    """`config-sqlite-path-absolute` is obsolete on the later layout while no file under
+    fluxer_api/ or packages/ names sqlite; a commit that adds one there (no file the fix names)
+    makes it not obsolete: the walk must see that, as a check of that commit does."""
+    from fluxer_patcher.drift.walk import check_revision
+    from fluxer_patcher.source.revision import GitRevision
+
+    fix = "config-sqlite-path-absolute"
+    h = History(tmp_path / "repo")
+    h.shape("later-layout")
+    h.unrelated()
+    evidence = h.path / "packages" / "db" / "Sqlite.ts"
+    evidence.parent.mkdir(parents=True, exist_ok=True)
+    evidence.write_text("export const sqlite = true;\n")
+    h.commit("feat: a sqlite backend again")
+    h.unrelated()
+    repo = open_repo(h.path)
+    patches = [p for p in load().patches if p.id == fix]
+    drift = walk(repo, patches, first_parent_range(repo, "HEAD", last=3), registry())
+    at_head = check_revision(patches, GitRevision(repo, "HEAD"), registry())[0].status(False)
+    assert drift.fixes[0].status == at_head != "obsolete"
+    assert [(t.before, t.after) for t in drift.fixes[0].transitions] == [("obsolete", at_head)]

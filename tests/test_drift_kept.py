@@ -67,9 +67,7 @@ def test_a_walk_that_finds_kept_observations_reports_the_same(run_cli, history, 
     computed.clear()
     again = _walks(run_cli, history)
     assert first == afresh and again == afresh  # "N fix runs" included: a kept run counts as the run
-    # The first walk ran the fixes; the next one only those whose result came from a search.
-    assert ran_first and any(not searched for _, searched in ran_first)
-    assert sorted(computed) == sorted(run for run in ran_first if run[1])
+    assert ran_first and computed == []  # the first walk ran the fixes; the next none
     assert json.loads(again["json"][1])["evaluations"] == json.loads(afresh["json"][1])["evaluations"] > 0
 
 
@@ -103,16 +101,13 @@ def test_a_store_of_too_many_observations_keeps_what_the_last_walk_used(run_cli,
     assert observations.load(entry.name) == {}
 
 
-def test_a_result_that_searched_the_tree_is_not_kept() -> None:
-    """An obsolete condition's evidence may be in any file: no input names it, so such a result
-    holds only in the walk that found it (another history's tree can hold the evidence)."""
+def test_a_result_that_searched_the_tree_names_what_it_searched_and_is_kept() -> None:
+    """An obsolete condition's evidence may be in any file under the directories it searches:
+    those directories are among the inputs (by tree id), so the result is kept like any other."""
     from fluxer_patcher.drift.cache import Observation
     from fluxer_patcher.model import Outcome, Reason, ReasonKind, Status
 
-    def seen(searched: bool, path: str) -> Observation:
-        return Observation(Outcome.DRIFTED, Status.DRIFTED, Reason(ReasonKind.FILE_MISSING, "gone"), (path,),
-                           (None,), searched=searched)
-
-    kept, searched = seen(False, "a.ts"), seen(True, "b.ts")
-    store = {"fix": {kept.inputs: {kept.ids: kept}, searched.inputs: {searched.ids: searched}}}
-    assert observations._decode(observations._encode(store)) == {"fix": {kept.inputs: {kept.ids: kept}}}
+    seen = Observation(Outcome.DRIFTED, Status.DRIFTED, Reason(ReasonKind.FILE_MISSING, "gone"), ("a.ts", "fluxer_api"),
+                       (None, "40000 " + "0" * 40), searched=True)
+    store = {"fix": {seen.inputs: {seen.ids: seen}}}
+    assert observations._decode(observations._encode(store)) == store

@@ -7,9 +7,11 @@ any walk, of any repository, where those inputs are the same: the store is keyed
 what else a result depends on (this tool's code, the Python, the installed distributions and
 the selected fixes as they are, path map included) and lives beside the result cache
 (``drift/`` in :func:`~fluxer_patcher.app.cachefiles.directory`; off with ``--no-cache``).
-A walk takes an observation as its own when it first answers (counted as the run it stands
-for, :class:`~fluxer_patcher.drift.cache.ResultCache`), so a report is the same with and
-without the store.  An entry that cannot be read is an empty store.
+A search of the tree (an obsolete condition's evidence) is an input too: each directory
+searched, by its tree id (:meth:`~fluxer_patcher.source.overlay.Overlay.note_search`).  A walk
+takes an observation as its own when it first answers (counted as the run it stands for,
+:class:`~fluxer_patcher.drift.cache.ResultCache`), so a report is the same with and without the
+store.  An entry that cannot be read is an empty store.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from fluxer_patcher.catalogue.manifest import Patch
 from fluxer_patcher.drift.cache import Observation, Observations
 from fluxer_patcher.model import Outcome, Reason, ReasonKind, Status
 
-FORMAT = b"fluxer-patch observations 1\n"
+FORMAT = b"fluxer-patch observations 2\n"
 MAX_OBSERVATIONS = 50_000  # per store: beyond it, only what the last walk used is kept
 
 
@@ -59,13 +61,11 @@ def save(name: str, observations: Observations, used: Observations) -> None:
 
 
 def _encode(observations: Observations) -> dict[str, Any]:
-    """Every observation that is a function of its inputs: not those whose run searched the
-    whole tree (an obsolete condition's evidence anywhere), whose result a file no input names
-    can change."""
     return {
         fix: tuple(
-            (o.inputs, o.ids, o.outcome.value, o.status.value, o.reason.kind.value, o.reason.text, o.staged)
-            for seen in by_inputs.values() for o in seen.values() if not o.searched
+            (o.inputs, o.ids, o.outcome.value, o.status.value, o.reason.kind.value, o.reason.text, o.staged,
+             o.searched)
+            for seen in by_inputs.values() for o in seen.values()
         )
         for fix, by_inputs in observations.items()
     }
@@ -74,8 +74,8 @@ def _encode(observations: Observations) -> dict[str, Any]:
 def _decode(value: dict[str, Any]) -> Observations:
     out: Observations = {}
     for fix, rows in value.items():
-        for inputs, ids, outcome, status, kind, text, staged in rows:
+        for inputs, ids, outcome, status, kind, text, staged, searched in rows:
             seen = Observation(Outcome(outcome), Status(status), Reason(ReasonKind(kind), str(text)), tuple(inputs),
-                               tuple(ids), tuple((str(p), bytes(d)) for p, d in staged))
+                               tuple(ids), tuple((str(p), bytes(d)) for p, d in staged), bool(searched))
             out.setdefault(str(fix), {}).setdefault(seen.inputs, {})[seen.ids] = seen
     return out

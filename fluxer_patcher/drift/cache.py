@@ -33,7 +33,7 @@ class Observation:
     inputs: tuple[str, ...]
     ids: tuple[str | None, ...]
     staged: tuple[tuple[str, bytes], ...] = ()
-    searched: bool = False  # the run searched the whole tree: its result is not a function of ``inputs`` alone
+    searched: bool = False  # the run searched the tree (the directories searched are among its inputs)
 
 
 Observations = dict[str, dict[tuple[str, ...], dict[tuple[str | None, ...], Observation]]]

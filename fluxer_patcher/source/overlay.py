@@ -11,6 +11,7 @@ it is asked about (what a fix's result depends on, for caching along a history),
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from fluxer_patcher.model import FileChange
 from fluxer_patcher.source.base import NotUtf8, Source
@@ -24,7 +25,7 @@ class Overlay:
         self._current: dict[str, bytes] = {}
         self._names: dict[str, str] = {}
         self.reads: dict[str, None] | None = {} if record else None
-        self.searched = False  # a whole-tree search (source.search) asked through this overlay
+        self.searched = False  # a search of the tree (source.search) asked through this overlay
 
     def layer(self, *, record: bool = False) -> Overlay:
         """An overlay on this one, for one fix: merge it when the fix succeeded."""
@@ -39,6 +40,18 @@ class Overlay:
     def _note(self, key: str) -> None:
         if self.reads is not None:
             self.reads[key] = None
+
+    def note_read(self, path: str) -> None:
+        """``path`` is an input of the fix reading through this overlay (read by a search)."""
+        self._note(path)
+
+    def note_search(self, paths: Sequence[str]) -> None:
+        """A search of the tree under ``paths`` (the whole tree when empty) is an input: each
+        directory searched, named as a path, so that its identity (a tree's id) changes
+        whenever anything below it does; and a drift walk watches everything below it."""
+        self.searched = True
+        for path in paths or [""]:
+            self._note(path.rstrip("/"))
 
     # -- the Source protocol: reads see staged text ------------------------------------
 

@@ -2,7 +2,9 @@
 
 A git revision answers with ``git grep`` (one process, no blobs read in Python), a directory
 on disk with :meth:`~fluxer_patcher.source.worktree.WorkTree.grep`; an in-memory tree is
-scanned.  Overlays answer for the tree below them, with their staged text first.
+scanned.  Overlays answer for the tree below them, with their staged text first, and note
+what was searched as the fix's inputs (each directory searched, and each staged file looked at):
+a drift walk then asks again wherever anything under them changed.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ def first_holding(source: Source, text: str, paths: Sequence[str] = ()) -> str |
     whole word (``FLUXER_CONFIG`` is not in ``__FLUXER_CONFIG__``)."""
     needle = whole_word(text)
     while isinstance(source, Overlay):
-        source.searched = True  # what it found is no read of a named input (drift keeps no such result)
+        source.note_search(paths)
         for path, data in source.staged().items():
-            if _under(path, paths) and needle.search(data):
-                return path
+            if _under(path, paths):
+                source.note_read(path)  # its staged text is what was searched
+                if needle.search(data):
+                    return path
         source = source.base
     grep = getattr(source, "grep", None)
     if grep is not None:
