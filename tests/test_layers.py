@@ -16,6 +16,7 @@ LAYERS = [
     ("fluxer_patcher.errors", 0),
     ("fluxer_patcher.files", 0),
     ("fluxer_patcher.digests", 0),
+    ("fluxer_patcher.memo", 0),
     ("fluxer_patcher.profile", 0),
     ("fluxer_patcher.catalogue", 1),
     ("fluxer_patcher.catalogue.manifest", 1),

@@ -66,7 +66,7 @@ def test_an_incremental_reparse_is_the_tree_a_fresh_parse_gives(language: str, b
 
 
 def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(grammars, "_TREES_MAX", 3)
+    monkeypatch.setattr(grammars._TREES, "limit", 3)
     grammars.forget_trees()
     trees = [grammars.parse("json", f"[{i}]".encode()) for i in range(5)]
     assert len(grammars._TREES) == 3

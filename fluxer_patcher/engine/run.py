@@ -28,6 +28,7 @@ from fluxer_patcher.engine.primitives import (
     Registry,
     present_at,
 )
+from fluxer_patcher.memo import Memo
 from fluxer_patcher.model import Outcome, PatchResult, Reason, ReasonKind
 from fluxer_patcher.source.base import FileMissing, Source, SourceError
 from fluxer_patcher.source.overlay import Overlay
@@ -45,8 +46,7 @@ _GONE = frozenset({ReasonKind.FILE_MISSING, ReasonKind.TARGET_MISSING})
 # The last text of each file as the source holds it (no edit of this run) that a step parsed,
 # with its tree: a drift walk meets one file at commit after commit, a few lines apart, and
 # the next version is parsed from this tree (only the changed span afresh; the same tree).
-_LAST_ON_DISK: dict[tuple[str, str], tuple[bytes, Tree]] = {}
-_LAST_ON_DISK_MAX = 64
+_LAST_ON_DISK: Memo[tuple[str, str], tuple[bytes, Tree]] = Memo(64)
 
 
 def _document(path: str, data: bytes, language: str | None, disk: bytes) -> Document:
@@ -56,12 +56,10 @@ def _document(path: str, data: bytes, language: str | None, disk: bytes) -> Docu
     if language is None or doc.disk is not None:
         return doc
     key = (path, language)
-    last = _LAST_ON_DISK.pop(key, None)
+    last = _LAST_ON_DISK.pop(key)
     if last is not None and last[0] != data and not last[1].root_node.has_error:
         grammars.parse(language, data, last)  # into the parse cache, where doc.tree finds it
-    if len(_LAST_ON_DISK) >= _LAST_ON_DISK_MAX:
-        del _LAST_ON_DISK[next(iter(_LAST_ON_DISK))]
-    _LAST_ON_DISK[key] = (data, doc.tree)
+    _LAST_ON_DISK.put(key, (data, doc.tree))
     return doc
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.memo import Memo
 from fluxer_patcher.syntax import grammars
 
 if TYPE_CHECKING:
@@ -173,24 +174,22 @@ def _node_text(doc: Document, node: Node) -> str:
 
 # The walks made in this process, by node (a node holds its tree, which no one edits: see
 # grammars.parse): fixes ask for the nodes of the same file's tree step after step.
-_WALKS: dict[Node, list[Node]] = {}
-_WALKS_MAX = 64
+_WALKS: Memo[Node, list[Node]] = Memo(64)
 
 
 def walk(node: Node) -> list[Node]:
     """``node`` and all its descendants (depth first, last child first)."""
-    found = _WALKS.get(node)
-    if found is None:
-        found = []
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            found.append(current)
-            stack.extend(current.children)
-        if len(_WALKS) >= _WALKS_MAX:
-            del _WALKS[next(iter(_WALKS))]
-        _WALKS[node] = found
-    return list(found)
+    return list(_WALKS.get(node, lambda: _walk(node)))
+
+
+def _walk(node: Node) -> list[Node]:
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(current.children)
+    return found
 
 
 _LINE_WORD = re.compile(r"\s+")

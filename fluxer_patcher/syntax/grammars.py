@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.memo import Memo
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -152,8 +154,7 @@ def _without_line_end_blanks(data: bytes) -> list[Range] | None:
 # Trees of the texts parsed in this process, by (language, bytes): a fix's steps, the syntax
 # check after an edit and the next fix reading the staged text all ask for the same trees.
 # Bounded (oldest first out), since a drift walk parses many revisions in one process.
-_TREES: dict[tuple[str, bytes], Tree] = {}
-_TREES_MAX = 512
+_TREES: Memo[tuple[str, bytes], Tree] = Memo(512)
 
 
 def parse(name: str, data: bytes, old: tuple[bytes, Tree] | None = None) -> Tree:
@@ -163,14 +164,7 @@ def parse(name: str, data: bytes, old: tuple[bytes, Tree] | None = None) -> Tree
     changed span is re-parsed incrementally instead of the whole text (same tree).
     Trees are shared: never ``edit`` one handed out here (copy it first).
     """
-    key = (name, data)
-    tree = _TREES.get(key)
-    if tree is None:
-        tree = _parse(name, data, old)
-        if len(_TREES) >= _TREES_MAX:
-            del _TREES[next(iter(_TREES))]
-        _TREES[key] = tree
-    return tree
+    return _TREES.get((name, data), lambda: _parse(name, data, old))
 
 
 def forget_trees() -> None:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.catalogue.params import regex_tables_problem
 from fluxer_patcher.formats.data.datatree import DataError, DataView, Entry, flat_text, is_mapping
+from fluxer_patcher.memo import Memo
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -97,20 +98,12 @@ def services_node(view: DataView) -> Node | None:
 
 # The services read from a tree, by its root (trees are shared per text and never edited):
 # the steps of the Compose fixes ask for the same file's services again and again.
-_SERVICES: dict[Node, list[Service]] = {}
-_SERVICES_MAX = 32
+_SERVICES: Memo[Node, list[Service]] = Memo(32)
 
 
 def services(view: DataView) -> list[Service]:
     """The services of the file, in file order (their data is shared: read it, never change it)."""
-    root = view.doc.root
-    found = _SERVICES.get(root)
-    if found is None:
-        found = _read_services(view)
-        if len(_SERVICES) >= _SERVICES_MAX:
-            del _SERVICES[next(iter(_SERVICES))]
-        _SERVICES[root] = found
-    return list(found)
+    return list(_SERVICES.get(view.doc.root, lambda: _read_services(view)))
 
 
 def _read_services(view: DataView) -> list[Service]:

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from fluxer_patcher.memo import Memo
+
 
 class PatternError(ValueError):
     """A pattern Docker would reject; ``str()`` names the line."""
@@ -191,8 +193,7 @@ class Verdict:
 
 
 # The patterns of the .dockerignore texts read in this process (patterns are immutable).
-_PARSED: dict[str, list[Pattern]] = {}
-_PARSED_MAX = 32
+_PARSED: Memo[str, list[Pattern]] = Memo(32)
 
 
 class Matcher:
@@ -205,13 +206,7 @@ class Matcher:
     def from_text(cls, text: str) -> Matcher:
         """The patterns of ``text``, parsed (and their expressions compiled) once per text:
         a fix's steps read the same file's rules again and again."""
-        patterns = _PARSED.get(text)
-        if patterns is None:
-            patterns = parse(text)
-            if len(_PARSED) >= _PARSED_MAX:
-                del _PARSED[next(iter(_PARSED))]
-            _PARSED[text] = patterns
-        return cls(list(patterns))
+        return cls(list(_PARSED.get(text, lambda: parse(text))))
 
     def check(self, path: str) -> Verdict:
         """Docker's verdict on a context-relative slash path (``MatchesOrParentMatches``)."""

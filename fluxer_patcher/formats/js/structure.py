@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.engine.primitives import ParameterError
+from fluxer_patcher.memo import Memo
 from fluxer_patcher.syntax import grammars
 from fluxer_patcher.syntax.document import Document, walk
 from fluxer_patcher.syntax.grammars import GRAMMARS, JS_FAMILY
@@ -89,20 +90,12 @@ def parse_statement(language: str, text: str) -> tuple[Document, Node]:
 
 # Votes counted in this process, by the nodes voted in (trees are shared per text and never
 # edited, see grammars.parse): the steps of a file, and a drift walk's commits, ask again and again.
-_VOTES: dict[tuple[Node | None, Node], str] = {}
-_VOTES_MAX = 256
+_VOTES: Memo[tuple[Node | None, Node], str] = Memo(256)
 
 
 def preferred_quote(doc: Document, scope: Node | None = None) -> str:
     """The quote a string without quote characters uses in ``scope`` (else the file)."""
-    key = (scope, doc.root)
-    found = _VOTES.get(key)
-    if found is None:
-        found = _vote(doc, scope)
-        if len(_VOTES) >= _VOTES_MAX:
-            del _VOTES[next(iter(_VOTES))]
-        _VOTES[key] = found
-    return found
+    return _VOTES.get((scope, doc.root), lambda: _vote(doc, scope))
 
 
 def _strings(doc: Document, area: Node) -> list[Node]:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.memo import Memo
 from fluxer_patcher.syntax import grammars
 
 if TYPE_CHECKING:
@@ -73,8 +74,7 @@ def unquote(node: Node, data: bytes) -> str:
 
 # The commands of the scripts read in this process, by (script, its offset, depth): every
 # question about a Dockerfile's RUNs reads the same scripts again.
-_COMMANDS: dict[tuple[bytes, int, int], tuple[Command, ...]] = {}
-_COMMANDS_MAX = 1024
+_COMMANDS: Memo[tuple[bytes, int, int], tuple[Command, ...]] = Memo(1024)
 
 
 def commands(data: bytes, start: int, end: int, depth: int = 0) -> list[Command]:
@@ -82,16 +82,13 @@ def commands(data: bytes, start: int, end: int, depth: int = 0) -> list[Command]
     # A CR before a newline is white space to Docker's parser; tree-sitter-bash would read
     # `\` CR LF as an escaped CR.  Same length, so offsets hold.
     script = data[start:end].replace(b"\r", b" ")
-    key = (script, start, depth)
-    found = _COMMANDS.get(key)
-    if found is None:
-        tree = grammars.parse("bash", script)
-        out: list[Command] = []
-        _walk(tree.root_node, script, start, depth, out, ["."], "")
-        if len(_COMMANDS) >= _COMMANDS_MAX:
-            del _COMMANDS[next(iter(_COMMANDS))]
-        found = _COMMANDS[key] = tuple(out)
-    return list(found)
+    return list(_COMMANDS.get((script, start, depth), lambda: _commands(script, start, depth)))
+
+
+def _commands(script: bytes, start: int, depth: int) -> tuple[Command, ...]:
+    out: list[Command] = []
+    _walk(grammars.parse("bash", script).root_node, script, start, depth, out, ["."], "")
+    return tuple(out)
 
 
 def _walk(node: Node, script: bytes, base: int, depth: int, out: list[Command], cwd: list[str], op: str) -> str:
