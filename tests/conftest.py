@@ -3,11 +3,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
 
 from fluxer_patcher.cli import cli
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 FIXTURES = Path(__file__).resolve().parent.parent / "upstream-fixtures"
 
@@ -81,3 +85,14 @@ def editing_ids() -> list[str]:
 
     checks = check_ids()
     return [p.id for p in load_catalogue().select() if p.id not in checks]
+
+
+def tree_shape(node: Node) -> list[tuple[str, int, int, tuple[int, int], bool, bool]]:
+    """Every node under ``node`` (type, span, start point, error and missing flags): two trees
+    with one shape are the same tree."""
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        out.append((n.type, n.start_byte, n.end_byte, tuple(n.start_point), n.is_error, n.is_missing))
+        stack.extend(n.children)
+    return out

@@ -15,23 +15,15 @@ from fluxer_patcher.engine import run as run_module
 from fluxer_patcher.engine.run import Engine
 from fluxer_patcher.source import WorkTree
 from fluxer_patcher.syntax import grammars
+from tests.conftest import tree_shape
 from tests.gitrepos import FIXTURES
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Tree
+    from tree_sitter import Tree
 
 CATALOGUE = load()
 TREES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and any(p.iterdir()))
 FILES = sorted({(s.file, s.language) for p in CATALOGUE.patches for s in p.steps if s.language is not None})
-
-
-def _shape(node: Node) -> list[tuple[str, int, int, tuple[int, int], bool, bool]]:
-    out, stack = [], [node]
-    while stack:
-        n = stack.pop()
-        out.append((n.type, n.start_byte, n.end_byte, tuple(n.start_point), n.is_error, n.is_missing))
-        stack.extend(n.children)
-    return out
 
 
 def _versions(path: str) -> list[bytes]:
@@ -70,7 +62,7 @@ def test_a_version_parsed_from_the_last_ones_tree_is_the_fresh_tree(path: str, l
             continue
         incremental = grammars.parse(language, after, (before, old))
         grammars.forget_trees()
-        assert _shape(incremental.root_node) == _shape(grammars.parse(language, after).root_node)
+        assert tree_shape(incremental.root_node) == tree_shape(grammars.parse(language, after).root_node)
 
 
 @pytest.mark.parametrize(("first", "then"), list(pairwise(TREES)) + list(pairwise(reversed(TREES))))

@@ -8,18 +8,10 @@ import pytest
 
 from fluxer_patcher.syntax import grammars
 from fluxer_patcher.syntax.document import Document
+from tests.conftest import tree_shape
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
-
-
-def _shape(node: Node) -> list[tuple[str, int, int, tuple[int, int], bool, bool]]:
-    out, stack = [], [node]
-    while stack:
-        n = stack.pop()
-        out.append((n.type, n.start_byte, n.end_byte, tuple(n.start_point), n.is_error, n.is_missing))
-        stack.extend(n.children)
-    return out
+    pass
 
 
 def test_a_text_is_parsed_once_per_language() -> None:
@@ -39,9 +31,9 @@ def test_an_edited_text_gets_its_own_tree() -> None:
     assert [c.type for c in after.root.children] == ["lexical_declaration"] * 3
     grammars.forget_trees()
     fresh = grammars.parse("typescript", after.data)
-    assert fresh is not after.tree and _shape(fresh.root_node) == _shape(after.root)
+    assert fresh is not after.tree and tree_shape(fresh.root_node) == tree_shape(after.root)
     # the edit was applied to a copy: the tree of the text before still stands for it
-    assert _shape(before.root) == _shape(grammars.parse("typescript", before.data).root_node)
+    assert tree_shape(before.root) == tree_shape(grammars.parse("typescript", before.data).root_node)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +54,7 @@ def test_an_incremental_reparse_is_the_tree_a_fresh_parse_gives(language: str, b
     grammars.forget_trees()
     edited = doc.edited(after)
     grammars.forget_trees()
-    assert _shape(edited.root) == _shape(grammars.parse(language, after).root_node)
+    assert tree_shape(edited.root) == tree_shape(grammars.parse(language, after).root_node)
 
 
 def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
