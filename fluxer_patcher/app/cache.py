@@ -77,14 +77,16 @@ def catalogue_bytes(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
     return file_digests(*catalogue_files(catalogue))
 
 
-def run_key(root: Path, catalogue: Catalogue, selection: object) -> str:
-    """The key of a tree run: everything it depends on besides what it asks the tree."""
+def run_key(root: Path, catalogue: Catalogue, selection: object,
+            digests: tuple[tuple[str, str], ...] | None = None) -> str:
+    """The key of a tree run: everything it depends on besides what it asks the tree
+    (``digests``: the catalogue's :func:`catalogue_bytes`, when the caller has them)."""
     material = (
         FORMAT,
         sys.version,
         code_signature(),
         distributions(),
-        catalogue_bytes(catalogue),
+        catalogue_bytes(catalogue) if digests is None else digests,
         repr(selection),
         os.path.realpath(root),
     )

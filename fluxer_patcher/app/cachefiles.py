@@ -44,12 +44,7 @@ def configure(enabled: bool) -> None:
 def directory() -> Path | None:
     """Where results and replays live; ``None`` when the cache is off (``--no-cache``,
     :data:`ENV_OFF`) or there is no home to put it in."""
-    found = folder()
-    if found is None:
-        return None
-    from pathlib import Path  # (not before a replay starts git: see folder)
-
-    return Path(found)
+    return _as_path(folder())
 
 
 def folder() -> str | None:
@@ -63,10 +58,13 @@ def data_directory() -> Path | None:
     """Where this tool keeps what it derives from its own data alone (the validated
     catalogue, keyed by the catalogue's bytes and this code, as Python keeps bytecode): there
     even with the cache off, which concerns results about trees; ``None`` without a home."""
-    found = _data_folder()
+    return _as_path(_data_folder())
+
+
+def _as_path(found: str | None) -> Path | None:
     if found is None:
         return None
-    from pathlib import Path
+    from pathlib import Path  # (not before a replay starts git: see folder)
 
     return Path(found)
 

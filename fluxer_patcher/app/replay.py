@@ -239,10 +239,9 @@ def _streams() -> tuple[object, ...]:
 class Lane:
     """One invocation: replayed from its entry, or recorded into a new one."""
 
-    def __init__(self, folder: str, key: str, argv: list[str]) -> None:
+    def __init__(self, folder: str, key: str) -> None:
         self.path = os.path.join(folder, "invocations", key)
         self.key = key
-        self.argv = argv
         self._saved: tuple[TextIO, TextIO] | None = None
 
     @classmethod
@@ -259,7 +258,7 @@ class Lane:
                         cachefiles.distributions(), tuple(argv), os.getcwd(), _environment(), _streams(), _umask())
         except OSError:  # the current directory is gone
             return None
-        return cls(folder, cachefiles.key_of(material), argv)
+        return cls(folder, cachefiles.key_of(material))
 
     # -- replaying -------------------------------------------------------------------------
 

@@ -69,10 +69,12 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
 
     tree = open_tree(path)
     catalogue = bundled.load_catalogue(selection.catalogue)
-    key = cache.run_key(path, catalogue, selection) if cache.directory() is not None else None
-    if replay.recording():
+    key = None
+    if cache.directory() is not None:  # (a replay is kept only with the cache on)
+        digests = cache.catalogue_bytes(catalogue)
+        key = cache.run_key(path, catalogue, selection, digests)
         folders, files = cache.catalogue_files(catalogue)
-        replay.note("catalogue", (folders, sorted(files)), cache.catalogue_bytes(catalogue))
+        replay.note("catalogue", (folders, sorted(files)), digests)
     recorder = RecordingTree(tree)
     patches = chosen(recorder, selection).patches  # the tree's settings are answers the entry checks too
     if key is not None and (hit := cache.lookup(key, tree, patches)) is not None:
