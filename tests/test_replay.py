@@ -224,6 +224,24 @@ def test_the_current_directory_is_in_the_key(tmp_path, invoke, monkeypatch) -> N
     assert first[0] in (0, 1) and second[0] == 2  # elsewhere is no Fluxer checkout
 
 
+def test_the_directory_found_from_a_subdirectory_is_asked_again(tmp_path, invoke, monkeypatch) -> None:
+    """No PATH: the checkout is found upwards; once a nearer directory holds what marks one
+    (here a settings file nothing else of the run looks at), that one is the checkout, and the
+    replay must not answer for the old one."""
+    tree = fresh(tmp_path / "t")
+    below = tree / "notes" / "deep"
+    below.mkdir(parents=True)
+    monkeypatch.chdir(below)
+    first = invoke("check", "--format", "json")
+    assert first[0] in (0, 1) and invoke("check", "--format", "json") == first  # replayed alike
+    (tree / "notes" / ".fluxer-patch.toml").write_text("")
+    calls = cli_runs(monkeypatch)
+    second = invoke("check", "--format", "json")
+    assert calls, "replayed although the checkout it would work on moved"
+    assert json.loads(first[1])["target"] == "../.."
+    assert second[0] == 2 and second[2].startswith("fluxer-patch: ..: not a Fluxer checkout")
+
+
 def test_a_damaged_entry_is_a_miss(tmp_path, invoke, result_cache, monkeypatch) -> None:
     tree = fresh(tmp_path / "t")
 

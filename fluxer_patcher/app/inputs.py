@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 
 def open_tree(path: Path) -> WorkTree:
-    problem = roots.directory_problem(path)
-    replay.note("open", (str(path),), problem)
+    probes = roots.Probes()
+    problem = roots.directory_problem(path, probes)
+    replay.note("probes", (tuple(probes.seen),), True)
     if problem is not None:
         raise BadInput(problem)
     return WorkTree(path)

@@ -7,7 +7,8 @@ the environment variables that can change what it does (:data:`ENV_PREFIXES`,
 :data:`ENV_NAMES`), which of stdin/stdout/stderr are terminals and their encodings, the
 umask, the Python and this tool's code and installed distributions.  Its entry holds the
 **facts** the run established, each as a question with its answer, each asked again by a
-replay (:data:`FACTS`): the directory it worked on and that it could, the catalogue's bytes,
+replay (:data:`FACTS`): the file-system answers that found the directory it worked on and showed
+that it could (:mod:`fluxer_patcher.source.roots`), the catalogue's bytes,
 every answer the tree gave (:mod:`fluxer_patcher.source.recording`), whether a journal was
 waiting, which target files git saw changed; then the files ``apply`` wrote (their bytes
 before and after) and the output, in order.  A replay happens only when every fact still
@@ -48,20 +49,10 @@ ENV_NAMES = frozenset({
 # -- facts: what a run established, and how a replay asks again ---------------------------
 
 
-def _open(path: str) -> str | None:
-    from pathlib import Path
-
+def _probes(probes: Sequence[tuple[str, str, bool]]) -> bool:
     from fluxer_patcher.source import roots
 
-    return roots.directory_problem(Path(path))
-
-
-def _root(start: str | None, files: Sequence[str]) -> str:
-    from pathlib import Path
-
-    from fluxer_patcher.source import roots
-
-    return str(roots.checkout_root(None if start is None else Path(start), files))
+    return roots.still_so(probes)
 
 
 def _catalogue(folders: Sequence[str], files: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -92,8 +83,8 @@ def _local(root: str, paths: Sequence[str]) -> list[str]:
 
 
 FACTS: dict[str, Callable[..., Any]] = {
-    "open": _open,  # (path,) -> why it cannot be worked on, or None
-    "root": _root,  # (PATH or None, files marking a checkout) -> the directory worked on
+    "probes": _probes,  # (file-system questions with answers,) -> True: answered alike (the directory
+    # worked on found again, and that it can be)
     "catalogue": _catalogue,  # (folders, files) -> every catalogue file with a digest
     "answers": _answers,  # (tree, recorded answers) -> True: the tree answers alike
     "journal": _journal,  # (tree,) -> the note on an interrupted run's journal

@@ -19,29 +19,14 @@ import subprocess
 from collections.abc import Mapping, Sequence
 
 from fluxer_patcher.errors import BadInput, GitFailure
+from fluxer_patcher.git.environment import clean_env as clean_env  # every git process's
 
-_DROP_ENV = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_PREFIX",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-)
 TIMEOUT = 300.0  # seconds for any local command
 NETWORK_TIMEOUT = 1800.0  # fetch, push, ls-remote
 
 
 class RevisionError(BadInput):
     """The repository or revision cannot be used; ``str()`` is one line."""
-
-
-def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
-    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
-    env.update(extra or {})
-    return env
 
 
 def stderr_problem(stderr: bytes | str) -> str:
@@ -116,16 +101,6 @@ class Git:
             raise GitFailure(stderr_problem(proc.stderr) or f"git {args[0]} failed (exit {proc.returncode})")
         return proc
 
-    def start(self, *args: str) -> Started:
-        """Start the command now, to be waited for later (:meth:`Started.finish`), as
-        :meth:`run` with ``check=False`` would run it: several run side by side."""
-        try:
-            proc = subprocess.Popen(self.command(*args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, env=clean_env(), cwd=self.cwd or self.work_tree)
-        except OSError as exc:
-            raise GitFailure(f"cannot run git: {exc.strerror or exc}") from None
-        return Started(proc, args[0])
-
     def out(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
             timeout: float = TIMEOUT) -> str:
         return self.run(*args, input=input, env=env, timeout=timeout).stdout.decode("utf-8", "replace").strip()
@@ -133,23 +108,6 @@ class Git:
     def ok(self, *args: str) -> bool:
         """Whether the command exits 0 (its output is not wanted)."""
         return self.run(*args, check=False).returncode == 0
-
-
-class Started:
-    """A git command running (:meth:`Git.start`)."""
-
-    def __init__(self, proc: subprocess.Popen[bytes], name: str) -> None:
-        self._proc, self._name = proc, name
-
-    def finish(self, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[bytes]:
-        """Wait for it: what it printed and its exit code (:class:`GitFailure` past ``timeout``)."""
-        try:
-            stdout, stderr = self._proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.communicate()
-            raise GitFailure(f"git {self._name} did not finish within {timeout:.0f} s") from None
-        return subprocess.CompletedProcess(self._proc.args, self._proc.returncode, stdout, stderr)
 
 
 class _Missing(GitFailure):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from fluxer_patcher.errors import GitFailure
-from fluxer_patcher.git.runner import Git, Started
+from fluxer_patcher.git.spawn import Spawned
 
 _TIMEOUT = 30.0
 
@@ -15,17 +15,17 @@ class LocalChanges:
     """The question for ``paths`` under ``root``, asked at once: ``git status`` runs while the
     caller does other work; :meth:`answer` waits for it.  The directory's prefix in its
     repository (``git rev-parse``) is asked only when git names a changed file: it matters
-    only to name one."""
+    only to name one.  Nothing here imports :mod:`subprocess` (:mod:`.spawn`)."""
 
     def __init__(self, root: str | os.PathLike[str], paths: list[str]) -> None:
         self._paths = paths
-        self._git = Git(cwd=os.fspath(root))
-        self._status: Started | None = None
+        self._root = os.fspath(root)
+        self._status: Spawned | None = None
         if not paths:
             return
         try:
-            self._status = self._git.start("--no-optional-locks", "status", "--porcelain=v1", "-z", "--no-renames",
-                                           "--", *paths)
+            self._status = Spawned(("-c", "i18n.commitEncoding=UTF-8", "--no-optional-locks", "status",
+                                    "--porcelain=v1", "-z", "--no-renames", "--", *paths), cwd=self._root)
         except GitFailure:
             return  # no git
 
@@ -42,7 +42,9 @@ class LocalChanges:
         entries = [entry[3:] for entry in proc.stdout.decode("utf-8", "replace").split("\0") if len(entry) > 3]
         if not entries:
             return []
-        prefixed = self._git.run("rev-parse", "--show-prefix", check=False, timeout=_TIMEOUT)
+        from fluxer_patcher.git.runner import Git
+
+        prefixed = Git(cwd=self._root).run("rev-parse", "--show-prefix", check=False, timeout=_TIMEOUT)
         prefix = prefixed.stdout.decode().strip() if prefixed.returncode == 0 else ""
         dirty = [path[len(prefix) :] if prefix and path.startswith(prefix) else path for path in entries]
         return sorted({p for p in dirty if p in self._paths})

@@ -9,9 +9,11 @@ May import: ``errors``, ``model``, ``git``.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing's, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from fluxer_patcher.source.base import FileMissing, NotUtf8, OutsideTree, Source, SourceError, any_exists
     from fluxer_patcher.source.memory import MemoryTree
     from fluxer_patcher.source.overlay import Overlay

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Protocol
 
 from fluxer_patcher.errors import BadInput
+
+TYPE_CHECKING = False  # typing's, without importing typing (a replay asks a tree again with little imported)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object  # a protocol only type checkers look at
 
 
 class SourceError(Exception):

@@ -11,10 +11,16 @@ run would compute the same results.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, cast
 
 from fluxer_patcher.digests import digest
 from fluxer_patcher.source.worktree import WorkTree
+
+TYPE_CHECKING = False  # typing's, without importing typing (a replay asks the answers again)
+if TYPE_CHECKING:
+    from typing import Any, cast
+else:
+    def cast(_type: object, value: object) -> object:
+        return value
 
 # One question: the method and its arguments, e.g. ("read", "Dockerfile"); only strings,
 # booleans and tuples of strings, so that it can be stored (marshal) and compared.

@@ -7,7 +7,6 @@ import os
 import re
 import stat
 from collections.abc import Sequence
-from pathlib import Path
 
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.files import read_regular
@@ -32,20 +31,34 @@ def _pathspec(pattern: str, path: str) -> bool:
     return fnmatch.fnmatchcase(path, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern))
 
 
+def posix_str(path: str) -> str:
+    """``str(pathlib.PurePosixPath(path))`` without importing :mod:`pathlib`: empty and ``.``
+    parts dropped, one leading slash kept (two when there are exactly two), ``.`` for nothing."""
+    stripped = path.lstrip("/")
+    lead = len(path) - len(stripped)
+    root = "//" if lead == 2 else "/" if lead else ""
+    return root + "/".join(p for p in stripped.split("/") if p and p != ".") or "."
+
+
 class WorkTree:
-    """A directory on disk."""
+    """A directory on disk (strings only: a replay, ``app.replay``, asks one again with
+    :mod:`pathlib` not imported)."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.root = Path(root)
-        self._real_root = os.path.realpath(self.root)
+        self._root = posix_str(os.fspath(root))  # as a pathlib.Path of it prints
+        self._real_root = os.path.realpath(self._root)
         self._paths: list[str] | None = None
         self._dirs: dict[str, str] = {}  # a directory's real path, by its path in the tree
 
     @property
-    def label(self) -> str:
-        return str(self.root)
+    def root(self) -> str:
+        return self._root
 
-    def resolve(self, path: str) -> Path:
+    @property
+    def label(self) -> str:
+        return self._root
+
+    def resolve(self, path: str) -> str:
         """The real location of ``path``, refusing one that leads outside the tree."""
         check_relative(path)
         real = self._realpath(path)
@@ -54,7 +67,7 @@ class WorkTree:
             raise OutsideTree(path, real)
         if in_git_dir(rel.replace(os.sep, "/")):
             raise InsideGitDir(path, real)
-        return Path(real)
+        return real
 
     def _inside(self, real: str) -> str | None:
         """``real`` (a real path) relative to the tree's root, ``None`` when it is outside: the
@@ -71,7 +84,7 @@ class WorkTree:
         (a run asks for many files of few directories; the file itself is still followed)."""
         folder, _, name = path.rpartition("/")
         if name in ("", ".") or any(part in ("", ".") for part in folder.split("/") if folder):
-            return os.path.realpath(self.root / path)
+            return os.path.realpath(posix_str(f"{self._root}/{path}"))
         return self._follow(self._real_dir(folder), name)
 
     def _real_dir(self, folder: str) -> str:
@@ -112,7 +125,7 @@ class WorkTree:
 
     def list_dir(self, path: str) -> list[str]:
         try:
-            real = self.resolve(path) if path not in ("", ".") else Path(self._real_root)
+            real = self.resolve(path) if path not in ("", ".") else self._real_root
             names = sorted(os.listdir(real))
         except (SourceError, OSError):
             return []
@@ -127,7 +140,7 @@ class WorkTree:
 
     def mode(self, path: str) -> int | None:
         try:
-            return stat.S_IMODE(self.resolve(path).stat().st_mode)
+            return stat.S_IMODE(os.stat(self.resolve(path)).st_mode)
         except (SourceError, OSError):
             return None
 
@@ -165,7 +178,7 @@ class WorkTree:
             if globs and not any(_pathspec(g, path) for g in globs):
                 continue
             try:
-                data = read_regular(self.root / path)
+                data = read_regular(posix_str(f"{self._root}/{path}"))
             except OSError:
                 continue
             if not all(p in data for p in plain) or b"\0" in data[:8000]:  # binary, as git grep -I
