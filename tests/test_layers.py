@@ -8,6 +8,7 @@ prefix of a module's name in ``LAYERS``.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "fluxer_patcher"
@@ -44,6 +45,7 @@ LAYERS = [
 FORMAT_ORDER = {"data": 0, "dockerignore": 0, "generic": 0, "shell": 0, "erlang": 0, "toml": 0, "pnpm": 1,
                 "js": 2, "compose": 1, "docker": 1, "builtin": 3}
 GIT_RUNNER = "fluxer_patcher.git.runner"
+GIT_SPAWN = "fluxer_patcher.git.spawn"  # one command started with os alone (a replay's git status)
 
 
 def modules() -> dict[str, Path]:
@@ -148,13 +150,16 @@ def test_no_import_cycles() -> None:
     assert not cycles, "\n".join(" -> ".join(c) for c in cycles)
 
 
-def test_one_module_starts_git_processes_and_none_imports_gitpython() -> None:
-    for name in MODULES:
+def test_two_modules_start_git_processes_and_none_imports_gitpython() -> None:
+    for name, path in MODULES.items():
         found = imports(name)
         gitpython = sorted(found & {"git", "gitdb"} | {m for m in found if m.startswith(("git.", "gitdb."))})
         assert not gitpython, f"{name} imports {gitpython}"  # its import alone costs more than a check
         if name != GIT_RUNNER:
             assert "subprocess" not in found, f"{name} imports subprocess"
+        if name != GIT_SPAWN:
+            assert not re.search(r"\bposix_spawn|\bfork\(|\bexec[lv]p?e?\(", path.read_text()), \
+                f"{name} starts processes itself"
 
 
 def test_the_engine_and_the_query_runner_import_no_format() -> None:

@@ -1,6 +1,7 @@
-"""The one place git runs: processes, their environment, their errors; the object reader.
+"""Where git runs: processes, their errors; the object reader.
 
-* Every git process starts here, with the caller's ``GIT_DIR``/``GIT_WORK_TREE``/index
+* Every git process starts here (or, for the one command a replay starts before anything is
+  imported, ``git status``, in :mod:`.spawn`), with the caller's ``GIT_DIR``/``GIT_WORK_TREE``/index
   variables removed (the repository is always named explicitly), messages in English
   (``LC_ALL=C``, so the ``fatal:`` line can be read), no terminal prompt, and a timeout.
 * A failure is a :class:`~fluxer_patcher.errors.GitFailure` whose text is the line of
