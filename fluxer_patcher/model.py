@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from fluxer_patcher.changes import FileChange as FileChange  # its own module: an apply replay imports little
+
 if TYPE_CHECKING:
     from fluxer_patcher.catalogue.manifest import Patch
 
@@ -74,15 +76,6 @@ class Reason:
 
     def __str__(self) -> str:
         return self.text
-
-
-@dataclass(frozen=True)
-class FileChange:
-    """A file's bytes before and after the fixes."""
-
-    path: str
-    before: bytes
-    after: bytes
 
 
 @dataclass

@@ -18,6 +18,8 @@ LAYERS = [
     ("fluxer_patcher.files", 0),
     ("fluxer_patcher.digests", 0),
     ("fluxer_patcher.memo", 0),
+    ("fluxer_patcher.record", 0),
+    ("fluxer_patcher.changes", 0),
     ("fluxer_patcher.profile", 0),
     ("fluxer_patcher.catalogue", 1),
     ("fluxer_patcher.catalogue.manifest", 1),

@@ -290,8 +290,8 @@ class Lane:
         started before the lock was taken, as a run computed afresh may ask git before it
         writes: the lock orders fluxer-patch runs, not git's index; the files themselves are
         asked again under it, and the writer compares each one's bytes before replacing it.)"""
+        from fluxer_patcher.changes import FileChange
         from fluxer_patcher.errors import FluxerPatchError
-        from fluxer_patcher.model import FileChange
         from fluxer_patcher.output import journal
         from fluxer_patcher.output.writer import Interrupted, write_changes
         from fluxer_patcher.source.worktree import WorkTree

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git.runner import NETWORK_TIMEOUT, BatchReader, Git, user_value
+from fluxer_patcher.record import Record
 
 if TYPE_CHECKING:
     import subprocess
@@ -25,29 +26,7 @@ _TREE, _BLOB_MODE = "040000", "100644"
 GitError = GitFailure  # the name the writing code raises and catches
 
 
-class _Record:
-    """A value made of the fields named in ``__slots__``: equality, hash and repr by them.
-
-    Plain classes, not dataclasses: creating a dataclass costs about a millisecond at import,
-    and ``branch`` imports this module on every run."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Record) and type(other) is type(self) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({shown})"
-
-
-class Person(_Record):
+class Person(Record):
     __slots__ = ("email", "name")
 
     def __init__(self, name: str, email: str) -> None:
@@ -66,7 +45,7 @@ class Person(_Record):
         return f"{self.name} <{self.email}>"
 
 
-class Identity(_Record):
+class Identity(Record):
     """Who made a commit and when (dates in any form git accepts, e.g. ``1700000000 +0100``)."""
 
     __slots__ = ("author", "author_date", "committer", "committer_date")
@@ -86,14 +65,14 @@ class Identity(_Record):
         }
 
 
-class TreeEntry(_Record):
+class TreeEntry(Record):
     __slots__ = ("kind", "mode", "name", "sha")
 
     def __init__(self, mode: str, kind: str, sha: str, name: str) -> None:
         self.mode, self.kind, self.sha, self.name = mode, kind, sha, name
 
 
-class NewCommit(_Record):
+class NewCommit(Record):
     """A commit to write on the previous one: its message, and its files by repository path,
     each the blob's content (``bytes``, stored as is) or the id of a stored blob (``str``)."""
 
@@ -166,7 +145,7 @@ def _quoted(path: str) -> bytes:
     return bytes(out + b'"')
 
 
-class CommitInfo(_Record):
+class CommitInfo(Record):
     __slots__ = ("parents", "sha", "trailers")
 
     def __init__(self, sha: str, parents: tuple[str, ...], trailers: dict[str, tuple[str, ...]]) -> None:

@@ -22,13 +22,12 @@ import json
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from fluxer_patcher.errors import Refused
 from fluxer_patcher.output.statepaths import journal_path as journal_path  # the writer names it here
 from fluxer_patcher.output.statepaths import lock_path
 from fluxer_patcher.output.statepaths import pending_note as pending_note  # read-only commands ask it here
+from fluxer_patcher.record import FrozenRecord
 
 JOURNAL_VERSION = 1
 
@@ -100,15 +99,18 @@ def _read_pid(fd: int) -> str:
 # -- the journal ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(FrozenRecord):
     """One target of a run: where it is (relative to the real root), its old bytes, a hash of
     its new bytes, and the name of the temporary file beside it."""
 
+    __slots__ = ("path", "before", "after_digest", "temp")  # noqa: RUF023 - the constructor's order
     path: str
     before: bytes
     after_digest: str
     temp: str
+
+    def __init__(self, path: str, before: bytes, after_digest: str, temp: str) -> None:
+        self._init(path, before, after_digest, temp)
 
 
 def write_journal(root: str, entries: list[Entry]) -> None:
@@ -150,7 +152,8 @@ def read_journal(root: str) -> list[Entry] | None:
     if not stat.S_ISREG(st.st_mode):
         raise JournalError(f"{path}: not a regular file; remove it by hand")
     try:
-        raw = json.loads(Path(path).read_bytes())
+        with open(path, "rb") as stream:
+            raw = json.loads(stream.read())
         if raw.get("version") != JOURNAL_VERSION:
             raise ValueError("unknown version")
         return [

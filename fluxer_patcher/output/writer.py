@@ -18,19 +18,22 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import signal
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from types import FrameType
-from typing import Any
 
 from fluxer_patcher.errors import Refused
-from fluxer_patcher.model import FileChange
 from fluxer_patcher.output import journal
 from fluxer_patcher.output.journal import Entry
-from fluxer_patcher.source.worktree import WorkTree
+from fluxer_patcher.record import FrozenRecord
+
+TYPE_CHECKING = False  # typing's, without importing typing (an apply replay writes through here)
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Any
+
+    from fluxer_patcher.changes import FileChange
+    from fluxer_patcher.source.worktree import WorkTree
 
 # A test seam: called with (step, path) at each step of a write ("temp", "renamed",
 # "rollback"), to make races and interruptions deterministic in tests.
@@ -62,14 +65,17 @@ def _step(name: str, path: str) -> None:
         step_hook(name, path)
 
 
-@dataclass(frozen=True)
-class Seen:
+class Seen(FrozenRecord):
     """What a file was when this run last read or wrote it."""
 
+    __slots__ = ("ident", "mode", "uid", "gid")  # noqa: RUF023 - the constructor's order
     ident: tuple[int, int, int, int, int]  # device, inode, size, mtime, ctime
     mode: int
     uid: int
     gid: int
+
+    def __init__(self, ident: tuple[int, int, int, int, int], mode: int, uid: int, gid: int) -> None:
+        self._init(ident, mode, uid, gid)
 
 
 def _seen(st: os.stat_result) -> Seen:
@@ -149,25 +155,29 @@ def _make_temp(dfd: int, temp: str, data: bytes, like: Seen) -> None:
 
 
 def temp_name(name: str) -> str:
-    return f".{name}.{secrets.token_hex(4)}.fluxer-patch"
+    return f".{name}.{os.urandom(4).hex()}.fluxer-patch"  # as secrets.token_hex(4), without its imports
 
 
-@dataclass
 class Target:
-    rel: str  # the real path relative to the real root
-    shown: str  # the path as the run names it
-    change: FileChange
-    temp: str
-    seen: Seen | None = None
-    written: Seen | None = None  # after the rename
+    """One file being replaced."""
+
+    __slots__ = ("change", "rel", "seen", "shown", "temp", "written")
+
+    def __init__(self, rel: str, shown: str, change: FileChange, temp: str) -> None:
+        self.rel = rel  # the real path relative to the real root
+        self.shown = shown  # the path as the run names it
+        self.change = change
+        self.temp = temp
+        self.seen: Seen | None = None
+        self.written: Seen | None = None  # after the rename
 
 
-@dataclass
 class Signals:
     """SIGINT/SIGTERM noted (not acted on) while files are replaced; checked between renames."""
 
-    received: list[int] = field(default_factory=list)
-    _old: dict[signal.Signals, Any] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self._old: dict[signal.Signals, Any] = {}
 
     @contextlib.contextmanager
     def deferred(self) -> Iterator[None]:
