@@ -119,6 +119,39 @@ def test_a_replay_does_what_the_run_did_on_every_fixture(name, tmp_path, invoke,
     assert entries(result_cache) == kept  # a replay keeps nothing new
 
 
+@pytest.mark.parametrize("args", [(), ("--format", "json", "-v")], ids=["text", "json-v"])
+@pytest.mark.parametrize("name", ALL_FIXTURES)
+def test_an_apply_right_after_a_check_is_replayed_as_the_apply_would_run(name, args, tmp_path, invoke, result_cache,
+                                                                          request) -> None:
+    tree = tmp_path / name
+    fresh(tree, name)
+    ran = invoke("apply", *args, str(tree)), files(tree)  # the apply itself, no check before it
+    shutil.rmtree(result_cache / "invocations")
+    fresh(tree, name)
+    checked = invoke("check", *args, str(tree))
+    request.getfixturevalue("no_cli")
+    assert (invoke("apply", *args, str(tree)), files(tree)) == ran
+    assert checked[0] in (0, 1)
+
+
+def test_a_coloured_check_keeps_the_apply_coloured_alike(tmp_path, invoke, result_cache, request) -> None:
+    tree = fresh(tmp_path / "t")
+    ran = invoke("apply", "--color", "always", str(tree)), files(tree)
+    assert "\x1b[" in ran[0][1]
+    shutil.rmtree(result_cache / "invocations")
+    fresh(tree)
+    invoke("check", "--color", "always", str(tree))
+    request.getfixturevalue("no_cli")
+    assert (invoke("apply", "--color", "always", str(tree)), files(tree)) == ran
+
+
+@pytest.mark.parametrize("args", [(), ("--exit-code",), ("--format", "markdown")])
+def test_a_check_with_an_argument_apply_reads_otherwise_keeps_no_apply(args, tmp_path, invoke, result_cache) -> None:
+    tree = fresh(tmp_path / "t")
+    invoke("check", *args, str(tree))
+    assert len(entries(result_cache)) == (2 if not args else 1)  # the check's own entry (and the apply's)
+
+
 def test_a_replay_keeps_file_modes(tmp_path, invoke, monkeypatch) -> None:
     tree = fresh(tmp_path / "t")
     (tree / TARGET).chmod(0o640)

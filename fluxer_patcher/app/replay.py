@@ -148,6 +148,7 @@ class _Recording:
         self.output: list[tuple[int, str]] = []
         self.complete = False
         self.spoiled = False
+        self.apply: dict[str, Any] | None = None  # a check's: what apply would do now (note_apply)
 
 
 _active: _Recording | None = None
@@ -169,6 +170,34 @@ def note_writes(changes: Sequence[Any]) -> None:
     """The files an ``apply`` is about to write (:class:`~fluxer_patcher.model.FileChange`)."""
     if _active is not None:
         _active.writes.extend((c.path, c.before, c.after) for c in changes)
+
+
+class _Capture:
+    """Text kept in memory, answering ``isatty`` as ``like`` does (a report colours by it)."""
+
+    def __init__(self, like: TextIO) -> None:
+        self._like = like
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def isatty(self) -> bool:
+        return self._like.isatty()
+
+
+def note_apply(render: Callable[[TextIO], None], code: int, changes: Sequence[Any], lock: str) -> None:
+    """A ``check``'s: what ``apply`` with the same arguments would do now on the same facts,
+    its output rendered now (by ``render``, as that apply would print it on stdout), with its
+    exit code, the files it would write (:class:`~fluxer_patcher.model.FileChange`) and the
+    checkout whose lock it would take.  Kept as that apply's entry when the check's is kept."""
+    if _active is None:
+        return
+    out = _Capture(sys.stdout)
+    render(out)  # type: ignore[arg-type]  # a stream as far as a report writes to it
+    _active.apply = {"output": ((1, "".join(out.parts)),), "code": code, "lock": lock,
+                     "writes": tuple((c.path, c.before, c.after) for c in changes)}
 
 
 def recording() -> bool:
@@ -230,9 +259,10 @@ def _streams() -> tuple[object, ...]:
 class Lane:
     """One invocation: replayed from its entry, or recorded into a new one."""
 
-    def __init__(self, folder: str, key: str) -> None:
+    def __init__(self, folder: str, key: str, argv: Sequence[str] = ()) -> None:
         self.path = os.path.join(folder, "invocations", key)
         self.key = key
+        self.argv = tuple(argv)
         self._saved: tuple[TextIO, TextIO] | None = None
 
     @classmethod
@@ -249,7 +279,7 @@ class Lane:
                         cachefiles.distributions(), tuple(argv), os.getcwd(), _environment(), _streams(), _umask())
         except OSError:  # the current directory is gone
             return None
-        return cls(folder, cachefiles.key_of(material))
+        return cls(folder, cachefiles.key_of(material), argv)
 
     # -- replaying -------------------------------------------------------------------------
 
@@ -342,3 +372,33 @@ class Lane:
         except ValueError:  # something noted that marshal cannot keep: not replayable
             return
         cachefiles.write_entry(self.path, data)
+        if recording.apply is not None and recording.apply["code"] in (0, 1):
+            self._keep_apply(recording.facts, recording.apply)
+
+    def _keep_apply(self, facts: Sequence[Fact], apply: dict[str, Any]) -> None:
+        """The entry of ``apply`` with this check's arguments: this check's facts (the same
+        questions an apply asks, and under its lock), the files it would write, its output."""
+        argv = _apply_argv(self.argv)
+        lane = None if argv is None else Lane.open(argv)
+        if lane is None:
+            return
+        entry = {"key": lane.key, "facts": tuple(facts), **apply}
+        try:
+            data = cachefiles.pack(entry, FORMAT)
+        except ValueError:
+            return
+        cachefiles.write_entry(lane.path, data)
+
+
+# Options of one of the two commands only: a check given any (or a value spelled like one) keeps
+# no apply entry, so that the apply's arguments mean what the check's did.
+_OWN_OPTIONS = ("--exit-code", "--repo", "--rev", "--fetch", "--dry-run", "--commit", "--base-domain", "--author",
+                "--committer")
+
+
+def _apply_argv(argv: Sequence[str]) -> list[str] | None:
+    """``apply`` with ``check``'s arguments (``fluxer-patch apply ARGS`` after ``check ARGS``),
+    or ``None`` when an argument is not one both commands read alike."""
+    if not argv or argv[0] != "check" or any(a.startswith(_OWN_OPTIONS) for a in argv[1:]):
+        return None
+    return ["apply", *argv[1:]]

@@ -110,12 +110,31 @@ def pending_note(path: Path) -> list[str]:
     return note
 
 
-def check_tree(path: Path, selection: Selection) -> RunReport:
+def check_tree(path: Path, selection: Selection, apply_format: str | None = None) -> RunReport:
+    """The check's report.  With ``apply_format`` (the check's ``--format``, when ``apply``
+    takes the same options), a recorded check also keeps what ``apply`` would do now, so that
+    an apply right after it is a replay (:func:`replay.note_apply`)."""
     run = run_tree(path, selection)
-    report = RunReport(str(path), run.results, written=False, local_changes=local_changes(path, run.patches))
-    report.notes.extend([*run.advice, *pending_note(path)])
+    local = local_changes(path, run.patches)
+    report = RunReport(str(path), run.results, written=False, local_changes=local)
+    waiting = pending_note(path)
+    report.notes.extend([*run.advice, *waiting])
     replay.complete()
+    if apply_format is not None and not waiting and replay.recording():
+        _note_apply(path, run, local, apply_format)
     return report
+
+
+def _note_apply(path: Path, run: TreeRun, local: list[str], fmt: str) -> None:
+    """What ``apply`` with no option of its own would write and print on this run, as
+    :func:`_apply` builds its report (nothing waits in a journal: the check saw none)."""
+    from fluxer_patcher.report import emit_run
+
+    report, writes = _apply_report(path, run, local, ApplyOptions(), {})
+    if writes:
+        report.written = True
+    replay.note_apply(lambda stream: emit_run(report, fmt, stream), report.exit_code(),
+                      run.changes if writes else [], str(path))
 
 
 def check_rev(repo_path: Path | None, rev: str, remote: str | None, selection: Selection) -> RunReport:
@@ -184,14 +203,10 @@ def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict
 
     run = run_tree(path, selection)
     local = local_changes(path, run.patches)
-    report = RunReport(
-        str(path), run.results, written=False, local_changes=local, include_diff=options.include_diff, values=values
-    )
-    report.notes.extend(run.advice)
+    report, writes = _apply_report(path, run, local, options, values)
     if options.dry_run:
         return ApplyOutcome(report, unified_all(run.changes))
-    if any(r.outcome is Outcome.ERROR for r in run.results):
-        report.aborted = bool(run.changes)
+    if not writes:
         return ApplyOutcome(report)
     built: list[BuiltCommit] = []
     if run.changes:
@@ -206,6 +221,23 @@ def _apply(path: Path, selection: Selection, options: ApplyOptions, values: dict
             report.extra["commits"] = [{"id": c.patch_id, "sha": c.sha} for c in built]
     report.written = True
     return ApplyOutcome(report, commits=built)
+
+
+def _apply_report(path: Path, run: TreeRun, local: list[str], options: ApplyOptions,
+                  values: dict[str, str]) -> tuple[RunReport, bool]:
+    """An apply's report before anything is written, and whether it goes on to write (not
+    for a dry run, nor when a fix ended in error: then nothing is written, and the report
+    says so)."""
+    report = RunReport(
+        str(path), run.results, written=False, local_changes=local, include_diff=options.include_diff, values=values
+    )
+    report.notes.extend(run.advice)
+    if options.dry_run:
+        return report, False
+    if any(r.outcome is Outcome.ERROR for r in run.results):
+        report.aborted = bool(run.changes)
+        return report, False
+    return report, True
 
 
 def _open_checkout(path: Path) -> worktree.Checkout:

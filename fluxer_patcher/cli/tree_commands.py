@@ -125,7 +125,10 @@ def check(
     if revision_mode:
         report = check_rev(repo, rev or "HEAD", remote, chosen)
     else:
-        report = check_tree(checkout_root(path, chosen), chosen)
+        # apply takes every option but --exit-code and the revision ones, and no markdown: then
+        # the check also keeps what `apply` with its arguments would do (a replay for that apply)
+        apply_format = fmt if fmt in ("text", "json") and not exit_code else None
+        report = check_tree(checkout_root(path, chosen), chosen, apply_format)
     emit_run(report, fmt)
     code = report.exit_code()
     if exit_code and code == 0 and report.summary().get("pending", 0):
