@@ -4,7 +4,9 @@ importing :mod:`subprocess`).
 
 The process gets :func:`~fluxer_patcher.git.environment.clean_env`, stdin from ``/dev/null``
 and two pipes; ``cwd`` is passed to git as ``-C`` (``os.posix_spawn`` cannot change
-directory), which git defines as starting in that directory."""
+directory), which git defines as starting in that directory.  Python ignores SIGPIPE and a
+spawned child inherits that (subprocess gives it the default back); git restores the default
+itself first thing (``restore_sigpipe_to_default`` in its common main), so nothing is set here."""
 
 from __future__ import annotations
 
