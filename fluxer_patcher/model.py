@@ -7,18 +7,19 @@
 * :func:`summarise` and :func:`exit_code` turn statuses into the summary and the exit code
   every command uses.
 
-Imports nothing of the package but the catalogue's data model.
+Imports nothing of the package but the catalogue's data model and the value classes
+(:mod:`fluxer_patcher.record`, :mod:`fluxer_patcher.changes`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.changes import FileChange as FileChange  # its own module: an apply replay imports little
+from fluxer_patcher.record import dataclass, field
 
 if TYPE_CHECKING:
     from fluxer_patcher.catalogue.manifest import Patch

@@ -2,12 +2,13 @@
 
 The engine, the catalogue loader and the formats know nothing of Fluxer; reports, commit
 messages and patch headers take these values from a :class:`Profile`, so another project's
-catalogue runs with its own profile unchanged.  Imports nothing of the package.
+catalogue runs with its own profile unchanged.  Imports nothing of the package but its value
+classes (:mod:`fluxer_patcher.record`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from fluxer_patcher.record import dataclass
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
 
 import pytest
 
 from fluxer_patcher.app.catalogue import load_catalogue as load
 from fluxer_patcher.output import messages as commits
+from fluxer_patcher.record import replace
 
 PATCH = load().patches[0]
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from fluxer_patcher.app.catalogue import load_catalogue as load
 from fluxer_patcher.app.catalogue import registry
 from fluxer_patcher.engine.run import Engine
+from fluxer_patcher.record import replace
 from fluxer_patcher.source import WorkTree
 from tests.gitrepos import FIXTURES
 

@@ -6,7 +6,6 @@ import os
 import shutil
 import stat
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from fluxer_patcher.git.repo import open_repo
 from fluxer_patcher.output import messages as commits
 from fluxer_patcher.output import patchfiles as export
 from fluxer_patcher.profile import FLUXER
+from fluxer_patcher.record import replace
 from fluxer_patcher.source.revision import GitRevision
 from tests.clirun import run_cli
 from tests.conftest import editing_ids, missing_in

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from fluxer_patcher.doctor import checks
@@ -11,6 +10,7 @@ from fluxer_patcher.doctor.deployment import CONFIG, ENV, LIVEKIT, Deployment, M
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.formats.compose.model import COMPOSE_FILES
 from fluxer_patcher.model import ReasonKind, Status, exit_code, summarise
+from fluxer_patcher.record import dataclass
 from fluxer_patcher.source.roots import find_root
 
 

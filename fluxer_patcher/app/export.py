@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from fluxer_patcher.app.run import Selection, commit_identity
 from fluxer_patcher.app.series import revision_series
 from fluxer_patcher.git.plumbing import Plumbing
 from fluxer_patcher.output import patchfiles
+from fluxer_patcher.record import dataclass
 from fluxer_patcher.report.run import RunReport
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from fluxer_patcher.errors import BadInput
 from fluxer_patcher.git import status
 from fluxer_patcher.model import FileChange, Outcome, PatchResult
 from fluxer_patcher.output import statepaths
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.report.run import RunReport
 from fluxer_patcher.source.base import Source
 from fluxer_patcher.source.worktree import WorkTree

@@ -13,12 +13,12 @@ the revision for ``check --rev``, ``drift``, ``branch`` and ``export`` (a fork c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.catalogue.manifest import Catalogue, Patch
 from fluxer_patcher.catalogue.pathmap import PathMap
 from fluxer_patcher.errors import BadInput
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.source.base import FileMissing, Source, SourceError
 
 if TYPE_CHECKING:

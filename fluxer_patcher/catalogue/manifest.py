@@ -1,17 +1,18 @@
 """The data model of a catalogue: fixes (``Patch``), their steps and examples.
 
 Plain frozen dataclasses built by :mod:`fluxer_patcher.catalogue.loader`; every layer reads
-them.  Imports nothing of the package but :mod:`fluxer_patcher.errors`.
+them.  Imports nothing of the package but :mod:`fluxer_patcher.errors` and the value classes
+(:mod:`fluxer_patcher.record`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fluxer_patcher.errors import CatalogueProblem
+from fluxer_patcher.record import dataclass, field
 
 
 class CatalogueError(CatalogueProblem):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from fluxer_patcher.record import dataclass
 
 # The value types a parameter can have.
 TEXT = "text"  # a string; may hold {{capture}} and {{namespace:arg}} placeholders

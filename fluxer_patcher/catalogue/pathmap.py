@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 from fluxer_patcher.catalogue.manifest import Catalogue, Obsolete, Patch, Recogniser, Step, Text
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.files import read_regular_text
+from fluxer_patcher.record import dataclass, replace
 
 _BEFORE = r"(?<![\w.\-])"
 _AFTER = r"(?![\w\-]|\.\w)"

@@ -15,7 +15,6 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +23,7 @@ from fluxer_patcher.doctor.deployment import CONFIG, ENV, LIVEKIT, Deployment, U
 from fluxer_patcher.formats.compose import model as compose
 from fluxer_patcher.formats.data.datatree import DataError, DataView, flat_text, is_mapping, is_sequence, unwrap
 from fluxer_patcher.model import Reason, ReasonKind, Status
+from fluxer_patcher.record import dataclass, field
 
 STATIC_DIR = "/usr/src/app/assets"
 WEBHOOK_PATH = "/api/webhooks/livekit"

@@ -13,12 +13,12 @@ staged text is part of its inputs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from fluxer_patcher.catalogue.manifest import Patch
 from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.engine.run import Engine
 from fluxer_patcher.model import Outcome, PatchResult, Reason, ReasonKind, Status
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.source.base import NotUtf8, Source
 from fluxer_patcher.source.overlay import Overlay
 

@@ -19,7 +19,6 @@ import difflib
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -28,6 +27,7 @@ from fluxer_patcher.catalogue.manifest import Patch, Step
 from fluxer_patcher.catalogue.pathmap import PathMap
 from fluxer_patcher.engine import locate
 from fluxer_patcher.model import Outcome, Reason, ReasonKind
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.source.base import Source, SourceError
 from fluxer_patcher.syntax import queries
 from fluxer_patcher.syntax.document import Document

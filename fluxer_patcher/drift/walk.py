@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import posixpath
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from fluxer_patcher.catalogue.manifest import Patch
 from fluxer_patcher.drift import explain as explaining
@@ -26,6 +25,7 @@ from fluxer_patcher.git.objects import Entry, ObjectCache
 from fluxer_patcher.git.repo import Repository
 from fluxer_patcher.git.runner import BatchReader, MissingObject
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, exit_code, summarise
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.source.overlay import Overlay
 from fluxer_patcher.source.revision import GitRevision
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.catalogue.params import Param
 from fluxer_patcher.model import ReasonKind
+from fluxer_patcher.record import dataclass, field
 
 if TYPE_CHECKING:
     from tree_sitter import Node

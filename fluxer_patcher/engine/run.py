@@ -9,7 +9,6 @@ file kind: primitives come from the registry it is given.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from fluxer_patcher.engine.primitives import (
 )
 from fluxer_patcher.memo import Memo
 from fluxer_patcher.model import Outcome, PatchResult, Reason, ReasonKind
+from fluxer_patcher.record import dataclass, replace
 from fluxer_patcher.source.base import FileMissing, Source, SourceError
 from fluxer_patcher.source.overlay import Overlay
 from fluxer_patcher.syntax import grammars, queries

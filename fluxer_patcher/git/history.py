@@ -6,11 +6,10 @@ subject), and one ``git diff-tree --stdin`` the paths each of its commits change
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git.repo import Repository, RevisionError
 from fluxer_patcher.git.runner import NETWORK_TIMEOUT, user_value
+from fluxer_patcher.record import dataclass
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _TREE_MODE = "040000"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git.runner import Git, Handle, RevisionError, open_handle, stderr_problem
+from fluxer_patcher.record import dataclass
 
 __all__ = ["Repository", "RevisionError", "open_repo"]
 

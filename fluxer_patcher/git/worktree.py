@@ -7,13 +7,13 @@ Read with plain git commands (no GitPython: a plain ``apply`` must stay fast).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from fluxer_patcher.errors import BadInput
 from fluxer_patcher.git.plumbing import Plumbing
 from fluxer_patcher.git.runner import Git
 from fluxer_patcher.git.status import local_changes as local_changes  # where callers have found it
+from fluxer_patcher.record import dataclass
 
 
 class NotAWorktree(BadInput):

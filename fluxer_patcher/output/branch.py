@@ -9,7 +9,6 @@ remote value read just before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from fluxer_patcher.errors import Refused
@@ -19,6 +18,7 @@ from fluxer_patcher.output import messages
 from fluxer_patcher.output.commits import BuiltCommit, CommitPlan, build
 from fluxer_patcher.output.series import Series
 from fluxer_patcher.profile import FLUXER, Profile
+from fluxer_patcher.record import dataclass, field
 
 
 class BranchRefused(Refused):

@@ -10,9 +10,9 @@ their ref by compare-and-swap once every commit exists.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from fluxer_patcher.git.plumbing import Identity, NewCommit, Plumbing
+from fluxer_patcher.record import dataclass
 
 
 @dataclass(frozen=True)

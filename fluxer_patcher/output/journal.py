@@ -27,7 +27,7 @@ from fluxer_patcher.errors import Refused
 from fluxer_patcher.output.statepaths import journal_path as journal_path  # the writer names it here
 from fluxer_patcher.output.statepaths import lock_path
 from fluxer_patcher.output.statepaths import pending_note as pending_note  # read-only commands ask it here
-from fluxer_patcher.record import FrozenRecord
+from fluxer_patcher.record import dataclass
 
 JOURNAL_VERSION = 1
 
@@ -99,18 +99,15 @@ def _read_pid(fd: int) -> str:
 # -- the journal ---------------------------------------------------------------------------------
 
 
-class Entry(FrozenRecord):
+@dataclass(frozen=True)
+class Entry:
     """One target of a run: where it is (relative to the real root), its old bytes, a hash of
     its new bytes, and the name of the temporary file beside it."""
 
-    __slots__ = ("path", "before", "after_digest", "temp")  # noqa: RUF023 - the constructor's order
     path: str
     before: bytes
     after_digest: str
     temp: str
-
-    def __init__(self, path: str, before: bytes, after_digest: str, temp: str) -> None:
-        self._init(path, before, after_digest, temp)
 
 
 def write_journal(root: str, entries: list[Entry]) -> None:

@@ -20,7 +20,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.header import Header
 from email.utils import format_datetime
@@ -35,6 +34,7 @@ from fluxer_patcher.model import FileChange
 from fluxer_patcher.output import diffs, messages
 from fluxer_patcher.output.series import Series, SeriesStep
 from fluxer_patcher.profile import FLUXER, Profile
+from fluxer_patcher.record import dataclass
 
 if TYPE_CHECKING:
     from unidiff.patch import PatchedFile

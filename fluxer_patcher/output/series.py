@@ -7,10 +7,9 @@ by ``app.series``; written by :mod:`.commits` (``branch``) and :mod:`.patchfiles
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fluxer_patcher.catalogue.manifest import Patch
 from fluxer_patcher.model import FileChange, Outcome, PatchResult
+from fluxer_patcher.record import dataclass
 from fluxer_patcher.source.revision import GitRevision
 
 

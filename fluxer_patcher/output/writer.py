@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from fluxer_patcher.errors import Refused
 from fluxer_patcher.output import journal
 from fluxer_patcher.output.journal import Entry
-from fluxer_patcher.record import FrozenRecord
+from fluxer_patcher.record import dataclass, field
 
 TYPE_CHECKING = False  # typing's, without importing typing (an apply replay writes through here)
 if TYPE_CHECKING:
@@ -65,17 +65,14 @@ def _step(name: str, path: str) -> None:
         step_hook(name, path)
 
 
-class Seen(FrozenRecord):
+@dataclass(frozen=True)
+class Seen:
     """What a file was when this run last read or wrote it."""
 
-    __slots__ = ("ident", "mode", "uid", "gid")  # noqa: RUF023 - the constructor's order
     ident: tuple[int, int, int, int, int]  # device, inode, size, mtime, ctime
     mode: int
     uid: int
     gid: int
-
-    def __init__(self, ident: tuple[int, int, int, int, int], mode: int, uid: int, gid: int) -> None:
-        self._init(ident, mode, uid, gid)
 
 
 def _seen(st: os.stat_result) -> Seen:
@@ -158,26 +155,22 @@ def temp_name(name: str) -> str:
     return f".{name}.{os.urandom(4).hex()}.fluxer-patch"  # as secrets.token_hex(4), without its imports
 
 
+@dataclass
 class Target:
-    """One file being replaced."""
-
-    __slots__ = ("change", "rel", "seen", "shown", "temp", "written")
-
-    def __init__(self, rel: str, shown: str, change: FileChange, temp: str) -> None:
-        self.rel = rel  # the real path relative to the real root
-        self.shown = shown  # the path as the run names it
-        self.change = change
-        self.temp = temp
-        self.seen: Seen | None = None
-        self.written: Seen | None = None  # after the rename
+    rel: str  # the real path relative to the real root
+    shown: str  # the path as the run names it
+    change: FileChange
+    temp: str
+    seen: Seen | None = None
+    written: Seen | None = None  # after the rename
 
 
+@dataclass
 class Signals:
     """SIGINT/SIGTERM noted (not acted on) while files are replaced; checked between renames."""
 
-    def __init__(self) -> None:
-        self.received: list[int] = []
-        self._old: dict[signal.Signals, Any] = {}
+    received: list[int] = field(default_factory=list)
+    _old: dict[signal.Signals, Any] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def deferred(self) -> Iterator[None]:

@@ -8,12 +8,12 @@ few fields around them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.catalogue.manifest import Patch, label
 from fluxer_patcher.model import PatchResult, Reason, ReasonKind, Status, summarise
 from fluxer_patcher.output.diffs import unified_all
+from fluxer_patcher.record import dataclass, field, replace
 
 if TYPE_CHECKING:
     from fluxer_patcher.doctor.checks import Finding  # doctor's machinery stays out of the other commands

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from fluxer_patcher.model import Outcome, PatchResult, exit_code
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.report import nextsteps, rows
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TextIO
 
 from fluxer_patcher.model import Status
+from fluxer_patcher.record import dataclass
 
 COLOURS = {
     Status.APPLIED: "green",

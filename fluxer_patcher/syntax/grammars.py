@@ -14,11 +14,11 @@ import os
 import re
 import sys
 import warnings
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.memo import Memo
+from fluxer_patcher.record import dataclass
 
 if TYPE_CHECKING:
     from types import ModuleType

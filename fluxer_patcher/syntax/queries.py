@@ -26,12 +26,12 @@ import re
 import signal
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.files import read_regular_text
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.syntax import grammars, predicates, shallow
 from fluxer_patcher.syntax.predicates import QueryError
 

@@ -21,8 +21,9 @@ reports an unknown node type where the file has it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from fluxer_patcher.record import dataclass
 
 if TYPE_CHECKING:
     from tree_sitter import Language

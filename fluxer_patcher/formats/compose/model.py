@@ -26,12 +26,12 @@ import functools
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.catalogue.params import regex_tables_problem
 from fluxer_patcher.formats.data.datatree import DataError, DataView, Entry, flat_text, is_mapping
 from fluxer_patcher.memo import Memo
+from fluxer_patcher.record import dataclass
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+from fluxer_patcher.record import dataclass
 
 if TYPE_CHECKING:
     from tree_sitter import Node

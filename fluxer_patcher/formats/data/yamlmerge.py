@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.engine.primitives import Edit, NotEditable
 from fluxer_patcher.formats.data.datatree import DataView, Entry, flat_text, is_mapping, is_sequence, same_data, unwrap
 from fluxer_patcher.formats.data.yamltext import Style, after_line, blank_separated, column_prefix, key_column
 from fluxer_patcher.model import ReasonKind
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.syntax.document import Document
 
 if TYPE_CHECKING:

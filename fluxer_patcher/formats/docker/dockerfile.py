@@ -13,10 +13,10 @@ import itertools
 import json
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.formats.shell import script as shell
+from fluxer_patcher.record import dataclass
 
 if TYPE_CHECKING:
     from tree_sitter import Node

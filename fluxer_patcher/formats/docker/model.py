@@ -16,12 +16,12 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.formats.docker import dockerfile
 from fluxer_patcher.formats.shell import script as shell
 from fluxer_patcher.formats.shell import sed
+from fluxer_patcher.record import dataclass, field
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -7,7 +7,6 @@ import json
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.catalogue.params import CHOICE, TEXTS, Param
@@ -25,6 +24,7 @@ from fluxer_patcher.engine.primitives import (
 from fluxer_patcher.formats.docker import dockerfile, model
 from fluxer_patcher.formats.shell import script as shell
 from fluxer_patcher.model import ReasonKind
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.source.base import SourceError
 from fluxer_patcher.syntax.document import Document, one_line
 

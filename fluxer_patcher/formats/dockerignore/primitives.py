@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fluxer_patcher.catalogue.params import TEXTS, Param
 from fluxer_patcher.engine.primitives import Answer, Apply, Drift, Edit, EditContext, Present, primitive
 from fluxer_patcher.formats.dockerignore import rules as dockerignore
+from fluxer_patcher.record import dataclass
 
 
 @dataclass

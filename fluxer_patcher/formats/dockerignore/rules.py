@@ -19,10 +19,10 @@ differ: a Docker pattern without ``**`` is anchored at the context root).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 
 from fluxer_patcher.memo import Memo
+from fluxer_patcher.record import dataclass
 
 
 class PatternError(ValueError):

@@ -13,9 +13,9 @@ RUN are modelled; what a RUN executes (prefixes, ``sh -c`` bodies, chains) is re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from fluxer_patcher.formats.shell import script, sed
+from fluxer_patcher.record import dataclass
 from fluxer_patcher.source.base import Source, SourceError
 from fluxer_patcher.syntax.document import Document, one_line, walk
 

@@ -13,10 +13,10 @@ condition.  A ``const`` alias declared before the point stands for its value:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.formats.js import structure
+from fluxer_patcher.record import dataclass, field
 from fluxer_patcher.syntax.document import Document, walk
 
 if TYPE_CHECKING:

@@ -19,7 +19,6 @@ where the body is a stream or null.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from fluxer_patcher.catalogue.params import Param
@@ -38,6 +37,7 @@ from fluxer_patcher.formats.data.datatree import DataError
 from fluxer_patcher.formats.js import structure
 from fluxer_patcher.formats.pnpm.dependency import dependency_state
 from fluxer_patcher.model import ReasonKind
+from fluxer_patcher.record import dataclass
 from fluxer_patcher.syntax.document import Document, one_line, walk
 from fluxer_patcher.syntax.grammars import JS_FAMILY
 

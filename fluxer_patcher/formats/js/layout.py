@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.formats.js import structure
+from fluxer_patcher.record import dataclass
 from fluxer_patcher.source.base import SourceError
 
 if TYPE_CHECKING:

@@ -8,10 +8,10 @@ fix applied twice (a nested duplicate).  Comparison is structural, as in :mod:`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.formats.js import structure
+from fluxer_patcher.record import dataclass
 from fluxer_patcher.syntax.document import Document
 
 if TYPE_CHECKING:

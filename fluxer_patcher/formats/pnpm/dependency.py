@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.formats.data.datatree import DataView, is_mapping, unwrap
 from fluxer_patcher.formats.pnpm import lockscan
 from fluxer_patcher.formats.pnpm.semver import Version, range_floor
+from fluxer_patcher.record import dataclass
 from fluxer_patcher.source.base import FileMissing
 from fluxer_patcher.syntax.document import Document
 

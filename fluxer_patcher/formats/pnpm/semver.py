@@ -7,8 +7,9 @@ local-version rules are not npm's.  Only what deciding "is the dependency at lea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import total_ordering
+
+from fluxer_patcher.record import dataclass
 
 _VERSION = re.compile(
     r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"

@@ -12,13 +12,12 @@ quoted literal has no offsets (``start == -1``) and cannot be edited.
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fluxer_patcher.memo import Memo
+from fluxer_patcher.record import dataclass, replace
 from fluxer_patcher.syntax import grammars
 
 if TYPE_CHECKING:
@@ -105,7 +104,7 @@ def _walk(node: Node, script: bytes, base: int, depth: int, out: list[Command], 
         own = [i for i in range(before, len(out)) if out[i].depth == depth]
         if own and redirects:  # the statement's last command at this level gets them
             last = out[own[-1]]
-            out[own[-1]] = dataclasses.replace(last, redirects=last.redirects + redirects)
+            out[own[-1]] = replace(last, redirects=last.redirects + redirects)
         return ""
     if kind == "subshell":
         inner = list(cwd)
@@ -172,7 +171,7 @@ def _command(node: Node, script: bytes, base: int, depth: int, out: list[Command
 
 def _rebase(command: Command, base: int | None, cwd: str) -> Command:
     start, end = (command.start + base, command.end + base) if base is not None else (-1, -1)
-    return dataclasses.replace(command, cwd=posixpath.normpath(posixpath.join(cwd, command.cwd)), start=start, end=end)
+    return replace(command, cwd=posixpath.normpath(posixpath.join(cwd, command.cwd)), start=start, end=end)
 
 
 def _shell_body(words: list[str], nodes: list[Node]) -> tuple[int, str] | None:
