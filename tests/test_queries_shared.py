@@ -111,8 +111,7 @@ def test_of_two_malformed_files_in_two_languages_the_first_given_is_named(tmp_pa
 def test_a_shared_run_past_the_match_limit_runs_each_file_alone(tmp_path: Path) -> None:
     combinatorial = "(arguments (identifier)* @a (identifier)* @b (identifier)* @target) @x\n"
     slow, plain = _files(tmp_path, slow=combinatorial, plain="((identifier) @target)\n")
-    queries.compile_together([slow, plain])
-    assert slow._shared is plain._shared is not None
+    assert queries._share([slow, plain])  # (compile_together keeps such a pattern apart)
     doc = Document("x.js", ("f(" + ",".join(["a"] * 200) + ");").encode(), "javascript")
     assert len(plain.run(doc.root)) == 201  # all of them: its own query, within the limit
     with pytest.raises(queries.MatchLimit, match=re.escape(f"{slow.path}: more than {queries.MATCH_LIMIT} matches")):
@@ -129,14 +128,18 @@ def test_a_predicate_error_in_another_file_leaves_a_shared_file_its_matches(tmp_
         wrong.run(doc.root)
 
 
-def test_each_call_shares_among_its_own_files(tmp_path: Path) -> None:
-    a, b, c = _files(tmp_path, a="((identifier) @target)\n", b="((number) @target)\n", c="((string) @target)\n")
+def test_each_call_shares_among_its_own_files_and_kinds_apart(tmp_path: Path) -> None:
+    a, b, c, d, e = _files(tmp_path, a="((identifier) @target)\n", b="((number) @target)\n", c="((string) @target)\n",
+                           d="((identifier) @present)\n", e="((number) @present)\n")
     queries.compile_together([a])  # an --only run: one file, its own query
     assert a._query is not None and a._shared is None
-    queries.compile_together([a, b, c])  # a is compiled already
+    kinds = {a: "document", b: "document", c: "document", d: "target", e: "target"}
+    queries.compile_together(kinds, kinds.__getitem__)  # a is compiled already
     assert a._shared is None and b._shared is not None and b._shared is c._shared
+    assert d._shared is e._shared is not None and d._shared is not b._shared
     doc = Document("x.js", b"x + 1 + 'z';", "javascript")
     assert [doc.text(m.target) for qf in (a, b, c) for m in qf.run(doc.root)] == ["x", "1", "'z'"]
+    assert [doc.text(m.node("present")) for qf in (d, e) for m in qf.run(doc.root)] == ["x", "1"]
 
 
 def test_a_path_maps_rewrite_shares_a_query_with_the_file_it_rewrites(tmp_path: Path) -> None:
@@ -148,3 +151,40 @@ def test_a_path_maps_rewrite_shares_a_query_with_the_file_it_rewrites(tmp_path: 
     doc = Document("x.js", b"f('fluxer_app', 'apps/web');", "javascript")
     assert [doc.text(m.target) for m in original.run(doc.root)] == ["'fluxer_app'"]
     assert [doc.text(m.target) for m in mapped.run(doc.root)] == ["'apps/web'"]
+
+
+def test_a_pattern_whose_root_pairs_its_children_and_a_small_grammar_keep_their_own_query(tmp_path: Path) -> None:
+    pairing, other, third = _files(tmp_path, pairing="(statement_block (lexical_declaration) (if_statement) @target)\n",
+                                   other="((identifier) @target)\n", third="((number) @target)\n")
+    (tmp_path / "d1.scm").write_text("((from_instruction) @target)\n")
+    (tmp_path / "d2.scm").write_text("((run_instruction) @target)\n")
+    d1, d2 = (queries.QueryFile("dockerfile", tmp_path / name) for name in ("d1.scm", "d2.scm"))
+    queries.compile_together([pairing, other, third, d1, d2])
+    assert pairing._shared is None and pairing._query is not None
+    assert other._shared is not None and other._shared is third._shared
+    assert d1._shared is None and d2._shared is None
+
+
+@pytest.mark.parametrize(("pattern", "pairs"), [
+    ("(statement_block (lexical_declaration) (expression_statement))", True),
+    ("((statement_block (a) @x (#eq? @x \"(\") ; (\n (b)) @target)", True),
+    ("(statement_block . (a) (b) .)", True),
+    ("(s (a) key: (k) (b))", True),
+    ("(s (a) \"+\")", True),
+    ("(_ (a) _)", True),
+    ("(statement_block (a) . (b))", False),
+    ("((call_expression function: (identifier) arguments: (arguments (a) (b))) @target)", False),
+    ("(pair key: (a) (b))", False),
+    ("(s !body (a))", False),
+    ("[(a) (b)] @x", False),
+    ("((identifier) @x)", False),
+])
+def test_a_root_pairs_its_children_when_two_have_no_field_and_no_anchor_between(pattern: str, pairs: bool) -> None:
+    assert queries._pairs_children(pattern) is pairs
+
+
+def test_the_sso_callbacks_queries_pair_children_and_most_bundled_ones_do_not() -> None:
+    apart = {path.name for language, path in _bundled() if queries.QueryFile(language, path).pairs_children}
+    # the SSO callback's patterns took 12-15 ms on a large TSX file they never target
+    assert {"sso-callback-early-returns.scm", "sso-callback-error.scm", "sso-callback-success.scm"} <= apart
+    assert not apart & {"csp-directives.scm", "media-responses.scm", "sso-token-body.scm", "compose-file.scm"}

@@ -25,7 +25,7 @@ import importlib
 import re
 import signal
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -192,15 +192,24 @@ class QueryFile:
     """One ``.scm`` file: its edit patterns, and its landmark patterns compiled on demand.
 
     Its edit patterns are compiled shallow (:mod:`.shallow`), in one query with those of the
-    other files of its language that :func:`compile_together` compiles in the same call: each
-    compiled query costs tree-sitter a scan of the grammar's parse table, 2.6 ms for TSX even
-    when empty.  A shared query runs every file's patterns on every document (tree-sitter
-    tries those whose root type a node has); one run per tree serves each file reading it
+    other files of its language (and kind) that :func:`compile_together` compiles in the same
+    call: each compiled query costs tree-sitter a scan of the grammar's parse table, 2.6 ms
+    for TSX even when empty (a check's 12 TSX files: 58 ms compiled apart, 20 ms as one).  A
+    shared query runs every file's patterns on every document it runs on (tree-sitter tries
+    those whose root type a node has); one run per tree serves each file reading it
     (:func:`_run_memoised`), and :meth:`run` keeps the file's own matches, renumbered from 0,
-    in the order of its own query.  A shared file compiles its own query too for a run the
-    shared one cannot answer (more than :data:`MATCH_LIMIT` matches in progress, a
-    predicate's error, among all the files' patterns), so that limits and errors are as for
-    the file alone.  Landmarks only matter when a fix drifts, so they are compiled only then."""
+    in the order of its own query.
+
+    The other files' patterns cost little there, measured, except where a pattern's root
+    pairs its children (:func:`_pairs_children`): the SSO callback's take 12-15 ms on a 37 KB
+    TSX file they never target, whose own query takes 1.4 ms, and with them shared a cold
+    check's query work grew (92 -> 122 ms) instead of shrinking (-> 74 ms).  Such a file keeps
+    a query of its own, as do the files of a small grammar (:data:`_SHARE_FROM`), where
+    compiling costs nearly nothing.  A shared file compiles its own query too for a run the
+    shared one cannot answer (more than :data:`MATCH_LIMIT` matches in progress, or a
+    predicate's error, among all the files' patterns), so that limits and errors are those
+    of the file alone.  Landmarks only matter when a fix drifts, so they are compiled only
+    then."""
 
     def __init__(self, language: str, path: Path) -> None:
         self.language = language
@@ -291,6 +300,11 @@ class QueryFile:
         """Every capture the file's patterns name, landmarks included."""
         return frozenset(re.findall(r"@([\w.]+)", "\n".join(text for _, text in patterns_of(self.source))))
 
+    @cached_property
+    def pairs_children(self) -> bool:
+        """Whether an edit pattern's root pairs its children (:func:`_pairs_children`)."""
+        return any(_pairs_children(text) for text in self.patterns)
+
     def _compile_alone(self) -> None:
         query = self._compile("\n\n".join(self.patterns))
         if query.pattern_count != len(self.patterns):
@@ -354,20 +368,88 @@ def compile_query(language: str, path: Path) -> QueryFile:
     return QueryFile(language, path)
 
 
-def compile_together(files: Iterable[QueryFile]) -> None:
+def compile_together(files: Iterable[QueryFile], kind: Callable[[QueryFile], object] | None = None) -> None:
     """Compile the edit patterns of ``files`` that are not yet compiled, those of a language
-    as one query (:class:`QueryFile`): a run compiles its queries before any fix runs, so a
-    malformed one stops it.  A language whose query does not compile has each of its files
-    compiled alone, in the order given, so that an error names the file, line and column as
-    it would alone."""
+    and of a ``kind`` (what they run on: documents, targets) as one query, but for the files
+    :class:`QueryFile` says keep their own: a run compiles its queries before any fix runs, so
+    a malformed one stops it.  When a shared query does not compile, its files compile alone,
+    in the order given, so that an error names the file, line and column as it would alone."""
     pending = [qf for qf in dict.fromkeys(files) if not qf.compiled]
-    groups: dict[str, list[QueryFile]] = {}
+    groups: dict[tuple[str, object], list[QueryFile]] = {}
     for qf in pending:
-        groups.setdefault(qf.language, []).append(qf)
+        if _may_share(qf):
+            groups.setdefault((qf.language, kind(qf) if kind is not None else None), []).append(qf)
     shared = {qf for group in groups.values() if len(group) > 1 and _share(group) for qf in group}
     for qf in pending:
         if qf not in shared:
             qf._compile_alone()
+
+
+def _may_share(qf: QueryFile) -> bool:
+    try:
+        states = grammars.language(qf.language).parse_state_count
+    except Exception:  # its own compile says what is wrong
+        return False
+    return states >= _SHARE_FROM and not qf.pairs_children
+
+
+# Parse states of the smallest grammar whose files share a query: below, tree-sitter compiles
+# one in hundredths of a millisecond (Dockerfile, JSON), so that sharing would save nothing
+# and run every file's patterns (the Dockerfile's predicates in Python) on every document.
+_SHARE_FROM = 1000
+
+
+_ROOT = re.compile(r"\([A-Za-z_][\w.-]*")  # a node's "(" and type
+_FIELD_NAME = re.compile(r"!?[A-Za-z_][\w.]*\s*:?")
+
+
+def _pairs_children(pattern: str) -> bool:
+    """Whether the root node of ``pattern`` (one top-level pattern) has two child patterns
+    without a field and no anchor (``.``) between them, like ``(statement_block
+    (lexical_declaration ...) (expression_statement ...))``.  tree-sitter then tries, at every
+    node of the root's type, each later child with each child that matched the first: the
+    cost grows with the square of a block's length, in every document of the language."""
+    root = _ROOT.search(pattern)
+    if root is None:
+        return False
+    depth, fielded, pending, i, n = 0, False, False, root.end(), len(pattern)  # after the root's type
+    while i < n:
+        c = pattern[i]
+        if c == ";":
+            i = pattern.find("\n", i)
+            i = n if i == -1 else i
+            continue
+        child = False
+        if c == '"':
+            child = depth == 0
+            i += 1
+            while i < n and pattern[i] != '"':
+                i += 2 if pattern[i] == "\\" else 1
+        elif c in "([":
+            child = depth == 0 and pattern[i + 1 : i + 2] != "#"
+            depth += 1
+        elif c in ")]":
+            if depth == 0:
+                return False  # the root's end
+            depth -= 1
+        elif depth == 0 and c == ".":
+            pending = False
+        elif depth == 0 and c == "_" and not pattern[i + 1 : i + 2].isalnum():
+            child = True
+        elif depth == 0 and (c.isalpha() or c == "!"):
+            word = _FIELD_NAME.match(pattern, i)
+            if word is not None:
+                fielded = word.group().endswith(":")
+                i = word.end()
+                continue
+        if child:
+            if not fielded:
+                if pending:
+                    return True
+                pending = True
+            fielded = False
+        i += 1
+    return False
 
 
 def _shallow_patterns(language: str, source: str) -> list[str]:
