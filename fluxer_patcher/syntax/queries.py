@@ -202,10 +202,10 @@ class QueryFile:
 
     The other files' patterns cost little there, measured, except where a pattern's root
     pairs its children (:func:`_pairs_children`): the SSO callback's take 12-15 ms on a 37 KB
-    TSX file they never target, whose own query takes 1.4 ms, and with them shared a cold
-    check's query work grew (92 -> 122 ms) instead of shrinking (-> 74 ms).  Such a file keeps
-    a query of its own, as do the files of a small grammar (:data:`_SHARE_FROM`), where
-    compiling costs nearly nothing.  A shared file compiles its own query too for a run the
+    TSX file they never target, whose own query takes 1.4 ms; with them shared, a cold check
+    ran 18% more instructions, instead of 8% fewer.  Such a file keeps a query of its own, as
+    do the files of a small grammar (:data:`_SHARE_FROM`), where compiling costs nearly
+    nothing.  A shared file compiles its own query too for a run the
     shared one cannot answer (more than :data:`MATCH_LIMIT` matches in progress, or a
     predicate's error, among all the files' patterns), so that limits and errors are those
     of the file alone.  Landmarks only matter when a fix drifts, so they are compiled only
