@@ -109,14 +109,16 @@ def _landmark_report(doc: Document, found: dict[str, list[Node]]) -> str:
 
 
 def prepare_queries(patches: Iterable[Patch]) -> None:
-    """Compile the queries of ``patches`` in one go (see :func:`queries.compile_together`)."""
-    queries.compile_together(
-        queries.compile_query(step.language, path)
-        for patch in patches
-        for step in patch.steps
-        for path in (step.query, step.present)
-        if path is not None and step.language is not None
-    )
+    """Compile the queries of ``patches`` in one go (see :func:`queries.compile_together`): the
+    queries that find targets in whole documents apart from the ``present`` queries, which
+    look inside a target."""
+    kinds: dict[queries.QueryFile, str] = {}
+    for patch in patches:
+        for step in patch.steps:
+            for path, kind in ((step.query, "document"), (step.present, "target")):
+                if path is not None and step.language is not None:
+                    kinds.setdefault(queries.compile_query(step.language, path), kind)
+    queries.compile_together(kinds, kinds.__getitem__)
 
 
 class Engine:
