@@ -10,6 +10,7 @@ from tree_sitter import Query
 
 from fluxer_patcher.app.catalogue import default_root
 from fluxer_patcher.app.catalogue import load_catalogue as load
+from fluxer_patcher.formats.builtin import registry
 from fluxer_patcher.syntax import grammars, queries, shallow
 from fluxer_patcher.syntax.document import Document
 from fluxer_patcher.syntax.predicates import PredicateError
@@ -24,6 +25,7 @@ SUFFIXES = {
 
 def _bundled() -> list[tuple[str, Path]]:
     """Every (language, query file) the bundled catalogue names: steps, present, recognisers."""
+    registry()  # the file kinds' predicates (#stage? ...): a catalogue kept validated imports no format
     found: dict[tuple[str, Path], None] = {}
     for patch in load().patches:
         for step in patch.steps:
