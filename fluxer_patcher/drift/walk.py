@@ -21,7 +21,7 @@ from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.engine.run import Engine
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git import trees
-from fluxer_patcher.git.history import Changes, Commit, Range, changed_paths, describe
+from fluxer_patcher.git.history import Changes, Commit, PendingChanges, Range, describe
 from fluxer_patcher.git.objects import Entry, ObjectCache
 from fluxer_patcher.git.repo import Repository
 from fluxer_patcher.git.runner import BatchReader, MissingObject
@@ -281,14 +281,17 @@ def walk(
 ) -> Drift:
     """Run every fix at the base and at each commit of ``span``; record where statuses change."""
     objects = _Objects(repo)
+    pending = PendingChanges(repo, span)  # git lists the commits' changes while the base runs
     try:
-        return _walk(repo, patches, span, cache or ResultCache(registry), explain, objects)
+        return _walk(repo, patches, span, cache or ResultCache(registry), explain, objects, pending)
     finally:
+        pending.close()
         objects.close()
 
 
 def _walk(
-    repo: Repository, patches: Sequence[Patch], span: Range, cache: ResultCache, explain: bool, objects: _Objects
+    repo: Repository, patches: Sequence[Patch], span: Range, cache: ResultCache, explain: bool, objects: _Objects,
+    pending: PendingChanges,
 ) -> Drift:
     runs_before = cache.runs
     fixes = [FixHistory(p) for p in patches]
@@ -306,7 +309,7 @@ def _walk(
     watches: list[_Watched | None] = [None] * len(patches)
     if revision is not None:
         watches = [_Watched.at(revision, [seen]) for seen in previous]
-    changes = changed_paths(repo, span) if span.commits else []
+    changes = pending.result()
     for index, commit in enumerate(span.commits):
         changed_here = changes[index]
         if watched is not None and not watched.touched_by(changed_here):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git.repo import Repository, RevisionError
-from fluxer_patcher.git.runner import NETWORK_TIMEOUT, user_value
+from fluxer_patcher.git.runner import NETWORK_TIMEOUT, Spooled, user_value
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _TREE_MODE = "040000"
@@ -88,50 +88,80 @@ class Changes:
     trees: tuple[tuple[str, str], ...] = ()  # (directory, its new tree id) of the directories it changed
 
 
+class PendingChanges:
+    """:func:`changed_paths` under way: ``git diff-tree`` runs beside the caller's work
+    (:meth:`Git.spool`) until :meth:`result` is asked; :meth:`close` stops it unasked."""
+
+    def __init__(self, repo: Repository, span: Range) -> None:
+        self._span = span
+        pairs: list[tuple[str, str]] = []
+        parent = span.base
+        for commit in span.commits:
+            if parent is not None:
+                pairs.append((commit.sha, parent))
+            parent = commit.sha
+        self._running: Spooled | None = None
+        if pairs:
+            lines = "".join(f"{sha} {before}\n" for sha, before in pairs).encode("ascii")
+            # -t: the directories too (their new tree ids), which -r alone leaves out
+            self._running = repo.git.spool("diff-tree", "--stdin", "-r", "-t", "-z", "--no-renames", "--no-ext-diff",
+                                           input=lines)
+
+    def result(self) -> list[Changes | None]:
+        """Per commit of the span, oldest first, what it changed against the commit before it
+        (its first parent); ``None`` for a root commit (everything is new there)."""
+        span = self._span
+        found: dict[str, tuple[set[str], set[str], list[tuple[str, str]]]] = {}
+        if self._running is not None:
+            running, self._running = self._running, None
+            found = _parse(running.finish().stdout)
+        out: list[Changes | None] = []
+        for index, commit in enumerate(span.commits):
+            if index == 0 and span.base is None:
+                out.append(None)
+                continue
+            paths, names, trees = found.get(commit.sha, (set(), set(), []))
+            out.append(Changes(frozenset(paths), frozenset(names), tuple(trees)))
+        return out
+
+    def close(self) -> None:
+        if self._running is not None:
+            self._running.close()
+            self._running = None
+
+
+def _parse(raw: bytes) -> dict[str, tuple[set[str], set[str], list[tuple[str, str]]]]:
+    """``git diff-tree --stdin -r -t -z`` output: per commit id, its changed file paths,
+    those of them added or deleted, and its changed directories (with their new tree ids)."""
+    found: dict[str, tuple[set[str], set[str], list[tuple[str, str]]]] = {}
+    fields = raw.decode("utf-8", "surrogateescape").split("\0")
+    paths: set[str] = set()
+    names: set[str] = set()
+    trees: list[tuple[str, str]] = []
+    i = 0
+    while i < len(fields):
+        field = fields[i]
+        if field.startswith(":"):  # ":<mode> <mode> <id> <id> <status>", then the path
+            old_mode, new_mode, _old, new, status = field[1:].split(" ")
+            if _TREE_MODE in (old_mode, new_mode):  # a directory: what -r alone does not list
+                if new_mode == _TREE_MODE:
+                    trees.append((fields[i + 1], new))
+            else:
+                paths.add(fields[i + 1])
+                if status not in ("M", "T"):
+                    names.add(fields[i + 1])
+            i += 2
+            continue
+        if field:  # the id of the commit whose changes follow
+            paths, names, trees = found.setdefault(field, (set(), set(), []))
+        i += 1
+    return found
+
+
 def changed_paths(repo: Repository, span: Range) -> list[Changes | None]:
     """Per commit of ``span``, oldest first, what it changed against the commit before it
     (its first parent); ``None`` for a root commit (everything is new there)."""
-    pairs: list[tuple[str, str]] = []
-    parent = span.base
-    for commit in span.commits:
-        if parent is not None:
-            pairs.append((commit.sha, parent))
-        parent = commit.sha
-    found: dict[str, tuple[set[str], set[str], list[tuple[str, str]]]] = {}
-    if pairs:
-        lines = "".join(f"{sha} {before}\n" for sha, before in pairs).encode("ascii")
-        # -t: the directories too (their new tree ids), which -r alone leaves out
-        raw = repo.git.run("diff-tree", "--stdin", "-r", "-t", "-z", "--no-renames", "--no-ext-diff",
-                           input=lines).stdout
-        fields = raw.decode("utf-8", "surrogateescape").split("\0")
-        paths: set[str] = set()
-        names: set[str] = set()
-        trees: list[tuple[str, str]] = []
-        i = 0
-        while i < len(fields):
-            field = fields[i]
-            if field.startswith(":"):  # ":<mode> <mode> <id> <id> <status>", then the path
-                old_mode, new_mode, _old, new, status = field[1:].split(" ")
-                if _TREE_MODE in (old_mode, new_mode):  # a directory: what -r alone does not list
-                    if new_mode == _TREE_MODE:
-                        trees.append((fields[i + 1], new))
-                else:
-                    paths.add(fields[i + 1])
-                    if status not in ("M", "T"):
-                        names.add(fields[i + 1])
-                i += 2
-                continue
-            if field:  # the id of the commit whose changes follow
-                paths, names, trees = found.setdefault(field, (set(), set(), []))
-            i += 1
-    out: list[Changes | None] = []
-    for index, commit in enumerate(span.commits):
-        if index == 0 and span.base is None:
-            out.append(None)
-            continue
-        paths, names, trees = found.get(commit.sha, (set(), set(), []))
-        out.append(Changes(frozenset(paths), frozenset(names), tuple(trees)))
-    return out
+    return PendingChanges(repo, span).result()
 
 
 def describe(repo: Repository, sha: str) -> Commit:
