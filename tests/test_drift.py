@@ -224,6 +224,22 @@ def test_last_n_starts_after_the_nth_commit(upstream: Upstream) -> None:
     assert len(everything.commits) == 5  # the first docs commit, base, docs0, docs1, guide
 
 
+def test_last_n_lists_the_base_as_describe_does(upstream: Upstream, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fluxer_patcher.drift import walk as walking
+    from fluxer_patcher.git.history import describe
+
+    repo = upstream.repo
+    span = first_parent_range(repo, upstream.shas["guide"], last=3)
+    assert span.base is not None and span.base_commit == describe(repo, span.base)
+    assert first_parent_range(repo, upstream.shas["guide"], last=1000).base_commit is None  # from the root
+    since = first_parent_range(repo, upstream.shas["guide"], since=upstream.shas["base"])
+    assert since.base_commit is None and since.commits == span.commits
+    asked: list[str] = []
+    monkeypatch.setattr(walking, "describe", lambda repo, sha: asked.append(sha) or describe(repo, sha))
+    assert walk(repo, CATALOGUE.patches, since, registry()).base == walk(repo, CATALOGUE.patches, span, registry()).base
+    assert asked == [span.base]  # only the walk given --since asked git again
+
+
 def test_a_history_from_the_root_has_a_first_status_without_a_before(upstream: Upstream) -> None:
     repo = upstream.repo
     result = walk(repo, CATALOGUE.patches, first_parent_range(repo, upstream.shas["base"], last=1000), registry())

@@ -17,9 +17,11 @@ def drift(repo_path: Path | None, rev: str, since: str | None, last: int | None,
           selection: Selection) -> Drift:
     repo = open_git_repo(repo_path, remote)
     commits = first_parent_range(repo, rev, since=since, last=last)
-    # the tip's settings (a fork commits its .fluxer-patch.toml) hold for the whole history
+    # the tip's settings (a fork commits its .fluxer-patch.toml) hold for the whole history;
+    # the tip as the listing resolved it (no second rev-parse)
+    tip = commits.commits[-1] if commits.commits and commits.commits[-1].sha == commits.rev else None
     patches = settings.choose(bundled.load_catalogue(selection.catalogue), selection,
-                              settings.read(GitRevision(repo, rev))).patches
+                              settings.read(GitRevision(repo, commits.rev, tree=tip.tree if tip else None))).patches
     from fluxer_patcher.app import observations
     from fluxer_patcher.drift.cache import ResultCache
 

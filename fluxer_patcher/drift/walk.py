@@ -339,7 +339,9 @@ def _walk(
             if last is not None:
                 fix.reason = explaining.reason(revision, fix.patch, last.outcome, last.reason)
     head = span.commits[-1] if span.commits else describe(repo, span.rev)
-    base = describe(repo, span.base) if span.base is not None else None
+    base = span.base_commit
+    if base is None and span.base is not None:
+        base = describe(repo, span.base)
     return Drift(repo.label, head, base, len(span.commits), fixes, cache.runs - runs_before)
 
 

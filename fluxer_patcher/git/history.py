@@ -38,6 +38,7 @@ class Range:
     rev: str
     base: str | None
     commits: tuple[Commit, ...]
+    base_commit: Commit | None = None  # ``base`` as the listing gave it, when it did (``--last``)
 
 
 def _log(repo: Repository, *args: str) -> list[Commit]:
@@ -60,6 +61,7 @@ def first_parent_range(repo: Repository, rev: str, since: str | None = None, las
         raise ValueError("give exactly one of since and last")
     head = repo.resolve(rev)
     base: str | None
+    base_commit: Commit | None = None
     if since is not None:
         base = repo.resolve(since)
         if not repo.git.ok("merge-base", "--is-ancestor", base, head):
@@ -73,10 +75,13 @@ def first_parent_range(repo: Repository, rev: str, since: str | None = None, las
             )
     else:
         assert last is not None
-        commits = _log(repo, f"--max-count={last}", head, "--")
+        commits = _log(repo, f"--max-count={last + 1}", head, "--")  # and the base, as describe() has it
+        below = commits.pop() if len(commits) > last else None
         base = commits[-1].parents[0] if commits and commits[-1].parents else None
+        if below is not None and below.sha == base:
+            base_commit = below
     commits.reverse()
-    return Range(head, base, tuple(commits))
+    return Range(head, base, tuple(commits), base_commit)
 
 
 @dataclass(frozen=True)
