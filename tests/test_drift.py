@@ -498,6 +498,10 @@ def test_a_commits_changed_directories_come_with_their_new_trees(upstream: Upstr
                 now = git(upstream.history.path, "rev-parse", "--verify", "-q", f"{commit.sha}:{path[:at]}",
                           check=False)
                 assert tree.get(path[:at]) == (now or None)  # a directory that went has no new tree
+        blobs = dict(changes.blobs)
+        for path in changes.paths:  # the new blob of each changed file the commit holds
+            now = git(upstream.history.path, "rev-parse", "--verify", "-q", f"{commit.sha}:{path}", check=False)
+            assert blobs.get(path) == (now or None)
 
 
 def test_prefetched_trees_are_the_trees_read_one_by_one(upstream: Upstream) -> None:
@@ -514,6 +518,24 @@ def test_prefetched_trees_are_the_trees_read_one_by_one(upstream: Upstream) -> N
         one_by_one = ObjectCache(repo)
         assert [objects._trees[i] for i in ids] == [one_by_one.tree(i) for i in ids]
         assert b"\0" * 20 not in objects._trees
+    finally:
+        objects.close()
+
+
+def test_prefetched_blobs_are_the_blobs_read_one_by_one(upstream: Upstream, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fluxer_patcher.drift.walk import _Objects
+    from fluxer_patcher.git.objects import ObjectCache
+
+    repo = upstream.repo
+    head = upstream.shas[upstream.order[-1]]
+    ids = [bytes.fromhex(git(upstream.history.path, "rev-parse", f"{head}:{f}")) for f in (ROOT, "package.json")]
+    objects = _Objects(repo)
+    try:
+        objects.prefetch([], [*ids, b"\0" * 20])  # a missing id is left to blob(), which says so
+        assert b"\0" * 20 not in objects._blobs
+        one_by_one = [ObjectCache(repo).blob(i) for i in ids]
+        monkeypatch.setattr(repo, "read", lambda binsha: pytest.fail("read again"))
+        assert [objects.blob(i) for i in ids] == one_by_one
     finally:
         objects.close()
 

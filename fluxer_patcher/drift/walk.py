@@ -109,6 +109,21 @@ class _Objects(ObjectCache):
         _kind, data = self.repo.read(binsha)
         return self._keep(binsha, data)
 
+    def blob(self, binsha: bytes) -> bytes:
+        cached = self._blobs.get(binsha)
+        if cached is not None:
+            return cached
+        data = super().blob(binsha)
+        self._keep_blob(binsha, data)
+        return data
+
+    def _keep_blob(self, binsha: bytes, data: bytes) -> None:
+        if self._blob_bytes + len(data) > self.BLOB_BYTES:
+            self._blobs.clear()
+            self._blob_bytes = 0
+        self._blobs[binsha] = data
+        self._blob_bytes += len(data)
+
     def _keep(self, binsha: bytes, data: bytes) -> dict[str, Entry]:
         found = trees.entries(data)
         if len(self._trees) >= self.LIMIT:
@@ -116,11 +131,13 @@ class _Objects(ObjectCache):
         self._trees[binsha] = found
         return found
 
-    def prefetch(self, ids: Iterable[bytes]) -> None:
-        """Read the trees ``ids`` not kept yet in one round trip: the directories an opened
-        commit changed on the way to what a fix reads, which walking a path would read one
-        level after another.  A tree that cannot be had here is left to :meth:`tree`."""
+    def prefetch(self, ids: Iterable[bytes], blobs: Iterable[bytes] = ()) -> None:
+        """Read the trees ``ids`` and the blobs ``blobs`` not kept yet in one round trip: the
+        directories an opened commit changed on the way to what a fix reads, which walking a
+        path would read one level after another, and the files it changed that a fix reads.
+        An object that cannot be had here is left to :meth:`tree` or :meth:`blob`."""
         wanted = [i for i in dict.fromkeys(ids) if i not in self._trees]
+        wanted += [i for i in dict.fromkeys(blobs) if i not in self._blobs and i not in wanted]
         if len(wanted) < 2 or self._batch_failed:
             return
         try:
@@ -135,6 +152,8 @@ class _Objects(ObjectCache):
             if got is not None and got[1] == "tree":
                 with contextlib.suppress(ValueError):  # a name git refuses: tree() reads it again and says so
                     self._keep(binsha, got[2])
+            elif got is not None and got[1] == "blob":
+                self._keep_blob(binsha, got[2])
 
     def close(self) -> None:
         if self._batch is not None:
@@ -315,7 +334,7 @@ def _walk(
         if watched is not None and not watched.touched_by(changed_here):
             continue  # nothing any fix read changed: every observation stands
         revision = GitRevision(repo, commit.sha, objects, tree=commit.tree)
-        objects.prefetch(_trees_to_watched(changed_here, watched, revision.root))
+        objects.prefetch(*_objects_to_watched(changed_here, watched, revision.root))
         for i, seen in enumerate(_observe_touched(patches, revision, cache, previous, watches, changed_here)):
             fix, before = fixes[i], previous[i]
             if before is not None and before is seen:
@@ -345,13 +364,16 @@ def _walk(
     return Drift(repo.label, head, base, len(span.commits), fixes, cache.runs - runs_before)
 
 
-def _trees_to_watched(changes: Changes | None, watched: _Watched | None, root: bytes) -> list[bytes]:
+def _objects_to_watched(changes: Changes | None, watched: _Watched | None, root: bytes
+                        ) -> tuple[list[bytes], list[bytes]]:
     """The root tree and the new trees of the directories above the watched files a commit
-    changed: what looking those files up again walks through."""
+    changed (what looking those files up again walks through), and those files' new blobs
+    (what the fixes that read them read)."""
     if changes is None or watched is None:
-        return []
+        return [], []
     above = {p[:i] for p in changes.paths if p in watched.paths for i in range(len(p)) if p[i] == "/"}
-    return [root, *(bytes.fromhex(sha) for path, sha in changes.trees if path in above)] if above else []
+    trees = [root, *(bytes.fromhex(sha) for path, sha in changes.trees if path in above)] if above else []
+    return trees, [bytes.fromhex(sha) for path, sha in changes.blobs if path in watched.paths]
 
 
 def _observe_touched(

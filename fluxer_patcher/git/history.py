@@ -14,6 +14,7 @@ from fluxer_patcher.git.runner import NETWORK_TIMEOUT, Spooled, user_value
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _TREE_MODE = "040000"
+_BLOB_MODES = ("100644", "100755", "120000")  # a file or a symlink: a blob (not a submodule's commit)
 _FORMAT = _FIELD.join(["%H", "%P", "%T", "%aI", "%an", "%s"]) + _RECORD
 
 
@@ -91,6 +92,7 @@ class Changes:
     paths: frozenset[str]
     added_or_deleted: frozenset[str]  # of them, those that appeared or went (a listing may change)
     trees: tuple[tuple[str, str], ...] = ()  # (directory, its new tree id) of the directories it changed
+    blobs: tuple[tuple[str, str], ...] = ()  # (file, its new blob id) of the changed files it holds
 
 
 class PendingChanges:
@@ -116,7 +118,7 @@ class PendingChanges:
         """Per commit of the span, oldest first, what it changed against the commit before it
         (its first parent); ``None`` for a root commit (everything is new there)."""
         span = self._span
-        found: dict[str, tuple[set[str], set[str], list[tuple[str, str]]]] = {}
+        found: dict[str, _Changed] = {}
         if self._running is not None:
             running, self._running = self._running, None
             found = _parse(running.finish().stdout)
@@ -125,8 +127,8 @@ class PendingChanges:
             if index == 0 and span.base is None:
                 out.append(None)
                 continue
-            paths, names, trees = found.get(commit.sha, (set(), set(), []))
-            out.append(Changes(frozenset(paths), frozenset(names), tuple(trees)))
+            paths, names, trees, blobs = found.get(commit.sha, (set(), set(), [], []))
+            out.append(Changes(frozenset(paths), frozenset(names), tuple(trees), tuple(blobs)))
         return out
 
     def close(self) -> None:
@@ -135,14 +137,19 @@ class PendingChanges:
             self._running = None
 
 
-def _parse(raw: bytes) -> dict[str, tuple[set[str], set[str], list[tuple[str, str]]]]:
+_Changed = tuple[set[str], set[str], list[tuple[str, str]], list[tuple[str, str]]]
+
+
+def _parse(raw: bytes) -> dict[str, _Changed]:
     """``git diff-tree --stdin -r -t -z`` output: per commit id, its changed file paths,
-    those of them added or deleted, and its changed directories (with their new tree ids)."""
-    found: dict[str, tuple[set[str], set[str], list[tuple[str, str]]]] = {}
+    those of them added or deleted, its changed directories (with their new tree ids) and
+    the files it left in place (with their new blob ids)."""
+    found: dict[str, _Changed] = {}
     fields = raw.decode("utf-8", "surrogateescape").split("\0")
     paths: set[str] = set()
     names: set[str] = set()
     trees: list[tuple[str, str]] = []
+    blobs: list[tuple[str, str]] = []
     i = 0
     while i < len(fields):
         field = fields[i]
@@ -155,10 +162,12 @@ def _parse(raw: bytes) -> dict[str, tuple[set[str], set[str], list[tuple[str, st
                 paths.add(fields[i + 1])
                 if status not in ("M", "T"):
                     names.add(fields[i + 1])
+                if new_mode in _BLOB_MODES:
+                    blobs.append((fields[i + 1], new))
             i += 2
             continue
         if field:  # the id of the commit whose changes follow
-            paths, names, trees = found.setdefault(field, (set(), set(), []))
+            paths, names, trees, blobs = found.setdefault(field, (set(), set(), [], []))
         i += 1
     return found
 
