@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.files import read_regular_text
+from fluxer_patcher.syntax import anchors as anchoring
 from fluxer_patcher.syntax import grammars, predicates, shallow
 from fluxer_patcher.syntax.predicates import QueryError
 
@@ -290,12 +291,17 @@ class QueryFile:
         return self._query
 
     def run(self, root: Node) -> list[Match]:
-        """Matches of this file's edit patterns under ``root``, patterns numbered from 0."""
+        """Matches of this file's edit patterns under ``root``, patterns numbered from 0
+        (in a tree, searched where the patterns' anchors are: :mod:`.anchors`)."""
         try:
-            found = _run_memoised(self.query, root)
+            found = _run_memoised(self.query, root, self._anchors)
         except MatchLimit as exc:
             raise MatchLimit(f"{self.path}: {exc}") from None
         return [Match(m.pattern, {name: list(nodes) for name, nodes in m.captures.items()}) for m in found]
+
+    @cached_property
+    def _anchors(self) -> anchoring.Anchors | None:
+        return anchoring.of(self.query, self.patterns)
 
     @cached_property
     def landmark_query(self) -> Query | None:
@@ -356,7 +362,7 @@ _MEMO: OrderedDict[tuple[int, int, int, int], tuple[Query, Node, list[Match]]] =
 _MEMO_SIZE = 16
 
 
-def _run_memoised(query: Query, root: Node) -> list[Match]:
+def _run_memoised(query: Query, root: Node, anchors: anchoring.Anchors | None = None) -> list[Match]:
     """:func:`run`, once per (query, tree root); a node below the root runs each time."""
     if root.parent is not None or root.has_changes:
         return run(query, root)
@@ -365,15 +371,24 @@ def _run_memoised(query: Query, root: Node) -> list[Match]:
     if hit is not None and hit[0] is query and hit[1] == root:
         _MEMO.move_to_end(key)
         return hit[2]
-    found = run(query, root)
+    found = run(query, root, anchors)
     _MEMO[key] = (query, root, found)
     if len(_MEMO) > _MEMO_SIZE:
         _MEMO.popitem(last=False)
     return found
 
 
-def run(query: Query, root: Node) -> list[Match]:
+def run(query: Query, root: Node, anchors: anchoring.Anchors | None = None) -> list[Match]:
+    """The matches of ``query`` under ``root``, in document order; with the query's
+    ``anchors`` (:func:`.anchors.of`) and ``root`` a tree's root, only the bytes where a match
+    can be are searched (the same matches)."""
     from tree_sitter import QueryCursor
+
+    where = None
+    if anchors is not None and root.parent is None:
+        where = anchoring.span(anchors, root)
+        if where == anchoring.NOWHERE:
+            return []
 
     failures: list[QueryError] = []
 
@@ -388,6 +403,8 @@ def run(query: Query, root: Node) -> list[Match]:
             return False
 
     cursor = QueryCursor(query, match_limit=MATCH_LIMIT)
+    if where is not None:
+        cursor.set_byte_range(*where)
     found = cursor.matches(root, predicate=predicate)  # type: ignore[call-arg]  # stubs lag behind
     if failures:
         raise failures[0]
