@@ -540,6 +540,45 @@ def test_prefetched_blobs_are_the_blobs_read_one_by_one(upstream: Upstream, monk
         objects.close()
 
 
+def test_the_objects_of_the_commits_ahead_are_read_in_one_round_trip(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from fluxer_patcher.drift import walk as walking
+    from fluxer_patcher.git.history import changed_paths
+    from fluxer_patcher.git.runner import BatchReader
+    from fluxer_patcher.source.revision import GitRevision
+
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    for n in range(5):
+        h.unrelated()
+        (h.path / ROOT).write_text((h.path / ROOT).read_text() + f"// {n}\n")
+        h.commit(f"root component {n}")
+    repo = open_repo(h.path)
+    span = first_parent_range(repo, "HEAD", last=10)
+    assert span.base is not None
+    changes = changed_paths(repo, span)
+    base = GitRevision(repo, span.base)
+    patches = [p for p in CATALOGUE.patches if p.id == "sso-standalone-route"]
+    watched = walking._Watched.at(base, walking.observe_all(patches, base, ResultCache(registry())))
+    rounds: list[int] = []
+    real = BatchReader.read_many
+    monkeypatch.setattr(BatchReader, "read_many", lambda self, names: rounds.append(len(names)) or real(self, names))
+    objects = walking._Objects(repo)
+    try:
+        assert walking._prefetch_ahead(objects, span.commits, changes, 0, watched) == len(span.commits)
+        assert len(rounds) == 1
+        touching = [i for i, c in enumerate(changes) if watched.touched_by(c)]
+        assert len(touching) == 5
+        for i in touching:
+            trees, blobs = walking._objects_to_watched(changes[i], watched, bytes.fromhex(span.commits[i].tree or ""))
+            assert trees and blobs
+            assert all(t in objects._trees for t in trees) and all(b in objects._blobs for b in blobs)
+            objects.prefetch(trees, blobs)  # an opened commit's own prefetch: nothing left to read
+        assert len(rounds) == 1
+    finally:
+        objects.close()
+
+
 def test_a_commit_that_changes_only_what_an_obsolete_condition_searched_is_looked_up_again(tmp_path: Path) -> None:
     """`config-sqlite-path-absolute` is obsolete on the later layout while no file under
     fluxer_api/ or packages/ names sqlite; a commit that adds one there (no file the fix names)

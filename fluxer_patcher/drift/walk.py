@@ -329,12 +329,15 @@ def _walk(
     if revision is not None:
         watches = [_Watched.at(revision, [seen]) for seen in previous]
     changes = pending.result()
+    ahead = 0  # the commits before this one had their objects asked for
     for index, commit in enumerate(span.commits):
         changed_here = changes[index]
         if watched is not None and not watched.touched_by(changed_here):
             continue  # nothing any fix read changed: every observation stands
         revision = GitRevision(repo, commit.sha, objects, tree=commit.tree)
-        objects.prefetch(*_objects_to_watched(changed_here, watched, revision.root))
+        if index >= ahead:
+            ahead = _prefetch_ahead(objects, span.commits, changes, index, watched)
+        objects.prefetch(*_objects_to_watched(changed_here, watched, revision.root))  # what ahead did not know
         for i, seen in enumerate(_observe_touched(patches, revision, cache, previous, watches, changed_here)):
             fix, before = fixes[i], previous[i]
             if before is not None and before is seen:
@@ -362,6 +365,32 @@ def _walk(
     if base is None and span.base is not None:
         base = describe(repo, span.base)
     return Drift(repo.label, head, base, len(span.commits), fixes, cache.runs - runs_before)
+
+
+_AHEAD = 16  # opened commits whose objects one round trip reads (their blobs are held at once)
+
+
+def _prefetch_ahead(objects: _Objects, commits: Sequence[Commit], changes: Sequence[Changes | None], start: int,
+                    watched: _Watched | None) -> int:
+    """Read in one round trip what the next :data:`_AHEAD` commits from ``start`` that touch
+    ``watched`` will look up (:func:`_objects_to_watched`), as far as what the fixes watch
+    now tells; returns the index after the last commit asked for.  (A commit's own prefetch
+    reads what a watch changed since then would add.)"""
+    trees: list[bytes] = []
+    blobs: list[bytes] = []
+    opened = 0
+    index = start
+    while index < len(commits) and opened < _AHEAD:
+        commit, changed = commits[index], changes[index]
+        index += 1
+        if commit.tree is None or (watched is not None and not watched.touched_by(changed)):
+            continue
+        opened += 1
+        more_trees, more_blobs = _objects_to_watched(changed, watched, bytes.fromhex(commit.tree))
+        trees += more_trees
+        blobs += more_blobs
+    objects.prefetch(trees, blobs)
+    return index
 
 
 def _objects_to_watched(changes: Changes | None, watched: _Watched | None, root: bytes
