@@ -540,6 +540,33 @@ def test_prefetched_blobs_are_the_blobs_read_one_by_one(upstream: Upstream, monk
         objects.close()
 
 
+def test_the_files_the_fixes_name_and_a_listed_directorys_subtrees_are_read_ahead(
+    upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fluxer_patcher.drift.walk import _Objects
+    from fluxer_patcher.source.revision import GitRevision
+
+    repo = upstream.repo
+    head = upstream.shas[upstream.order[-1]]
+    objects = _Objects(repo)
+    try:
+        revision = GitRevision(repo, head, objects)
+        files = [USER, ROOT, "package.json", "no/such/file.ts", f"{USER}/not-below-a-file"]
+        objects.prefetch_paths(revision.root, files)
+        monkeypatch.setattr(repo, "read", lambda binsha: pytest.fail("read one by one"))
+        assert [revision.read(f) for f in files[:3]] == [(upstream.history.path / f).read_bytes() for f in files[:3]]
+        assert not revision.is_file("no/such/file.ts")
+        packages = revision.list_dir("packages")  # read already on the way to USER
+        monkeypatch.undo()
+        assert packages
+        listed = GitRevision(repo, head, objects).list_dir("fluxer_app")  # its subtrees: one round trip
+        monkeypatch.setattr(repo, "read", lambda binsha: pytest.fail("read one by one"))
+        for name in listed:
+            revision.list_dir(f"fluxer_app/{name}")
+    finally:
+        objects.close()
+
+
 def test_the_objects_of_the_commits_ahead_are_read_in_one_round_trip(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from fluxer_patcher.drift import walk as walking

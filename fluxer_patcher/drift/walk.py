@@ -131,6 +131,15 @@ class _Objects(ObjectCache):
         self._trees[binsha] = found
         return found
 
+    LISTED_AHEAD = 64  # a listed directory's subdirectories read at once, up to this many
+
+    def listed(self, entries: dict[str, Entry]) -> None:
+        """The trees of a listed directory's subdirectories, in one round trip (a fix that
+        lists ``packages/`` looks for a file in each package next)."""
+        below = [sha for mode, sha in entries.values() if mode & _TYPE_MASK == _TREE]
+        if len(below) <= self.LISTED_AHEAD:
+            self.prefetch(below)
+
     def prefetch(self, ids: Iterable[bytes], blobs: Iterable[bytes] = ()) -> None:
         """Read the trees ``ids`` and the blobs ``blobs`` not kept yet in one round trip: the
         directories an opened commit changed on the way to what a fix reads, which walking a
@@ -155,13 +164,39 @@ class _Objects(ObjectCache):
             elif got is not None and got[1] == "blob":
                 self._keep_blob(binsha, got[2])
 
+    def prefetch_paths(self, root: bytes, paths: Iterable[str]) -> None:
+        """Read the trees on the way to ``paths`` from the tree ``root``, a round trip a level,
+        and their blobs in one more: the files the fixes name, which their first runs would
+        read one after another.  A path that is not there (or passes a symlink) is left to
+        the reads that ask for it, as is an object that cannot be read."""
+        pending = [(root, parts) for parts in dict.fromkeys(tuple(p for p in path.split("/") if p) for path in paths)
+                   if parts]
+        blobs: list[bytes] = []
+        while pending:
+            self.prefetch(tree for tree, _ in pending)
+            deeper = []
+            for tree, parts in pending:
+                try:
+                    found = self.tree(tree).get(parts[0])  # read here when it was the one tree to read
+                except (MissingObject, GitFailure, ValueError):
+                    continue  # the read that needs it says so
+                if found is None:
+                    continue
+                mode, sha = found
+                if len(parts) == 1 and mode & _TYPE_MASK == _BLOB:
+                    blobs.append(sha)
+                elif len(parts) > 1 and mode & _TYPE_MASK == _TREE:
+                    deeper.append((sha, parts[1:]))
+            pending = deeper
+        self.prefetch((), blobs)
+
     def close(self) -> None:
         if self._batch is not None:
             self._batch.close()
             self._batch = None
 
 
-_TYPE_MASK, _TREE, _SYMLINK = 0o170000, 0o040000, 0o120000
+_TYPE_MASK, _TREE, _BLOB, _SYMLINK = 0o170000, 0o040000, 0o100000, 0o120000
 _MAX_LINKS = 40  # as GitRevision follows them
 
 
@@ -319,6 +354,7 @@ def _walk(
     watched: _Watched | None = None
     if span.base is not None:
         revision = GitRevision(repo, span.base, objects)
+        objects.prefetch_paths(revision.root, (step.file for patch in patches for step in patch.steps))
         for i, seen in enumerate(observe_all(patches, revision, cache)):
             fixes[i].baseline = fixes[i].status = seen.status
             fixes[i].reason = seen.reason
