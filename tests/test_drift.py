@@ -240,6 +240,21 @@ def test_last_n_lists_the_base_as_describe_does(upstream: Upstream, monkeypatch:
     assert asked == [span.base]  # only the walk given --since asked git again
 
 
+def test_a_walk_leaves_the_collector_as_it_found_it(upstream: Upstream, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from fluxer_patcher.drift import walk as walking
+
+    frozen: list[int] = []
+    real = walking._walk
+    monkeypatch.setattr(walking, "_walk", lambda *args: frozen.append(gc.get_freeze_count()) or real(*args))
+    before = gc.get_freeze_count()
+    walk(upstream.repo, CATALOGUE.patches[:2], first_parent_range(upstream.repo, upstream.shas["guide"], last=2),
+         registry())
+    assert frozen and frozen[0] > before  # what existed was set aside during the walk
+    assert gc.get_freeze_count() == before
+
+
 def test_a_history_from_the_root_has_a_first_status_without_a_before(upstream: Upstream) -> None:
     repo = upstream.repo
     result = walk(repo, CATALOGUE.patches, first_parent_range(repo, upstream.shas["base"], last=1000), registry())

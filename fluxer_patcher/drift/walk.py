@@ -10,6 +10,7 @@ fix read is not even opened: no tree walk, no cache look-up.
 from __future__ import annotations
 
 import contextlib
+import gc
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -336,9 +337,17 @@ def walk(
     """Run every fix at the base and at each commit of ``span``; record where statuses change."""
     objects = _Objects(repo)
     pending = PendingChanges(repo, span)  # git lists the commits' changes while the base runs
+    # What exists now (the catalogue, the registry, compiled queries) outlives the walk, which
+    # makes many short-lived objects: the collector's full passes need not scan it each time
+    # (unless someone set objects aside already: theirs to give back).
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         return _walk(repo, patches, span, cache or ResultCache(registry), explain, objects, pending)
     finally:
+        if freeze:
+            gc.unfreeze()
         pending.close()
         objects.close()
 
