@@ -43,7 +43,11 @@ class Range:
 
 
 def _log(repo: Repository, *args: str) -> list[Commit]:
-    out = repo.git.out("log", "--first-parent", f"--format={_FORMAT}", *args)
+    return _records(repo.git.out("log", "--first-parent", f"--format={_FORMAT}", *args))
+
+
+def _records(out: str) -> list[Commit]:
+    """The commits of ``git log --format=_FORMAT`` output."""
     commits = []
     for record in out.split(_RECORD):
         record = record.strip("\n")
@@ -76,13 +80,31 @@ def first_parent_range(repo: Repository, rev: str, since: str | None = None, las
             )
     else:
         assert last is not None
-        commits = _log(repo, f"--max-count={last + 1}", head, "--")  # and the base, as describe() has it
-        below = commits.pop() if len(commits) > last else None
-        base = commits[-1].parents[0] if commits and commits[-1].parents else None
-        if below is not None and below.sha == base:
-            base_commit = below
+        return LastCommits(repo, head, last).result()
     commits.reverse()
     return Range(head, base, tuple(commits), base_commit)
+
+
+class LastCommits:
+    """:func:`first_parent_range` with ``last``, from the commit ``head`` (a full id): its
+    ``git log`` runs beside the caller's work (:meth:`Git.spool`) until :meth:`result`."""
+
+    def __init__(self, repo: Repository, head: str, last: int) -> None:
+        self.head, self._last = head, last
+        # one more than asked: the base, as describe() has it
+        self._running = repo.git.spool("log", "--first-parent", f"--format={_FORMAT}", f"--max-count={last + 1}",
+                                       head, "--", input=b"")
+
+    def result(self) -> Range:
+        out = self._running.finish().stdout.decode("utf-8", "replace").strip()  # as Git.out has it
+        commits = _records(out)
+        below = commits.pop() if len(commits) > self._last else None
+        base = commits[-1].parents[0] if commits and commits[-1].parents else None
+        commits.reverse()
+        return Range(self.head, base, tuple(commits), below if below is not None and below.sha == base else None)
+
+    def close(self) -> None:
+        self._running.close()
 
 
 @dataclass(frozen=True)
