@@ -34,10 +34,16 @@ def drift(repo_path: Path | None, rev: str, since: str | None, last: int | None,
         kept = observations.key(patches)
         cache = ResultCache(bundled.registry(), stored=observations.load(kept))  # earlier walks' results
         if listing is not None:
-            commits = listing.result()
+            listed: LastCommits = listing
+            listing = None  # asked for now: what goes wrong is its own
+            commits = listed.result()
+    except Exception:
+        if listing is not None:
+            listing.result()  # git's failure first, as when the listing came before the catalogue
+        raise
     finally:
         if listing is not None:
-            listing.close()
+            listing.close()  # not asked for
     found = walk(repo, patches, commits, bundled.registry(), cache=cache)
     if cache.computed:
         observations.save(kept, cache.observations(), cache.own())
