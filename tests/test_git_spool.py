@@ -67,3 +67,21 @@ def test_closing_a_spooled_command_stops_it(tmp_path: Path) -> None:
     started.close()  # twice is nothing
     assert time.monotonic() - begun < 4
     assert process.returncode is not None and process.returncode < 0  # killed, not waited for
+
+
+def test_without_temporary_files_the_command_runs_when_finished(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    runner, blob = _repo(tmp_path)
+
+    def refused() -> None:
+        raise PermissionError("no temporary directory here")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    started = runner.spool("cat-file", "-p", input=b"")
+    assert started._proc is None  # nothing runs yet
+    ran = runner.spool("cat-file", "--batch", input=f"{blob}\n".encode()).finish()
+    assert ran.stdout == runner.run("cat-file", "--batch", input=f"{blob}\n".encode()).stdout
+    with pytest.raises(GitFailure):
+        runner.spool("cat-file", "-t", "nosuchobject", input=b"").finish()

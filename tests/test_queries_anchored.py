@@ -153,3 +153,4 @@ def test_a_node_below_the_root_is_searched_whole() -> None:
     body = doc.root.named_children[0]
     assert _seen(queries.run(query, body, found)) == _seen(queries.run(query, body))
     assert len(queries.run(query, doc.root, found)) == 2
+

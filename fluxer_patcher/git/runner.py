@@ -171,12 +171,19 @@ class Spooled:
         self._name = args[0]
         self._proc: subprocess.Popen[bytes] | None = None
         self._failure: GitFailure | None = None  # raised by finish(), as run() would raise it
+        self._later: tuple[Git, tuple[str, ...], bytes] | None = None  # no temporary files: run() when finished
+        self._files: list[IO[bytes]] = []  # stdin, stdout, stderr; closed by close(), which finish() calls
         import tempfile  # here: a replay runs git and imports little
 
-        # stdin, stdout, stderr; closed by close(), which finish() calls
-        self._files = [tempfile.TemporaryFile() for _ in range(3)]  # noqa: SIM115
-        self._files[0].write(input)
-        self._files[0].seek(0)
+        try:
+            for _ in range(3):
+                self._files.append(tempfile.TemporaryFile())  # noqa: SIM115
+            self._files[0].write(input)
+            self._files[0].seek(0)
+        except OSError:
+            self.close()
+            self._later = (git, args, input)
+            return
         try:
             self._proc = subprocess.Popen(git.command(*args), stdin=self._files[0], stdout=self._files[1],
                                           stderr=self._files[2], env=clean_env(), cwd=git.cwd or git.work_tree)
@@ -187,6 +194,9 @@ class Spooled:
         """Wait for it: what it printed and its exit code; :class:`GitFailure` as :meth:`Git.run`
         raises it (past ``timeout``, or with ``check`` when it failed)."""
         try:
+            if self._later is not None:
+                git, args, input = self._later
+                return git.run(*args, input=input, check=check, timeout=timeout)
             if self._failure is not None:
                 raise self._failure
             assert self._proc is not None
@@ -216,6 +226,7 @@ class Spooled:
             self._proc = None
         for file in self._files:
             file.close()
+        self._files = []
 
 
 class _Missing(GitFailure):

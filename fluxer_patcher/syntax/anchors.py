@@ -177,11 +177,14 @@ def of(query: Query, patterns: list[str]) -> Anchors | None:
 NOWHERE = (0, 0)  # no pattern can match: no run at all
 
 
-def span(anchors: Anchors, root: Node) -> tuple[int, int]:
+def span(anchors: Anchors, root: Node) -> tuple[int, int] | None:
     """The bytes of ``root``'s tree a cursor must search to find every match of a query with
     ``anchors``: from the first occurrence of a pattern's rarest-spread anchor to the end of
-    its last, over every pattern that can match; :data:`NOWHERE` when none can."""
-    text = root.text or b""
+    its last, over every pattern that can match; :data:`NOWHERE` when none can; ``None``
+    (all of them) for a tree without its text (tree-sitter then checks no predicate)."""
+    text = root.text
+    if text is None:
+        return None
     lo = hi = -1
     for literals in anchors:
         best: tuple[int, int] | None = None
