@@ -224,6 +224,37 @@ def test_last_n_starts_after_the_nth_commit(upstream: Upstream) -> None:
     assert len(everything.commits) == 5  # the first docs commit, base, docs0, docs1, guide
 
 
+def test_last_n_lists_the_base_as_describe_does(upstream: Upstream, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fluxer_patcher.drift import walk as walking
+    from fluxer_patcher.git.history import describe
+
+    repo = upstream.repo
+    span = first_parent_range(repo, upstream.shas["guide"], last=3)
+    assert span.base is not None and span.base_commit == describe(repo, span.base)
+    assert first_parent_range(repo, upstream.shas["guide"], last=1000).base_commit is None  # from the root
+    since = first_parent_range(repo, upstream.shas["guide"], since=upstream.shas["base"])
+    assert since.base_commit is None and since.commits == span.commits
+    asked: list[str] = []
+    monkeypatch.setattr(walking, "describe", lambda repo, sha: asked.append(sha) or describe(repo, sha))
+    assert walk(repo, CATALOGUE.patches, since, registry()).base == walk(repo, CATALOGUE.patches, span, registry()).base
+    assert asked == [span.base]  # only the walk given --since asked git again
+
+
+def test_a_walk_leaves_the_collector_as_it_found_it(upstream: Upstream, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from fluxer_patcher.drift import walk as walking
+
+    frozen: list[int] = []
+    real = walking._walk
+    monkeypatch.setattr(walking, "_walk", lambda *args: frozen.append(gc.get_freeze_count()) or real(*args))
+    before = gc.get_freeze_count()
+    walk(upstream.repo, CATALOGUE.patches[:2], first_parent_range(upstream.repo, upstream.shas["guide"], last=2),
+         registry())
+    assert frozen and frozen[0] > before  # what existed was set aside during the walk
+    assert gc.get_freeze_count() == before
+
+
 def test_a_history_from_the_root_has_a_first_status_without_a_before(upstream: Upstream) -> None:
     repo = upstream.repo
     result = walk(repo, CATALOGUE.patches, first_parent_range(repo, upstream.shas["base"], last=1000), registry())
@@ -482,6 +513,10 @@ def test_a_commits_changed_directories_come_with_their_new_trees(upstream: Upstr
                 now = git(upstream.history.path, "rev-parse", "--verify", "-q", f"{commit.sha}:{path[:at]}",
                           check=False)
                 assert tree.get(path[:at]) == (now or None)  # a directory that went has no new tree
+        blobs = dict(changes.blobs)
+        for path in changes.paths:  # the new blob of each changed file the commit holds
+            now = git(upstream.history.path, "rev-parse", "--verify", "-q", f"{commit.sha}:{path}", check=False)
+            assert blobs.get(path) == (now or None)
 
 
 def test_prefetched_trees_are_the_trees_read_one_by_one(upstream: Upstream) -> None:
@@ -498,6 +533,90 @@ def test_prefetched_trees_are_the_trees_read_one_by_one(upstream: Upstream) -> N
         one_by_one = ObjectCache(repo)
         assert [objects._trees[i] for i in ids] == [one_by_one.tree(i) for i in ids]
         assert b"\0" * 20 not in objects._trees
+    finally:
+        objects.close()
+
+
+def test_prefetched_blobs_are_the_blobs_read_one_by_one(upstream: Upstream, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fluxer_patcher.drift.walk import _Objects
+    from fluxer_patcher.git.objects import ObjectCache
+
+    repo = upstream.repo
+    head = upstream.shas[upstream.order[-1]]
+    ids = [bytes.fromhex(git(upstream.history.path, "rev-parse", f"{head}:{f}")) for f in (ROOT, "package.json")]
+    objects = _Objects(repo)
+    try:
+        objects.prefetch([], [*ids, b"\0" * 20])  # a missing id is left to blob(), which says so
+        assert b"\0" * 20 not in objects._blobs
+        one_by_one = [ObjectCache(repo).blob(i) for i in ids]
+        monkeypatch.setattr(repo, "read", lambda binsha: pytest.fail("read again"))
+        assert [objects.blob(i) for i in ids] == one_by_one
+    finally:
+        objects.close()
+
+
+def test_the_files_the_fixes_name_and_a_listed_directorys_subtrees_are_read_ahead(
+    upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fluxer_patcher.drift.walk import _Objects
+    from fluxer_patcher.source.revision import GitRevision
+
+    repo = upstream.repo
+    head = upstream.shas[upstream.order[-1]]
+    objects = _Objects(repo)
+    try:
+        revision = GitRevision(repo, head, objects)
+        files = [USER, ROOT, "package.json", "no/such/file.ts", f"{USER}/not-below-a-file"]
+        objects.prefetch_paths(revision.root, files)
+        monkeypatch.setattr(repo, "read", lambda binsha: pytest.fail("read one by one"))
+        assert [revision.read(f) for f in files[:3]] == [(upstream.history.path / f).read_bytes() for f in files[:3]]
+        assert not revision.is_file("no/such/file.ts")
+        packages = revision.list_dir("packages")  # read already on the way to USER
+        monkeypatch.undo()
+        assert packages
+        listed = GitRevision(repo, head, objects).list_dir("fluxer_app")  # its subtrees: one round trip
+        monkeypatch.setattr(repo, "read", lambda binsha: pytest.fail("read one by one"))
+        for name in listed:
+            revision.list_dir(f"fluxer_app/{name}")
+    finally:
+        objects.close()
+
+
+def test_the_objects_of_the_commits_ahead_are_read_in_one_round_trip(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from fluxer_patcher.drift import walk as walking
+    from fluxer_patcher.git.history import changed_paths
+    from fluxer_patcher.git.runner import BatchReader
+    from fluxer_patcher.source.revision import GitRevision
+
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    for n in range(5):
+        h.unrelated()
+        (h.path / ROOT).write_text((h.path / ROOT).read_text() + f"// {n}\n")
+        h.commit(f"root component {n}")
+    repo = open_repo(h.path)
+    span = first_parent_range(repo, "HEAD", last=10)
+    assert span.base is not None
+    changes = changed_paths(repo, span)
+    base = GitRevision(repo, span.base)
+    patches = [p for p in CATALOGUE.patches if p.id == "sso-standalone-route"]
+    watched = walking._Watched.at(base, walking.observe_all(patches, base, ResultCache(registry())))
+    rounds: list[int] = []
+    real = BatchReader.read_many
+    monkeypatch.setattr(BatchReader, "read_many", lambda self, names: rounds.append(len(names)) or real(self, names))
+    objects = walking._Objects(repo)
+    try:
+        assert walking._prefetch_ahead(objects, span.commits, changes, 0, watched) == len(span.commits)
+        assert len(rounds) == 1
+        touching = [i for i, c in enumerate(changes) if watched.touched_by(c)]
+        assert len(touching) == 5
+        for i in touching:
+            trees, blobs = walking._objects_to_watched(changes[i], watched, bytes.fromhex(span.commits[i].tree or ""))
+            assert trees and blobs
+            assert all(t in objects._trees for t in trees) and all(b in objects._blobs for b in blobs)
+            objects.prefetch(trees, blobs)  # an opened commit's own prefetch: nothing left to read
+        assert len(rounds) == 1
     finally:
         objects.close()
 

@@ -47,3 +47,11 @@ def test_trees_of_every_mode_and_name_are_gitpythons() -> None:
 def test_a_truncated_tree_is_refused_as_gitpython_refuses_it(cut: int) -> None:
     data = _raw([(b"100644", b"a.txt"), (b"40000", b"src")])[:-cut]
     assert _ours(data) == _reference(data)
+
+
+@pytest.mark.parametrize("junk", [b"0", b" ", b"\0", b"100644 x\0"])
+def test_bytes_around_plain_entries_are_not_taken_for_entries(junk: bytes) -> None:
+    plain = _raw([(b"100644", b"a.txt"), (b"40000", b"src")])
+    for data in (junk + plain, plain[:33] + junk + plain[33:], plain + junk):
+        assert trees._plain(data) is None
+        assert _ours(data) == _reference(data)

@@ -57,3 +57,19 @@ def test_a_revision_that_looks_like_an_option_is_a_revision(tmp_path: Path, comm
     assert result.code == 2
     assert not target.exists()
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("catalogue", [None, "no-such-catalogue"])
+def test_a_history_git_cannot_list_is_the_error_of_drift_last(tmp_path: Path, catalogue: str | None) -> None:
+    """The listing runs while the catalogue loads; its failure is still the one reported first."""
+    repo = make_repo(tmp_path / "repo")
+    (repo / "docs").mkdir(exist_ok=True)
+    (repo / "docs" / "note.md").write_text("note\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "docs")
+    root = git(repo, "rev-parse", "HEAD~1")
+    (repo / ".git" / "objects" / root[:2] / root[2:]).unlink()  # git log stops there
+    extra = ["--catalogue", str(tmp_path / catalogue)] if catalogue else []
+    result = run_cli("drift", "--no-cache", "--repo", repo, "--last", "5", *extra)
+    assert result.code == 2
+    assert result.err.strip() == f"fluxer-patch: error: Could not read {root}"

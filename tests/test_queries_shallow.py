@@ -96,7 +96,7 @@ def test_a_query_runs_once_per_tree_and_each_caller_gets_its_own_matches(
     doc = Document("x.js", b"x + y;", "javascript")
     runs: list[object] = []
     real = queries.run
-    monkeypatch.setattr(queries, "run", lambda query, root: runs.append(root) or real(query, root))
+    monkeypatch.setattr(queries, "run", lambda query, root, *rest: runs.append(root) or real(query, root, *rest))
     first = query_file.run(doc.root)
     first[0].captures["target"].append(first[1].target)  # a caller merging captures ...
     again = query_file.run(doc.root)

@@ -10,6 +10,7 @@ fix read is not even opened: no tree walk, no cache look-up.
 from __future__ import annotations
 
 import contextlib
+import gc
 import posixpath
 from collections.abc import Iterable, Sequence
 
@@ -20,7 +21,7 @@ from fluxer_patcher.engine.primitives import Registry
 from fluxer_patcher.engine.run import Engine
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git import trees
-from fluxer_patcher.git.history import Changes, Commit, Range, changed_paths, describe
+from fluxer_patcher.git.history import Changes, Commit, PendingChanges, Range, describe
 from fluxer_patcher.git.objects import Entry, ObjectCache
 from fluxer_patcher.git.repo import Repository
 from fluxer_patcher.git.runner import BatchReader, MissingObject
@@ -109,6 +110,21 @@ class _Objects(ObjectCache):
         _kind, data = self.repo.read(binsha)
         return self._keep(binsha, data)
 
+    def blob(self, binsha: bytes) -> bytes:
+        cached = self._blobs.get(binsha)
+        if cached is not None:
+            return cached
+        data = super().blob(binsha)
+        self._keep_blob(binsha, data)
+        return data
+
+    def _keep_blob(self, binsha: bytes, data: bytes) -> None:
+        if self._blob_bytes + len(data) > self.BLOB_BYTES:
+            self._blobs.clear()
+            self._blob_bytes = 0
+        self._blobs[binsha] = data
+        self._blob_bytes += len(data)
+
     def _keep(self, binsha: bytes, data: bytes) -> dict[str, Entry]:
         found = trees.entries(data)
         if len(self._trees) >= self.LIMIT:
@@ -116,11 +132,22 @@ class _Objects(ObjectCache):
         self._trees[binsha] = found
         return found
 
-    def prefetch(self, ids: Iterable[bytes]) -> None:
-        """Read the trees ``ids`` not kept yet in one round trip: the directories an opened
-        commit changed on the way to what a fix reads, which walking a path would read one
-        level after another.  A tree that cannot be had here is left to :meth:`tree`."""
+    LISTED_AHEAD = 64  # a listed directory's subdirectories read at once, up to this many
+
+    def listed(self, entries: dict[str, Entry]) -> None:
+        """The trees of a listed directory's subdirectories, in one round trip (a fix that
+        lists ``packages/`` looks for a file in each package next)."""
+        below = [sha for mode, sha in entries.values() if mode & _TYPE_MASK == _TREE]
+        if len(below) <= self.LISTED_AHEAD:
+            self.prefetch(below)
+
+    def prefetch(self, ids: Iterable[bytes], blobs: Iterable[bytes] = ()) -> None:
+        """Read the trees ``ids`` and the blobs ``blobs`` not kept yet in one round trip: the
+        directories an opened commit changed on the way to what a fix reads, which walking a
+        path would read one level after another, and the files it changed that a fix reads.
+        An object that cannot be had here is left to :meth:`tree` or :meth:`blob`."""
         wanted = [i for i in dict.fromkeys(ids) if i not in self._trees]
+        wanted += [i for i in dict.fromkeys(blobs) if i not in self._blobs and i not in wanted]
         if len(wanted) < 2 or self._batch_failed:
             return
         try:
@@ -135,6 +162,34 @@ class _Objects(ObjectCache):
             if got is not None and got[1] == "tree":
                 with contextlib.suppress(ValueError):  # a name git refuses: tree() reads it again and says so
                     self._keep(binsha, got[2])
+            elif got is not None and got[1] == "blob":
+                self._keep_blob(binsha, got[2])
+
+    def prefetch_paths(self, root: bytes, paths: Iterable[str]) -> None:
+        """Read the trees on the way to ``paths`` from the tree ``root``, a round trip a level,
+        and their blobs in one more: the files the fixes name, which their first runs would
+        read one after another.  A path that is not there (or passes a symlink) is left to
+        the reads that ask for it, as is an object that cannot be read."""
+        pending = [(root, parts) for parts in dict.fromkeys(tuple(p for p in path.split("/") if p) for path in paths)
+                   if parts]
+        blobs: list[bytes] = []
+        while pending:
+            self.prefetch(tree for tree, _ in pending)
+            deeper = []
+            for tree, parts in pending:
+                try:
+                    found = self.tree(tree).get(parts[0])  # read here when it was the one tree to read
+                except (MissingObject, GitFailure, ValueError):
+                    continue  # the read that needs it says so
+                if found is None:
+                    continue
+                mode, sha = found
+                if len(parts) == 1 and mode & _TYPE_MASK == _BLOB:
+                    blobs.append(sha)
+                elif len(parts) > 1 and mode & _TYPE_MASK == _TREE:
+                    deeper.append((sha, parts[1:]))
+            pending = deeper
+        self.prefetch((), blobs)
 
     def close(self) -> None:
         if self._batch is not None:
@@ -142,7 +197,7 @@ class _Objects(ObjectCache):
             self._batch = None
 
 
-_TYPE_MASK, _TREE, _SYMLINK = 0o170000, 0o040000, 0o120000
+_TYPE_MASK, _TREE, _BLOB, _SYMLINK = 0o170000, 0o040000, 0o100000, 0o120000
 _MAX_LINKS = 40  # as GitRevision follows them
 
 
@@ -281,14 +336,25 @@ def walk(
 ) -> Drift:
     """Run every fix at the base and at each commit of ``span``; record where statuses change."""
     objects = _Objects(repo)
+    pending = PendingChanges(repo, span)  # git lists the commits' changes while the base runs
+    # What exists now (the catalogue, the registry, compiled queries) outlives the walk, which
+    # makes many short-lived objects: the collector's full passes need not scan it each time
+    # (unless someone set objects aside already: theirs to give back).
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
-        return _walk(repo, patches, span, cache or ResultCache(registry), explain, objects)
+        return _walk(repo, patches, span, cache or ResultCache(registry), explain, objects, pending)
     finally:
+        if freeze:
+            gc.unfreeze()
+        pending.close()
         objects.close()
 
 
 def _walk(
-    repo: Repository, patches: Sequence[Patch], span: Range, cache: ResultCache, explain: bool, objects: _Objects
+    repo: Repository, patches: Sequence[Patch], span: Range, cache: ResultCache, explain: bool, objects: _Objects,
+    pending: PendingChanges,
 ) -> Drift:
     runs_before = cache.runs
     fixes = [FixHistory(p) for p in patches]
@@ -297,6 +363,7 @@ def _walk(
     watched: _Watched | None = None
     if span.base is not None:
         revision = GitRevision(repo, span.base, objects)
+        objects.prefetch_paths(revision.root, (step.file for patch in patches for step in patch.steps))
         for i, seen in enumerate(observe_all(patches, revision, cache)):
             fixes[i].baseline = fixes[i].status = seen.status
             fixes[i].reason = seen.reason
@@ -306,13 +373,16 @@ def _walk(
     watches: list[_Watched | None] = [None] * len(patches)
     if revision is not None:
         watches = [_Watched.at(revision, [seen]) for seen in previous]
-    changes = changed_paths(repo, span) if span.commits else []
+    changes = pending.result()
+    ahead = 0  # the commits before this one had their objects asked for
     for index, commit in enumerate(span.commits):
         changed_here = changes[index]
         if watched is not None and not watched.touched_by(changed_here):
             continue  # nothing any fix read changed: every observation stands
         revision = GitRevision(repo, commit.sha, objects, tree=commit.tree)
-        objects.prefetch(_trees_to_watched(changed_here, watched, revision.root))
+        if index >= ahead:
+            ahead = _prefetch_ahead(objects, span.commits, changes, index, watched)
+        objects.prefetch(*_objects_to_watched(changed_here, watched, revision.root))  # what ahead did not know
         for i, seen in enumerate(_observe_touched(patches, revision, cache, previous, watches, changed_here)):
             fix, before = fixes[i], previous[i]
             if before is not None and before is seen:
@@ -336,17 +406,48 @@ def _walk(
             if last is not None:
                 fix.reason = explaining.reason(revision, fix.patch, last.outcome, last.reason)
     head = span.commits[-1] if span.commits else describe(repo, span.rev)
-    base = describe(repo, span.base) if span.base is not None else None
+    base = span.base_commit
+    if base is None and span.base is not None:
+        base = describe(repo, span.base)
     return Drift(repo.label, head, base, len(span.commits), fixes, cache.runs - runs_before)
 
 
-def _trees_to_watched(changes: Changes | None, watched: _Watched | None, root: bytes) -> list[bytes]:
+_AHEAD = 16  # opened commits whose objects one round trip reads (their blobs are held at once)
+
+
+def _prefetch_ahead(objects: _Objects, commits: Sequence[Commit], changes: Sequence[Changes | None], start: int,
+                    watched: _Watched | None) -> int:
+    """Read in one round trip what the next :data:`_AHEAD` commits from ``start`` that touch
+    ``watched`` will look up (:func:`_objects_to_watched`), as far as what the fixes watch
+    now tells; returns the index after the last commit asked for.  (A commit's own prefetch
+    reads what a watch changed since then would add.)"""
+    trees: list[bytes] = []
+    blobs: list[bytes] = []
+    opened = 0
+    index = start
+    while index < len(commits) and opened < _AHEAD:
+        commit, changed = commits[index], changes[index]
+        index += 1
+        if commit.tree is None or (watched is not None and not watched.touched_by(changed)):
+            continue
+        opened += 1
+        more_trees, more_blobs = _objects_to_watched(changed, watched, bytes.fromhex(commit.tree))
+        trees += more_trees
+        blobs += more_blobs
+    objects.prefetch(trees, blobs)
+    return index
+
+
+def _objects_to_watched(changes: Changes | None, watched: _Watched | None, root: bytes
+                        ) -> tuple[list[bytes], list[bytes]]:
     """The root tree and the new trees of the directories above the watched files a commit
-    changed: what looking those files up again walks through."""
+    changed (what looking those files up again walks through), and those files' new blobs
+    (what the fixes that read them read)."""
     if changes is None or watched is None:
-        return []
+        return [], []
     above = {p[:i] for p in changes.paths if p in watched.paths for i in range(len(p)) if p[i] == "/"}
-    return [root, *(bytes.fromhex(sha) for path, sha in changes.trees if path in above)] if above else []
+    trees = [root, *(bytes.fromhex(sha) for path, sha in changes.trees if path in above)] if above else []
+    return trees, [bytes.fromhex(sha) for path, sha in changes.blobs if path in watched.paths]
 
 
 def _observe_touched(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git.repo import Repository, RevisionError
-from fluxer_patcher.git.runner import NETWORK_TIMEOUT, user_value
+from fluxer_patcher.git.runner import NETWORK_TIMEOUT, Spooled, user_value
 from fluxer_patcher.record import dataclass
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _TREE_MODE = "040000"
+_BLOB_MODES = ("100644", "100755", "120000")  # a file or a symlink: a blob (not a submodule's commit)
 _FORMAT = _FIELD.join(["%H", "%P", "%T", "%aI", "%an", "%s"]) + _RECORD
 
 
@@ -37,10 +38,15 @@ class Range:
     rev: str
     base: str | None
     commits: tuple[Commit, ...]
+    base_commit: Commit | None = None  # ``base`` as the listing gave it, when it did (``--last``)
 
 
 def _log(repo: Repository, *args: str) -> list[Commit]:
-    out = repo.git.out("log", "--first-parent", f"--format={_FORMAT}", *args)
+    return _records(repo.git.out("log", "--first-parent", f"--format={_FORMAT}", *args))
+
+
+def _records(out: str) -> list[Commit]:
+    """The commits of ``git log --format=_FORMAT`` output."""
     commits = []
     for record in out.split(_RECORD):
         record = record.strip("\n")
@@ -59,6 +65,7 @@ def first_parent_range(repo: Repository, rev: str, since: str | None = None, las
         raise ValueError("give exactly one of since and last")
     head = repo.resolve(rev)
     base: str | None
+    base_commit: Commit | None = None
     if since is not None:
         base = repo.resolve(since)
         if not repo.git.ok("merge-base", "--is-ancestor", base, head):
@@ -72,10 +79,31 @@ def first_parent_range(repo: Repository, rev: str, since: str | None = None, las
             )
     else:
         assert last is not None
-        commits = _log(repo, f"--max-count={last}", head, "--")
-        base = commits[-1].parents[0] if commits and commits[-1].parents else None
+        return LastCommits(repo, head, last).result()
     commits.reverse()
-    return Range(head, base, tuple(commits))
+    return Range(head, base, tuple(commits), base_commit)
+
+
+class LastCommits:
+    """:func:`first_parent_range` with ``last``, from the commit ``head`` (a full id): its
+    ``git log`` runs beside the caller's work (:meth:`Git.spool`) until :meth:`result`."""
+
+    def __init__(self, repo: Repository, head: str, last: int) -> None:
+        self.head, self._last = head, last
+        # one more than asked: the base, as describe() has it
+        self._running = repo.git.spool("log", "--first-parent", f"--format={_FORMAT}", f"--max-count={last + 1}",
+                                       head, "--", input=b"")
+
+    def result(self) -> Range:
+        out = self._running.finish().stdout.decode("utf-8", "replace").strip()  # as Git.out has it
+        commits = _records(out)
+        below = commits.pop() if len(commits) > self._last else None
+        base = commits[-1].parents[0] if commits and commits[-1].parents else None
+        commits.reverse()
+        return Range(self.head, base, tuple(commits), below if below is not None and below.sha == base else None)
+
+    def close(self) -> None:
+        self._running.close()
 
 
 @dataclass(frozen=True)
@@ -85,52 +113,90 @@ class Changes:
     paths: frozenset[str]
     added_or_deleted: frozenset[str]  # of them, those that appeared or went (a listing may change)
     trees: tuple[tuple[str, str], ...] = ()  # (directory, its new tree id) of the directories it changed
+    blobs: tuple[tuple[str, str], ...] = ()  # (file, its new blob id) of the changed files it holds
+
+
+class PendingChanges:
+    """:func:`changed_paths` under way: ``git diff-tree`` runs beside the caller's work
+    (:meth:`Git.spool`) until :meth:`result` is asked; :meth:`close` stops it unasked."""
+
+    def __init__(self, repo: Repository, span: Range) -> None:
+        self._span = span
+        pairs: list[tuple[str, str]] = []
+        parent = span.base
+        for commit in span.commits:
+            if parent is not None:
+                pairs.append((commit.sha, parent))
+            parent = commit.sha
+        self._running: Spooled | None = None
+        if pairs:
+            lines = "".join(f"{sha} {before}\n" for sha, before in pairs).encode("ascii")
+            # -t: the directories too (their new tree ids), which -r alone leaves out
+            self._running = repo.git.spool("diff-tree", "--stdin", "-r", "-t", "-z", "--no-renames", "--no-ext-diff",
+                                           input=lines)
+
+    def result(self) -> list[Changes | None]:
+        """Per commit of the span, oldest first, what it changed against the commit before it
+        (its first parent); ``None`` for a root commit (everything is new there)."""
+        span = self._span
+        found: dict[str, _Changed] = {}
+        if self._running is not None:
+            running, self._running = self._running, None
+            found = _parse(running.finish().stdout)
+        out: list[Changes | None] = []
+        for index, commit in enumerate(span.commits):
+            if index == 0 and span.base is None:
+                out.append(None)
+                continue
+            paths, names, trees, blobs = found.get(commit.sha, (set(), set(), [], []))
+            out.append(Changes(frozenset(paths), frozenset(names), tuple(trees), tuple(blobs)))
+        return out
+
+    def close(self) -> None:
+        if self._running is not None:
+            self._running.close()
+            self._running = None
+
+
+_Changed = tuple[set[str], set[str], list[tuple[str, str]], list[tuple[str, str]]]
+
+
+def _parse(raw: bytes) -> dict[str, _Changed]:
+    """``git diff-tree --stdin -r -t -z`` output: per commit id, its changed file paths,
+    those of them added or deleted, its changed directories (with their new tree ids) and
+    the files it left in place (with their new blob ids)."""
+    found: dict[str, _Changed] = {}
+    fields = raw.decode("utf-8", "surrogateescape").split("\0")
+    paths: set[str] = set()
+    names: set[str] = set()
+    trees: list[tuple[str, str]] = []
+    blobs: list[tuple[str, str]] = []
+    i = 0
+    while i < len(fields):
+        field = fields[i]
+        if field.startswith(":"):  # ":<mode> <mode> <id> <id> <status>", then the path
+            old_mode, new_mode, _old, new, status = field[1:].split(" ")
+            if _TREE_MODE in (old_mode, new_mode):  # a directory: what -r alone does not list
+                if new_mode == _TREE_MODE:
+                    trees.append((fields[i + 1], new))
+            else:
+                paths.add(fields[i + 1])
+                if status not in ("M", "T"):
+                    names.add(fields[i + 1])
+                if new_mode in _BLOB_MODES:
+                    blobs.append((fields[i + 1], new))
+            i += 2
+            continue
+        if field:  # the id of the commit whose changes follow
+            paths, names, trees, blobs = found.setdefault(field, (set(), set(), [], []))
+        i += 1
+    return found
 
 
 def changed_paths(repo: Repository, span: Range) -> list[Changes | None]:
     """Per commit of ``span``, oldest first, what it changed against the commit before it
     (its first parent); ``None`` for a root commit (everything is new there)."""
-    pairs: list[tuple[str, str]] = []
-    parent = span.base
-    for commit in span.commits:
-        if parent is not None:
-            pairs.append((commit.sha, parent))
-        parent = commit.sha
-    found: dict[str, tuple[set[str], set[str], list[tuple[str, str]]]] = {}
-    if pairs:
-        lines = "".join(f"{sha} {before}\n" for sha, before in pairs).encode("ascii")
-        # -t: the directories too (their new tree ids), which -r alone leaves out
-        raw = repo.git.run("diff-tree", "--stdin", "-r", "-t", "-z", "--no-renames", "--no-ext-diff",
-                           input=lines).stdout
-        fields = raw.decode("utf-8", "surrogateescape").split("\0")
-        paths: set[str] = set()
-        names: set[str] = set()
-        trees: list[tuple[str, str]] = []
-        i = 0
-        while i < len(fields):
-            field = fields[i]
-            if field.startswith(":"):  # ":<mode> <mode> <id> <id> <status>", then the path
-                old_mode, new_mode, _old, new, status = field[1:].split(" ")
-                if _TREE_MODE in (old_mode, new_mode):  # a directory: what -r alone does not list
-                    if new_mode == _TREE_MODE:
-                        trees.append((fields[i + 1], new))
-                else:
-                    paths.add(fields[i + 1])
-                    if status not in ("M", "T"):
-                        names.add(fields[i + 1])
-                i += 2
-                continue
-            if field:  # the id of the commit whose changes follow
-                paths, names, trees = found.setdefault(field, (set(), set(), []))
-            i += 1
-    out: list[Changes | None] = []
-    for index, commit in enumerate(span.commits):
-        if index == 0 and span.base is None:
-            out.append(None)
-            continue
-        paths, names, trees = found.get(commit.sha, (set(), set(), []))
-        out.append(Changes(frozenset(paths), frozenset(names), tuple(trees)))
-    return out
+    return PendingChanges(repo, span).result()
 
 
 def describe(repo: Repository, sha: str) -> Commit:

@@ -32,6 +32,10 @@ class ObjectCache:
         self._trees[binsha] = entries
         return entries
 
+    def listed(self, entries: dict[str, Entry]) -> None:
+        """A directory's entries were listed (its subdirectories are often looked in next):
+        a cache that reads ahead may read their trees now.  This one reads as asked."""
+
     def blob(self, binsha: bytes) -> bytes:
         return self.repo.read(binsha)[1]
 

@@ -18,9 +18,13 @@ import contextlib
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from fluxer_patcher.errors import BadInput, GitFailure
 from fluxer_patcher.git.environment import clean_env as clean_env  # every git process's
+
+if TYPE_CHECKING:
+    from typing import IO
 
 TIMEOUT = 300.0  # seconds for any local command
 NETWORK_TIMEOUT = 1800.0  # fetch, push, ls-remote
@@ -102,6 +106,13 @@ class Git:
             raise GitFailure(stderr_problem(proc.stderr) or f"git {args[0]} failed (exit {proc.returncode})")
         return proc
 
+    def spool(self, *args: str, input: bytes) -> Spooled:
+        """Start the command now on ``input``, its output kept in temporary files, to be
+        waited for later (:meth:`Spooled.finish`): it runs to the end beside the caller's work
+        however much it prints (a pipe would stop it once full).  The same answer, and the
+        same failures, as :meth:`run` gives when finished."""
+        return Spooled(self, args, input)
+
     def out(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
             timeout: float = TIMEOUT) -> str:
         return self.run(*args, input=input, env=env, timeout=timeout).stdout.decode("utf-8", "replace").strip()
@@ -109,6 +120,72 @@ class Git:
     def ok(self, *args: str) -> bool:
         """Whether the command exits 0 (its output is not wanted)."""
         return self.run(*args, check=False).returncode == 0
+
+
+class Spooled:
+    """A git command running on input from a temporary file into temporary files
+    (:meth:`Git.spool`); :meth:`close` stops it when its answer is not wanted."""
+
+    def __init__(self, git: Git, args: tuple[str, ...], input: bytes) -> None:
+        self._name = args[0]
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._failure: GitFailure | None = None  # raised by finish(), as run() would raise it
+        self._later: tuple[Git, tuple[str, ...], bytes] | None = None  # no temporary files: run() when finished
+        self._files: list[IO[bytes]] = []  # stdin, stdout, stderr; closed by close(), which finish() calls
+        import tempfile  # here: a replay runs git and imports little
+
+        try:
+            for _ in range(3):
+                self._files.append(tempfile.TemporaryFile())  # noqa: SIM115
+            self._files[0].write(input)
+            self._files[0].seek(0)
+        except OSError:
+            self.close()
+            self._later = (git, args, input)
+            return
+        try:
+            self._proc = subprocess.Popen(git.command(*args), stdin=self._files[0], stdout=self._files[1],
+                                          stderr=self._files[2], env=clean_env(), cwd=git.cwd or git.work_tree)
+        except OSError as exc:
+            self._failure = GitFailure(f"cannot run git: {exc.strerror or exc}")
+
+    def finish(self, check: bool = True, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[bytes]:
+        """Wait for it: what it printed and its exit code; :class:`GitFailure` as :meth:`Git.run`
+        raises it (past ``timeout``, or with ``check`` when it failed)."""
+        try:
+            if self._later is not None:
+                git, args, input = self._later
+                return git.run(*args, input=input, check=check, timeout=timeout)
+            if self._failure is not None:
+                raise self._failure
+            assert self._proc is not None
+            try:
+                self._proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise GitFailure(f"git {self._name} did not finish within {timeout:.0f} s") from None
+            stdout, stderr = (self._read(f) for f in self._files[1:])
+            if check and self._proc.returncode != 0:
+                problem = stderr_problem(stderr)
+                raise GitFailure(problem or f"git {self._name} failed (exit {self._proc.returncode})")
+            return subprocess.CompletedProcess(self._proc.args, self._proc.returncode, stdout, stderr)
+        finally:
+            self.close()
+
+    @staticmethod
+    def _read(file: IO[bytes]) -> bytes:
+        file.seek(0)
+        return file.read()
+
+    def close(self) -> None:
+        """Stop the command if it still runs, and drop its files."""
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+        for file in self._files:
+            file.close()
+        self._files = []
 
 
 class _Missing(GitFailure):

@@ -130,7 +130,9 @@ class GitRevision:
             return []
         if mode & _TYPE_MASK != _TREE:
             return []
-        return sorted(self.objects.tree(sha))
+        entries = self.objects.tree(sha)
+        self.objects.listed(entries)
+        return sorted(entries)
 
     def mode(self, path: str) -> int | None:
         try:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from fluxer_patcher.files import read_regular_text
 from fluxer_patcher.record import dataclass, field
+from fluxer_patcher.syntax import anchors as anchoring
 from fluxer_patcher.syntax import grammars, predicates, shallow
 from fluxer_patcher.syntax.predicates import QueryError
 
@@ -253,6 +254,7 @@ class QueryFile:
         self._query: Query | None = None  # the file's own query
         self._shared: Query | None = None  # or the query it shares (compile_together) ...
         self._first = 0  # ... where its patterns start
+        self._shared_anchors: anchoring.Anchors | None = None  # ... and its anchors (.anchors)
 
     @property
     def compiled(self) -> bool:
@@ -321,11 +323,13 @@ class QueryFile:
         return self._query
 
     def run(self, root: Node) -> list[Match]:
-        """Matches of this file's edit patterns under ``root``, patterns numbered from 0."""
+        """Matches of this file's edit patterns under ``root``, patterns numbered from 0
+        (in a tree, searched where the patterns' anchors are: :mod:`.anchors`; a shared query's
+        are those of every file's patterns in it)."""
         if not self.compiled:
             compile_together([self])
         if self._shared is not None:
-            shared = _run_memoised(self._shared, root, quiet=True)
+            shared = _run_memoised(self._shared, root, self._shared_anchors, quiet=True)
             if shared is not None:
                 first, end = self._first, self._first + len(self.patterns)
                 return [Match(m.pattern - first, {name: list(nodes) for name, nodes in m.captures.items()})
@@ -333,11 +337,15 @@ class QueryFile:
             # Too many matches in progress, or a predicate failed, among the patterns of all the
             # files: the file's own query runs, to stop (or not) as it would alone.
         try:
-            found = _run_memoised(self.query, root)
+            found = _run_memoised(self.query, root, self._anchors)
         except MatchLimit as exc:
             raise MatchLimit(f"{self.path}: {exc}") from None
         assert found is not None
         return [Match(m.pattern, {name: list(nodes) for name, nodes in m.captures.items()}) for m in found]
+
+    @cached_property
+    def _anchors(self) -> anchoring.Anchors | None:
+        return anchoring.of(self.query, self.patterns)
 
     @cached_property
     def landmark_query(self) -> Query | None:
@@ -480,9 +488,10 @@ def _share(group: list[QueryFile]) -> bool:
             or query.pattern_count != len(patterns)
             or any(query.start_byte_for_pattern(i) != start for i, start in enumerate(starts))):
         return False
+    anchors = anchoring.of(query, [text for qf in group for text in qf.patterns])
     first = 0
     for qf in group:
-        qf._shared, qf._first = query, first
+        qf._shared, qf._first, qf._shared_anchors = query, first, anchors
         first += len(qf.patterns)
     return True
 
@@ -505,34 +514,44 @@ _MEMO: OrderedDict[tuple[int, int, int, int], tuple[Query, Node, list[Match] | N
 _MEMO_SIZE = 16
 
 
-def _run_memoised(query: Query, root: Node, *, quiet: bool = False) -> list[Match] | None:
+def _run_memoised(query: Query, root: Node, anchors: anchoring.Anchors | None = None, *,
+                  quiet: bool = False) -> list[Match] | None:
     """:func:`run`, once per (query, tree root); a node below the root runs each time.  With
     ``quiet``, a run that fails (:class:`MatchLimit`, a predicate's error) gives None."""
     if root.parent is not None or root.has_changes:
-        return _attempt(query, root, quiet)
+        return _attempt(query, root, None, quiet)
     key = (id(query), root.id, root.start_byte, root.end_byte)
     hit = _MEMO.get(key)
     if hit is not None and hit[0] is query and hit[1] == root:
         _MEMO.move_to_end(key)
         return hit[2]
-    found = _attempt(query, root, quiet)
+    found = _attempt(query, root, anchors, quiet)
     _MEMO[key] = (query, root, found)
     if len(_MEMO) > _MEMO_SIZE:
         _MEMO.popitem(last=False)
     return found
 
 
-def _attempt(query: Query, root: Node, quiet: bool) -> list[Match] | None:
+def _attempt(query: Query, root: Node, anchors: anchoring.Anchors | None, quiet: bool) -> list[Match] | None:
     if not quiet:
-        return run(query, root)
+        return run(query, root, anchors)
     try:
-        return run(query, root)
+        return run(query, root, anchors)
     except Exception:  # MatchLimit, a predicate's error: the caller runs its own query
         return None
 
 
-def run(query: Query, root: Node) -> list[Match]:
+def run(query: Query, root: Node, anchors: anchoring.Anchors | None = None) -> list[Match]:
+    """The matches of ``query`` under ``root``, in document order; with the query's
+    ``anchors`` (:func:`.anchors.of`) and ``root`` a tree's root, only the bytes where a match
+    can be are searched (the same matches)."""
     from tree_sitter import QueryCursor
+
+    where = None
+    if anchors is not None and root.parent is None:
+        where = anchoring.span(anchors, root)
+        if where == anchoring.NOWHERE:
+            return []
 
     failures: list[QueryError] = []
 
@@ -547,6 +566,8 @@ def run(query: Query, root: Node) -> list[Match]:
             return False
 
     cursor = QueryCursor(query, match_limit=MATCH_LIMIT)
+    if where is not None:
+        cursor.set_byte_range(*where)
     found = cursor.matches(root, predicate=predicate)  # type: ignore[call-arg]  # stubs lag behind
     if failures:
         raise failures[0]

@@ -60,8 +60,15 @@ def fingerprint(doc: Document, node: Node) -> Fingerprint:
     return (node.type, *(fingerprint(doc, c) for c in node.children if c.type not in _IGNORED))
 
 
+# Fingerprints of compared nodes (a node holds its tree, which is parsed once from its text and
+# never edited: grammars.parse): a fix's snippet is compared with node after node, step after
+# step, commit after commit.
+_FINGERPRINTS: Memo[Node, Fingerprint] = Memo(1024)
+
+
 def same(doc_a: Document, a: Node, doc_b: Document, b: Node) -> bool:
-    return fingerprint(doc_a, a) == fingerprint(doc_b, b)
+    return (_FINGERPRINTS.get(a, lambda: fingerprint(doc_a, a))
+            == _FINGERPRINTS.get(b, lambda: fingerprint(doc_b, b)))
 
 
 def parse_expression(language: str, text: str) -> tuple[Document, Node]:
