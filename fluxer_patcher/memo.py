@@ -37,6 +37,10 @@ class Memo(Generic[K, V]):
             del self._items[next(iter(self._items))]
         self._items[key] = value
 
+    def peek(self, key: K) -> V | None:
+        """The value kept for ``key`` (``None``: none), left where it is."""
+        return self._items.get(key)
+
     def pop(self, key: K) -> V | None:
         return self._items.pop(key, None)
 
