@@ -82,7 +82,8 @@ def test_one_run_of_the_shared_query_per_tree_serves_every_file(
     queries.compile_together([a, b])
     runs: list[object] = []
     real = queries.run
-    monkeypatch.setattr(queries, "run", lambda query, root, anchors=None: runs.append(root) or real(query, root, anchors))
+    monkeypatch.setattr(queries, "run",
+                        lambda query, root, anchors=None: runs.append(root) or real(query, root, anchors))
     doc = Document("x.js", b"x + 1;", "javascript")
     first = a.run(doc.root)
     first[0].captures["target"].append(doc.root)  # a caller changing its matches ...
