@@ -29,3 +29,12 @@ def test_putting_a_key_again_makes_it_the_newest() -> None:
     memo.put("d", 5)
     memo.clear()
     assert len(memo) == 0
+
+
+def test_peeking_leaves_a_value_where_it_is() -> None:
+    memo: Memo[str, int] = Memo(2)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    assert memo.peek("a") == 1 and memo.peek("c") is None
+    memo.put("c", 3)  # "a" is still the oldest: it goes
+    assert memo.peek("a") is None and memo.peek("b") == 2
