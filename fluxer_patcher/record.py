@@ -107,6 +107,8 @@ def _process(cls: type, frozen: bool) -> type:
             params.append(f"{name}=_FACTORY")
             init = f"_factory_{name}() if {name} is _FACTORY else {name}"
         elif value is not _MISSING:
+            if value.__class__.__hash__ is None:  # a list, dict or set shared by every instance
+                raise ValueError(f"mutable default {type(value)} for field {name} is not allowed: use default_factory")
             env[f"_default_{name}"] = value
             params.append(f"{name}=_default_{name}")
             init = name

@@ -97,3 +97,5 @@ def test_methods_the_class_defines_are_kept_and_a_default_before_none_is_refused
     assert repr(Shown("x")) == "<x>" and hash(Shown("x")) == hash(("x",))
     with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
         record.dataclass(type("Bad", (), {"__annotations__": {"a": "int", "b": "int"}, "a": 1}))
+    with pytest.raises(ValueError, match="mutable default <class 'list'> for field a is not allowed"):
+        record.dataclass(type("Shared", (), {"__annotations__": {"a": "list[int]"}, "a": []}))
