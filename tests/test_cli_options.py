@@ -120,6 +120,13 @@ def test_verbose_shows_what_each_step_matched_and_what_counted_as_present(fixtur
     assert "    already present (add-logical-operand found it)" in present
 
 
+def test_verbose_names_a_present_query_as_its_step_line_does_not_by_where_it_is_installed(fixture_tree,
+                                                                                        run_cli) -> None:
+    out = run_cli("check", str(fixture_tree("fork-compose-own")), "-v", "--only", "livekit-webhook-api-key").stdout
+    assert "already present (yaml/livekit-webhook-url.scm matched)" in out
+    assert "/queries/" not in out
+
+
 def test_quiet_and_verbose_exclude_each_other(fixture_tree, run_cli) -> None:
     result = run_cli("check", str(fixture_tree("refactor-2026-02")), "-q", "-v")
     assert result.exit_code == 2 and "--quiet and --verbose exclude each other" in result.stderr

@@ -79,6 +79,12 @@ class _StepResult:
     collapsed: bool = False  # an edit removed a duplicate of the fix (applied twice by hand)
 
 
+def _query_name(path: Path) -> str:
+    """How a report names a query file: its language folder and name (``yaml/x.scm``), not
+    where the catalogue is installed."""
+    return "/".join(Path(path).parts[-2:])
+
+
 def _colon(note: str) -> str:
     return f": {note}" if note else ""
 
@@ -223,8 +229,9 @@ class Engine:
         for match in targets:
             present = self._present(step, doc, match.target) if step.present else None
             if present is not None:
+                assert step.present is not None
                 notes.append(present.note)
-                details.append(f"  already present ({step.present} matched){_colon(present.note)}")
+                details.append(f"  already present ({_query_name(step.present)} matched){_colon(present.note)}")
                 twice = twice or present.kind is ReasonKind.PRESENT_TWICE
                 continue
             ctx = EditContext(
@@ -275,7 +282,7 @@ class Engine:
         """The first detail line of a step: what its query matched, and where."""
         located = [m.target for m in targets] if step.query is not None else []
         where = f" at {describe_locations(doc, located)}" if located else ""
-        query = "/".join(Path(step.query).parts[-2:]) if step.query else step.edit
+        query = _query_name(step.query) if step.query else step.edit
         return f"{step.file}: {query}: {len(targets)} target(s){where}"
 
     @staticmethod
