@@ -1,12 +1,10 @@
 """Value classes without :mod:`dataclasses`: importing it costs about 13 ms on Python 3.11 (it
 imports :mod:`inspect`) and each class it makes 0.3-0.9 ms (one ``exec`` per method), which
-made up a seventh of a cold check.  Every value class of the package is made here instead:
+made up a seventh of a cold check.  Every value class of the package is made here instead.
 
-* :func:`dataclass` (with :func:`field` and :func:`replace`): the subset of the standard one
-  the package uses, with the same ``__init__``, equality, hash, repr and frozenness (held to
-  the standard library's behaviour by ``tests/test_record.py``), one ``exec`` per class;
-* :class:`Record`: a class with its own ``__init__`` whose equality, hash and repr come from
-  the fields in ``__slots__``.
+:func:`dataclass` (with :func:`field` and :func:`replace`) is the subset of the standard one
+the package uses, with the same ``__init__``, equality, hash, repr and frozenness (held to the
+standard library's behaviour by ``tests/test_record.py``), one ``exec`` per class.
 
 Imports nothing of the package."""
 
@@ -18,25 +16,6 @@ if TYPE_CHECKING:
 else:
     def dataclass_transform(**_kwargs: object) -> object:  # what type checkers read; nothing at run time
         return lambda function: function
-
-
-class Record:
-    """A value made of the fields named in ``__slots__`` (in that order for its repr)."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Record) and type(other) is type(self) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({shown})"
 
 
 # -- the subset of dataclasses this package uses -------------------------------------------

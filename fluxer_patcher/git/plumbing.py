@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from fluxer_patcher.errors import GitFailure
 from fluxer_patcher.git.runner import NETWORK_TIMEOUT, BatchReader, Git, user_value
-from fluxer_patcher.record import Record
+from fluxer_patcher.record import dataclass
 
 if TYPE_CHECKING:
     import subprocess
@@ -26,11 +26,10 @@ _TREE, _BLOB_MODE = "040000", "100644"
 GitError = GitFailure  # the name the writing code raises and catches
 
 
-class Person(Record):
-    __slots__ = ("email", "name")
-
-    def __init__(self, name: str, email: str) -> None:
-        self.name, self.email = name, email
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
 
     @classmethod
     def parse(cls, text: str) -> Person:
@@ -45,14 +44,14 @@ class Person(Record):
         return f"{self.name} <{self.email}>"
 
 
-class Identity(Record):
+@dataclass(frozen=True)
+class Identity:
     """Who made a commit and when (dates in any form git accepts, e.g. ``1700000000 +0100``)."""
 
-    __slots__ = ("author", "author_date", "committer", "committer_date")
-
-    def __init__(self, author: Person, committer: Person, author_date: str, committer_date: str) -> None:
-        self.author, self.committer = author, committer
-        self.author_date, self.committer_date = author_date, committer_date
+    author: Person
+    committer: Person
+    author_date: str
+    committer_date: str
 
     def env(self) -> dict[str, str]:
         return {
@@ -65,21 +64,21 @@ class Identity(Record):
         }
 
 
-class TreeEntry(Record):
-    __slots__ = ("kind", "mode", "name", "sha")
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    kind: str
+    sha: str
+    name: str
 
-    def __init__(self, mode: str, kind: str, sha: str, name: str) -> None:
-        self.mode, self.kind, self.sha, self.name = mode, kind, sha, name
 
-
-class NewCommit(Record):
+@dataclass(frozen=True)
+class NewCommit:
     """A commit to write on the previous one: its message, and its files by repository path,
     each the blob's content (``bytes``, stored as is) or the id of a stored blob (``str``)."""
 
-    __slots__ = ("files", "message")
-
-    def __init__(self, message: str, files: Mapping[str, bytes | str]) -> None:
-        self.message, self.files = message, files
+    message: str
+    files: Mapping[str, bytes | str]
 
 
 class _Dir:
@@ -145,11 +144,11 @@ def _quoted(path: str) -> bytes:
     return bytes(out + b'"')
 
 
-class CommitInfo(Record):
-    __slots__ = ("parents", "sha", "trailers")
-
-    def __init__(self, sha: str, parents: tuple[str, ...], trailers: dict[str, tuple[str, ...]]) -> None:
-        self.sha, self.parents, self.trailers = sha, parents, trailers
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    parents: tuple[str, ...]
+    trailers: dict[str, tuple[str, ...]]
 
 
 class Plumbing:
