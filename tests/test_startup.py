@@ -92,9 +92,9 @@ def test_a_replay_imports_no_command_line_and_no_machinery(tmp_path: Path, comma
     assert not under(replayed, "click", "tree_sitter", "fluxer_patcher.cli", "fluxer_patcher.engine",
                      "fluxer_patcher.formats", "fluxer_patcher.report", "fluxer_patcher.catalogue", "git")
     # nor the interpreter's heavier modules: the directory, the answers and git status are asked
-    # again, and apply's files written, with os and little else
+    # again, and apply's files written (its journal too), with os and little else
     assert not under(replayed, "pathlib", "typing", "subprocess", "dataclasses", "secrets", "fluxer_patcher.git.runner",
-                     "fluxer_patcher.model")
+                     "fluxer_patcher.model", "hashlib", "base64", "threading")
 
 
 def test_a_cold_check_loads_grammar_bindings_but_not_their_packages(tmp_path: Path) -> None:

@@ -9,27 +9,37 @@
   a power cut is undone by the next one: files that hold the new bytes get their old bytes
   back, files someone edited since are left alone, the temporary files are removed, and the
   run says what it did.
+
+The journal is JSON (version 2): each file's old bytes as a string of the code points 0-255
+(Latin-1, so any bytes round-trip and a text file stays readable), the hash of its new bytes
+a BLAKE2b digest (:mod:`fluxer_patcher.digests`).  It is written without importing
+:mod:`json`, :mod:`hashlib` or :mod:`base64` (an apply replay writes through here): strings
+by the standard library's own JSON string encoder.  A version 1 journal (base64, SHA-256),
+left by an earlier release, is still read and undone.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import errno
 import fcntl
-import hashlib
-import json
 import os
 import stat
 from collections.abc import Iterator
 
+from fluxer_patcher import digests
 from fluxer_patcher.errors import Refused
 from fluxer_patcher.output.statepaths import journal_path as journal_path  # the writer names it here
 from fluxer_patcher.output.statepaths import lock_path
 from fluxer_patcher.output.statepaths import pending_note as pending_note  # read-only commands ask it here
 from fluxer_patcher.record import dataclass
 
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = 2
+
+try:  # the encoder json.dumps uses for a string (json.encoder.encode_basestring_ascii)
+    from _json import encode_basestring_ascii as _string
+except ImportError:  # pragma: no cover - a Python without the C accelerator
+    from json.encoder import py_encode_basestring_ascii as _string
 
 
 class Busy(Refused):
@@ -41,7 +51,8 @@ class JournalError(Refused):
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """The hash a journal names a file's new bytes by."""
+    return digests.digest(data)
 
 
 @contextlib.contextmanager
@@ -108,29 +119,33 @@ class Entry:
     before: bytes
     after_digest: str
     temp: str
+    scheme: str = "blake2b"  # the hash of after_digest ("sha256": a version 1 journal)
 
 
 def write_journal(root: str, entries: list[Entry]) -> None:
     """Write the journal atomically and durably (before anything else is written)."""
     path = journal_path(root)
-    data = json.dumps({
-        "version": JOURNAL_VERSION,
-        "pid": os.getpid(),
-        "files": [
-            {"path": e.path, "before": base64.b64encode(e.before).decode("ascii"),
-             "after_sha256": e.after_digest, "temp": e.temp}
-            for e in entries
-        ],
-    }).encode()
+    data = _encode(entries).encode("ascii")
     tmp = f"{path}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
-        os.write(fd, data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
         os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
     _sync_dir(os.path.dirname(path))
+
+
+def _encode(entries: list[Entry]) -> str:
+    """The journal as ``json.dumps`` of its document would spell it."""
+    files = ", ".join(
+        f'{{"path": {_string(e.path)}, "before": {_string(e.before.decode("latin-1"))}, '
+        f'"after_blake2b": {_string(e.after_digest)}, "temp": {_string(e.temp)}}}'
+        for e in entries)
+    return f'{{"version": {JOURNAL_VERSION}, "pid": {os.getpid()}, "files": [{files}]}}'
 
 
 def remove_journal(root: str) -> None:
@@ -148,18 +163,43 @@ def read_journal(root: str) -> list[Entry] | None:
         return None
     if not stat.S_ISREG(st.st_mode):
         raise JournalError(f"{path}: not a regular file; remove it by hand")
+    import json
+
     try:
         with open(path, "rb") as stream:
             raw = json.loads(stream.read())
-        if raw.get("version") != JOURNAL_VERSION:
-            raise ValueError("unknown version")
-        return [
-            Entry(str(f["path"]), base64.b64decode(f["before"]), str(f["after_sha256"]), str(f["temp"]))
-            for f in raw["files"]
-        ]
+        version = raw.get("version")
+        if version == JOURNAL_VERSION:
+            return [Entry(_text(f["path"]), _text(f["before"]).encode("latin-1"), _text(f["after_blake2b"]),
+                          _text(f["temp"])) for f in raw["files"]]
+        if version == 1:
+            return [_entry_v1(f) for f in raw["files"]]
+        raise ValueError("unknown version")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise JournalError(f"{path}: unreadable journal of an interrupted run ({exc}); "
                            "check the files it names and remove it by hand") from None
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, found {type(value).__name__}")
+    return value
+
+
+def _entry_v1(f: dict[str, object]) -> Entry:
+    import base64
+
+    return Entry(_text(f["path"]), base64.b64decode(_text(f["before"]), validate=True), _text(f["after_sha256"]),
+                 _text(f["temp"]), "sha256")
+
+
+def holds_after(entry: Entry, data: bytes) -> bool:
+    """Whether ``data`` are the new bytes the journal's hash names."""
+    if entry.scheme == "sha256":  # a version 1 journal
+        import hashlib
+
+        return hashlib.sha256(data).hexdigest() == entry.after_digest
+    return digest(data) == entry.after_digest
 
 
 def _sync_dir(path: str) -> None:

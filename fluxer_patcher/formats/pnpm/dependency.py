@@ -8,7 +8,6 @@ which of the two is at a version.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import TYPE_CHECKING
 
@@ -161,14 +160,19 @@ def lockfile_pin(source: Source, package: str) -> Pin:
     return Pin(LOCKFILE, tuple(out))
 
 
-_PINS: dict[tuple[str, str, str], tuple[Pin, Pin]] = {}
+# The pins by (package, the two files' bytes): a dictionary key of bytes hashes them once per
+# object (Python keeps a bytes object's hash) and compares an object with itself by identity,
+# so the callers of one run, handed the same bytes by the source, do not digest a 700 KB
+# lockfile each time.  Few entries: each holds a lockfile.
+_PINS: dict[tuple[str, bytes | None, bytes | None], tuple[Pin, Pin]] = {}
+_MAX_PINS = 8
 
 
-def _digest(source: Source, path: str) -> str:
+def _content(source: Source, path: str) -> bytes | None:
     try:
-        return hashlib.sha1(source.read(path)).hexdigest()
+        return source.read(path)
     except FileMissing:
-        return ""
+        return None
 
 
 def dependency_state(source: Source, package: str, minimum: str) -> DependencyState:
@@ -178,10 +182,10 @@ def dependency_state(source: Source, package: str, minimum: str) -> DependencySt
     The pins are read once per content of the two files (a lockfile has thousands of
     entries; every caller of one fix asks the same question)."""
     floor = Version.parse(minimum)
-    key = (package, _digest(source, WORKSPACE), _digest(source, LOCKFILE))
+    key = (package, _content(source, WORKSPACE), _content(source, LOCKFILE))
     pins = _PINS.get(key)
     if pins is None:
-        if len(_PINS) > 32:
+        if len(_PINS) >= _MAX_PINS:
             _PINS.clear()
         pins = _PINS[key] = (catalog_pin(source, package), lockfile_pin(source, package))
     return DependencyState(package, floor, *pins)
