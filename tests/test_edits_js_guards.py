@@ -51,7 +51,6 @@ def test_wrap_argument_in_object_present(run, source: str) -> None:
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("f(new E());", "passes 0 arguments"),
         ("f(new E('a', {cause}));", "passes 2 arguments"),
         ("f(new E({code: 'C'}));", "passes an object without `message`"),
         ("f(new E(text));", "passes a identifier, not a string literal"),
@@ -62,6 +61,12 @@ def test_wrap_argument_in_object_drifts_on_other_shapes(run, source: str, messag
     outcome, text, reason = run(source, NEW, "wrap-argument-in-object", {})
     assert (outcome, text) == ("drifted", source)
     assert message in reason
+
+
+def test_wrap_argument_in_object_without_an_argument_is_present_with_a_note(run) -> None:
+    outcome, text, reason = run("f(new E());", NEW, "wrap-argument-in-object", {})
+    assert (outcome, text) == ("already-applied", "f(new E());")
+    assert "passes no argument: nothing to wrap" in reason
 
 
 def test_wrap_argument_in_object_other_key(run) -> None:

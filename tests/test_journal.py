@@ -49,7 +49,9 @@ def test_the_journal_is_the_json_document_json_dumps_writes(tmp_path: Path) -> N
 def test_a_journal_of_the_wrong_shape_is_one_error_that_names_it(tmp_path: Path) -> None:
     path = Path(journal.journal_path(str(tmp_path)))
     for text in ('{"version": 2, "files": [{"path": 1, "before": "", "after_blake2b": "", "temp": ""}]}',
-                 '{"version": 2, "files": [{"path": "a"}]}', '{"version": 9, "files": []}', "[1, 2"):
+                 '{"version": 2, "files": [{"path": "a", "before": "\\u0100", "after_blake2b": "", "temp": ""}]}',
+                 '{"version": 2, "files": [{"path": "a"}]}', '{"version": 9, "files": []}', "[1, 2", "[1, 2]", '"text"',
+                 '{"version": 2, "files": {"a": 1}}'):
         path.write_text(text)
         with pytest.raises(journal.JournalError, match="unreadable journal"):
             journal.read_journal(str(tmp_path))

@@ -42,10 +42,11 @@ LAYERS = [
     ("fluxer_patcher.__main__", 13),
     ("fluxer_patcher.console", 13),
 ]
-# Within formats: compose and pnpm build on data, docker on dockerignore and shell, js on pnpm and shell (a dependency
-# that makes a code fix unnecessary); builtin gathers them all.
+# Within formats: pnpm builds on data, docker on dockerignore and shell, compose on data and docker (a service's
+# build reads its Dockerfile), js on pnpm and shell (a dependency that makes a code fix unnecessary); builtin gathers
+# them all.
 FORMAT_ORDER = {"data": 0, "dockerignore": 0, "generic": 0, "shell": 0, "erlang": 0, "toml": 0, "pnpm": 1,
-                "js": 2, "compose": 1, "docker": 1, "builtin": 3}
+                "js": 2, "compose": 2, "docker": 1, "builtin": 3}
 GIT_RUNNER = "fluxer_patcher.git.runner"
 GIT_SPAWN = "fluxer_patcher.git.spawn"  # one command started with os alone (a replay's git status)
 

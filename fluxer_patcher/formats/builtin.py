@@ -14,6 +14,7 @@ from fluxer_patcher.engine.primitives import Registry
 @cache
 def registry() -> Registry:
     from fluxer_patcher.formats import generic
+    from fluxer_patcher.formats.compose import build as compose_build
     from fluxer_patcher.formats.compose import primitives as compose
     from fluxer_patcher.formats.data import primitives as data
     from fluxer_patcher.formats.docker import context, predicates
@@ -28,5 +29,6 @@ def registry() -> Registry:
 
     del predicates  # imported for the predicates it registers
     return Registry.collect(
-        js, js_arguments, js_guards, headers, docker, context, dockerignore, data, compose, generic, erlang, toml
+        js, js_arguments, js_guards, headers, docker, context, dockerignore, data, compose, compose_build, generic,
+        erlang, toml,
     )

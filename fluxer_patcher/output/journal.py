@@ -168,6 +168,8 @@ def read_journal(root: str) -> list[Entry] | None:
     try:
         with open(path, "rb") as stream:
             raw = json.loads(stream.read())
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
         version = raw.get("version")
         if version == JOURNAL_VERSION:
             return [Entry(_text(f["path"]), _text(f["before"]).encode("latin-1"), _text(f["after_blake2b"]),

@@ -82,7 +82,8 @@ class InsideGitDir(SourceError):
 
 def in_git_dir(path: str) -> bool:
     """Whether a relative POSIX path names something inside a ``.git`` directory (any case)."""
-    return any(part.lower() == ".git" for part in path.split("/"))
+    lowered = path.lower()
+    return ".git" in lowered and any(part == ".git" for part in lowered.split("/"))
 
 
 def check_relative(path: str) -> None:

@@ -6,12 +6,15 @@ A *role* says what a service is by what it runs, not by its name, so that a fork
 all of which must match the value found there (sequences are joined by spaces, a missing
 value reads as the empty string)::
 
-    {image = "^nats:", command = "(^|\\s)(--jetstream|-js)(\\s|$)"}
+    {"@repository" = "^nats$", command = "(^|\\s)(--jetstream|-js)(\\s|$)"}
 
 A list of such tables is an order of preference: a service plays the role when it matches
 any one, and :func:`find` returns the services matching the first table any service
-matches (``[{image = "^nats:", command = <no JetStream>}, {image = "^nats:"}]``: a plain
-NATS if there is one, else any NATS).  The path ``@name`` matches the service's name.
+matches (``[{"@repository" = "^nats$", command = <no JetStream>}, {"@repository" = "^nats$"}]``:
+a plain NATS if there is one, else any NATS).  The path ``@name`` matches the service's name,
+``@repository`` the repository of its image (:func:`repository`: ``docker.io/library/nats:2``,
+``nats@sha256:…`` and ``nats`` are all ``nats``), so that a pinned or mirrored image is the same
+thing as a tagged one.
 
 What a service *means* to the other containers is read from its settings, as Compose and
 the image read them: the port it listens on inside the network comes from its command
@@ -41,12 +44,13 @@ COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-c
 
 Role = Mapping[str, str]
 NAME = "@name"  # the role path that matches the service's name
+REPOSITORY = "@repository"  # the role path that matches the repository of the service's image
 
 # NATS as patches/07-compose-nats-services.toml's roles read it (the manifest restates them).
 # Go's flag package: one or two dashes, `-js`/`--jetstream`, `=true` allowed.
 JETSTREAM_FLAG = r"(^|\s)--?(jetstream|js)(=true)?(\s|$)"
-NATS_ROLE: Role = {"image": r"^nats:"}
-JETSTREAM_ROLE: Role = {"image": r"^nats:", "command": JETSTREAM_FLAG}
+NATS_ROLE: Role = {REPOSITORY: r"^nats$"}
+JETSTREAM_ROLE: Role = {REPOSITORY: r"^nats$", "command": JETSTREAM_FLAG}
 
 
 class RoleError(ValueError):
@@ -121,7 +125,8 @@ def _read_services(view: DataView) -> list[Service]:
 
 
 def plays(service: Service, role: object) -> bool:
-    """Whether the service matches the role; the path ``@name`` is the service's own name."""
+    """Whether the service matches the role; the path ``@name`` is the service's own name,
+    ``@repository`` its image's repository."""
     return any(_matches(service, t) for t in check_role(role))
 
 
@@ -136,8 +141,16 @@ def find(view: DataView, role: object) -> list[Service]:
 
 
 def _matches(service: Service, table: Mapping[str, re.Pattern[str]]) -> bool:
-    return all(p.search(service.name if path == NAME else flat_text(dig(service.data, path)))
-               for path, p in table.items())
+    return all(p.search(_role_value(service, path)) for path, p in table.items())
+
+
+def _role_value(service: Service, path: str) -> str:
+    if path == NAME:
+        return service.name
+    if path == REPOSITORY:
+        image = service.data.get("image")
+        return repository(image) if isinstance(image, str) else ""
+    return flat_text(dig(service.data, path))
 
 
 def hostnames(service: Service) -> set[str]:

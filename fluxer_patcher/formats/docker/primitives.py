@@ -247,23 +247,34 @@ def _judge(doc: Document, wanted: Node, state: model.State, sources: dict[str, s
     if len(missing) < len(goals):
         completion = _completion(missing, state, manager)
         if completion is not None:
-            return _Judgement(False, by, insert=completion.encode(), note="; ".join(notes))
+            text, after = completion
+            return _Judgement(False, by + after, insert=text.encode(), note="; ".join(notes))
     if manager != "apt" and any(g.kind == model.PACKAGE for g in missing):
         names = [m.key.split(":", 1)[1] for m in missing if m.kind == model.PACKAGE]
         return _Judgement(False, by, insert=f"RUN apk add --no-cache {' '.join(names)}".encode(), note="; ".join(notes))
     return _Judgement(False, by, note="; ".join(notes))
 
 
-def _completion(missing: list[model.Effect], state: model.State, manager: str) -> str | None:
-    """One instruction that adds just what is missing, where one is known."""
+def _completion(missing: list[model.Effect], state: model.State, manager: str) -> tuple[str, list[Node]] | None:
+    """One instruction that adds just what is missing, where one is known, and the
+    instructions of the stage it must follow besides those it completes.
+
+    ``rustup target add`` calls rustup by name: it goes after the instruction that puts
+    cargo's bin directory on PATH (a fork's ``ENV PATH`` after its own install RUN), or,
+    when nothing in the stage does (the install RUN sourced ``$HOME/.cargo/env`` for itself
+    only), puts that directory on the command's own PATH."""
     if all(m.kind == model.TARGET for m in missing) and state.has(model.TOOL, "rustup"):
-        return "RUN rustup target add " + " ".join(m.key for m in missing)
+        command = "rustup target add " + " ".join(m.key for m in missing)
+        on_path = state.last(model.ON_PATH, "cargo")
+        if on_path is None:
+            return f'RUN PATH="${{CARGO_HOME:-$HOME/.cargo}}/bin:$PATH" {command}', []
+        return f"RUN {command}", [on_path[1]] if on_path[1] is not None else []
     if all(m.kind == model.PACKAGE for m in missing):
         names = " ".join(m.key.split(":", 1)[1] for m in missing)
         if manager == "apk":
-            return f"RUN apk add --no-cache {names}"
+            return f"RUN apk add --no-cache {names}", []
         install = f"apt-get install -y --no-install-recommends {names}"
-        return f"RUN apt-get update && {install} && rm -rf /var/lib/apt/lists/*"
+        return f"RUN apt-get update && {install} && rm -rf /var/lib/apt/lists/*", []
     return None
 
 

@@ -61,9 +61,10 @@ def wrap_argument_in_object(ctx: EditContext) -> Answer:
     an options object: ``new E('text')`` becomes ``new E({message: 'text'})``, spaced inside
     the braces as the file's one-line objects are.
 
-    Present when the one argument is an object literal with ``key``; any other argument
-    list (none, several, an object without ``key``, an expression that is not a string
-    literal) is drift."""
+    Present when the one argument is an object literal with ``key``, or when there is no
+    argument (no string goes where the options object is expected: nothing to wrap, the
+    message was dropped, with a note); any other argument list (several, an object without
+    ``key``, an expression that is not a string literal) is drift."""
     doc, call = ctx.doc, ctx.target
     key = ctx.text("key")
     args = call.child_by_field_name("arguments")
@@ -71,6 +72,8 @@ def wrap_argument_in_object(ctx: EditContext) -> Answer:
         return Drift(f"{doc.loc(call)}: expected a call with arguments, found `{one_line(doc.text(call))}`")
     found = structure.named(args)
     shown = one_line(doc.text(call))
+    if not found:
+        return Present(f"{doc.loc(call)}: `{shown}` passes no argument: nothing to wrap as {{{key}: …}}")
     if len(found) != 1:
         return Drift(
             f"{doc.loc(call)}: `{shown}` passes {len(found)} arguments; expected one string to wrap "
