@@ -315,10 +315,11 @@ def insert_instructions(ctx: EditContext) -> Answer:
     cargo's bin directory on PATH.  The stages it derives from and their base images count.
     An ENV the stage sets to another path renames that path throughout the instructions.
     Partly present: the smallest completion (``rustup target add``, after what puts cargo's
-    bin directory on PATH; ``apk add`` in an Alpine stage).  Missing instructions keep their order and go after every present instruction
-    that precedes them in ``instructions`` (never above what they depend on), else at the
-    anchor, in the file's continuation indent.  ``layout = "group"`` (default) sets new
-    groups off with blank lines as the file does; ``"attach"`` joins the anchor's group."""
+    bin directory on PATH; ``apk add`` in an Alpine stage).  Missing instructions keep their
+    order and go after every present instruction that precedes them in ``instructions``
+    (never above what they depend on), else at the anchor, in the file's continuation
+    indent.  ``layout = "group"`` (default) sets new groups off with blank lines as the file
+    does; ``"attach"`` joins the anchor's group."""
     doc = ctx.doc
     anchor = dockerfile.top_instruction(ctx.target)
     position = ctx.text("position")
