@@ -104,19 +104,26 @@ def merge_mapping(ctx: EditContext) -> Answer:
     Param("replace", REGEX, "a present value matching it is replaced", default=None),
     Param("accept", REGEX, "a present value matching it counts as done", default=None),
     Param("after", doc="the key it goes after (else last)", default=None),
+    Param("implied_by", doc="a key of the mapping that makes a missing member unneeded", default=None),
     languages=DATA,
 )
 @guarded
 def set_member(ctx: EditContext) -> Answer:
     """Give the mapping ``@target`` the member ``key`` with ``value`` (JSON or YAML text,
-    like the file).  A missing member is added (after ``after``, else last); a present one
-    with another value is replaced when it matches the regex ``replace``, counts as done
-    when it matches ``accept``, and is drift otherwise.
+    like the file).  A missing member is added (after ``after``, else last), unless the
+    mapping has the key ``implied_by`` (a Compose service that ``build``s names its image
+    itself); a present one with another value is replaced when it matches the regex
+    ``replace``, counts as done when it matches ``accept``, and is drift otherwise.
 
     Present when the member's data equals ``value``."""
     view = DataView(ctx.doc)
     target = mapping_target(ctx)
     key, value_text = ctx.text("key"), ctx.text("value")
+    implied_by = ctx.optional_text("implied_by")
+    if implied_by is not None and view.entry(target, key) is None:
+        implied = view.entry(target, implied_by)
+        if implied is not None:
+            return Present(f"no {key}: {implied_by} at {ctx.doc.loc(implied.key_node)} stands for it")
     replace, accept = ctx.regex("replace"), ctx.regex("accept")
     after = ctx.optional_text("after")
     if ctx.doc.language == "yaml":
