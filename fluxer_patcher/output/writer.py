@@ -133,7 +133,7 @@ def _current(dfd: int, name: str) -> Seen:
 
 def _make_temp(dfd: int, temp: str, data: bytes, like: Seen, *, sync: bool = True) -> None:
     """``temp`` holding ``data`` with the permission bits, owner and group of ``like``,
-    flushed to disk unless ``sync`` is false (the caller then calls :func:`_sync`)."""
+    flushed to disk unless ``sync`` is false (the caller then calls :func:`_sync_all`)."""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=dfd)
     try:
         view = memoryview(data)

@@ -81,6 +81,11 @@ class Document:
     def line_start(self, offset: int) -> int:
         return self.data.rfind(b"\n", 0, offset) + 1
 
+    def next_line(self, offset: int) -> int:
+        """Offset of the start of the line after the one that holds ``offset`` (EOF on the last)."""
+        end = self.data.find(b"\n", offset)
+        return len(self.data) if end == -1 else end + 1
+
     def line_end(self, offset: int) -> int:
         """Offset of the line break ending the line that holds ``offset`` (or EOF)."""
         end = self.data.find(b"\n", offset)

@@ -57,27 +57,25 @@ def merge_build(ctx: EditContext) -> Answer:
     if own is not None and own_settings is not None and not is_mapping(own_settings):
         return Present(f"{ctx.doc.loc(own.key_node)}: the service builds its own way (build: "
                        f"{flat_text(view.value(own.value))}); left as it is")
-    fix = _settings(snippet, unwrap(build.value))
+    section = unwrap(build.value)
+    settings = snippet.entries(section)
+    fix = _settings(snippet, section)
     mine = _settings(view, own_settings) if own_settings is not None else {}
     context = mine.get("context", fix.get("context", "."))
     file = mine.get("dockerfile", fix.get("dockerfile", "Dockerfile"))
     path = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.doc.path), context, file))
-    drop = [k for k in ("context", "dockerfile") if k in mine and k in fix and _same_path(mine[k], fix[k])]
+    same = [e for e in settings if e.key in ("context", "dockerfile") and e.key in mine and e.key in fix
+            and posixpath.normpath(mine[e.key]) == posixpath.normpath(fix[e.key])]
     declared = _declared_args(ctx, path)
-    args = snippet.entry(unwrap(build.value), "args")
-    unread = [] if declared is None or args is None else [
-        e for e in snippet.entries(args.value) if e.key not in declared]
-    settings = snippet.entries(unwrap(build.value))
-    dropped = [e for e in settings if e.key in drop]
-    if args is not None and len(unread) == len(snippet.entries(args.value)):
-        dropped.append(args)
-    else:
-        dropped += unread
+    args = snippet.entry(section, "args")
+    wanted_args = snippet.entries(args.value) if args is not None else []
+    unread = [] if declared is None else [e for e in wanted_args if e.key not in declared]
+    dropped = [*same, *([args] if args is not None and len(unread) == len(wanted_args) else unread)]
     notes = []
     if unread:
         names = ", ".join(e.key for e in unread)
         notes.append(f"build arg{'s' if len(unread) > 1 else ''} {names} left out: {path} declares no ARG of that name")
-    if own is not None and all(any(e.pair.id == d.pair.id for d in dropped) for e in settings):
+    if own is not None and {e.pair.id for e in settings} <= {d.pair.id for d in dropped}:
         return Present("; ".join(notes))  # the service builds that Dockerfile; nothing else it would read
     merge = YamlMerge(view, parse_snippet(_without(snippet, dropped)), Style(ctx.doc), True)
     reparsed = unwrap(merge.snippet.root)
@@ -97,10 +95,6 @@ def _settings(view: DataView, node: Node | None) -> dict[str, str]:
     return out
 
 
-def _same_path(a: str, b: str) -> bool:
-    return posixpath.normpath(a) == posixpath.normpath(b)
-
-
 def _declared_args(ctx: EditContext, path: str) -> set[str] | None:
     """The names every ``ARG`` of the Dockerfile at ``path`` declares; ``None`` when it
     cannot be read or parsed."""
@@ -115,15 +109,11 @@ def _declared_args(ctx: EditContext, path: str) -> set[str] | None:
             for name, _value in dockerfile.pairs(node)}
 
 
-def _past_line(data: bytes, offset: int) -> int:
-    end = data.find(b"\n", offset)
-    return len(data) if end == -1 else end + 1
-
-
 def _without(snippet: DataView, entries: list[Entry]) -> str:
     """The snippet's text without the lines of ``entries`` (each a whole ``key: value``)."""
-    data = snippet.doc.data
-    cuts = sorted((snippet.doc.line_start(e.pair.start_byte), _past_line(data, e.pair.end_byte)) for e in entries)
+    doc = snippet.doc
+    data = doc.data
+    cuts = sorted((doc.line_start(e.pair.start_byte), doc.next_line(e.pair.end_byte)) for e in entries)
     out, at = bytearray(), 0
     for start, end in cuts:
         out += data[at:start]

@@ -89,8 +89,7 @@ def render(doc: Document, snippet: Document, node: Node) -> bytes:
 
 def _line_after(doc: Document, node: Node) -> int:
     """Offset of the start of the line after ``node`` (EOF when it is the last line)."""
-    end = doc.data.find(b"\n", node.end_byte)
-    return len(doc.data) if end == -1 else end + 1
+    return doc.next_line(node.end_byte)
 
 
 def _comments_above(doc: Document, node: Node) -> int:
