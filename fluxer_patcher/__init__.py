@@ -15,8 +15,6 @@ Names are imported on first use, so ``import fluxer_patcher`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a replay imports little)
 
 __version__ = "0.1.0"
@@ -75,4 +73,6 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'fluxer_patcher' has no attribute {name!r}")
+    import importlib  # (here: importing it costs a replay, which never asks)
+
     return getattr(importlib.import_module(module), name)

@@ -286,3 +286,67 @@ def test_disk_full_names_the_file_it_could_not_write(fixture_tree, monkeypatch) 
     assert str(caught.value).startswith(f"{DOCKERFILE}: No space left on device")
     assert "nothing written" in str(caught.value)
     assert contents(tree) == original and not temps(tree)
+
+
+# -- a caller's last word before the first rename (an apply replay waits for git there) ----------
+
+
+def _ready_after_flushes(monkeypatch: pytest.MonkeyPatch,
+                         answer: Callable[[], bool]) -> tuple[list[str], Callable[[], bool]]:
+    """Steps of the write, with "ready" where the writer asked; ``answer`` gives its answer."""
+    from fluxer_patcher.output import writer
+
+    steps: list[str] = []
+    monkeypatch.setattr(writer, "step_hook", lambda step, path: steps.append(step))
+    real_sync = writer._sync_all
+    monkeypatch.setattr(writer, "_sync_all", lambda files: (real_sync(files), steps.append("flushed")))
+
+    def ready() -> bool:
+        steps.append("ready")
+        return answer()
+
+    return steps, ready
+
+
+def test_a_write_the_caller_withdraws_replaces_nothing_and_leaves_no_temporary_file(fixture_tree,
+                                                                                     monkeypatch) -> None:
+    from fluxer_patcher.output import journal
+    from fluxer_patcher.output.writer import Withdrawn
+
+    tree = fixture_tree("refactor-2026-02")
+    original = contents(tree)
+    changes = run_tree(tree, Selection()).changes
+    steps, ready = _ready_after_flushes(monkeypatch, lambda: False)
+    with pytest.raises(Withdrawn):
+        write_changes(WorkTree(tree), changes, ready=ready)
+    assert steps == ["temp"] * len(changes) + ["flushed", "ready"]  # asked once all were flushed, none renamed
+    assert contents(tree) == original and not temps(tree)
+    assert not os.path.exists(journal.journal_path(os.path.realpath(tree)))
+
+
+def test_a_write_the_caller_lets_go_on_replaces_every_file(fixture_tree, monkeypatch) -> None:
+    tree = fixture_tree("refactor-2026-02")
+    changes = run_tree(tree, Selection()).changes
+    steps, ready = _ready_after_flushes(monkeypatch, lambda: True)
+    write_changes(WorkTree(tree), changes, ready=ready)
+    n = len(changes)
+    assert steps == ["temp"] * n + ["flushed", "ready"] + ["renamed"] * n
+    assert fully_applied(tree) and not temps(tree)
+
+
+def test_a_signal_while_the_caller_decides_is_the_signals(fixture_tree, monkeypatch) -> None:
+    """SIGTERM arrives while the caller waits, and the caller then says no: the run was
+    interrupted (exit 143), not withdrawn (which would let a run afresh go on)."""
+    tree = fixture_tree("refactor-2026-02")
+    original = contents(tree)
+    changes = run_tree(tree, Selection()).changes
+
+    def stopped() -> bool:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return False
+
+    _steps, ready = _ready_after_flushes(monkeypatch, stopped)
+    with pytest.raises(FluxerPatchError) as caught:
+        write_changes(WorkTree(tree), changes, ready=ready)
+    assert caught.value.exit_code == 128 + signal.SIGTERM and "nothing written" in str(caught.value)
+    assert contents(tree) == original and not temps(tree)

@@ -242,6 +242,87 @@ def test_a_change_only_git_sees_is_a_miss(tmp_path, invoke, monkeypatch) -> None
     assert TARGET in json.loads(second[1])["local_changes"]
 
 
+def test_an_apply_replay_that_git_contradicts_withdraws_before_any_rename(tmp_path, invoke, monkeypatch) -> None:
+    """git answers while the replay writes its new files: when its answer moved (the target
+    is no longer tracked), the replay removes them with nothing replaced, and the run afresh
+    writes and says so."""
+    from fluxer_patcher.output import writer
+
+    tree = fresh(tmp_path / "t", commit=True)
+    invoke("apply", "--format", "json", str(tree))
+    fresh(tree, commit=True)
+    _git(tree, "rm", "-q", "--cached", TARGET)
+    steps: list[str] = []
+    monkeypatch.setattr(writer, "step_hook", lambda step, path: steps.append(step))
+    calls = cli_runs(monkeypatch)
+    code, out, _err = invoke("apply", "--format", "json", str(tree))
+    assert calls and code in (0, 1)
+    n = steps.count("renamed")
+    assert n and steps == ["temp"] * n + ["temp"] * n + ["renamed"] * n  # the replay's, withdrawn; the run's
+    assert TARGET in json.loads(out)["local_changes"]
+    assert not list(tree.rglob("*.fluxer-patch"))
+
+
+def test_the_tools_code_is_in_the_key(tmp_path, invoke, monkeypatch) -> None:
+    tree = fresh(tmp_path / "t")
+
+    def edit() -> None:
+        monkeypatch.setattr(cachefiles, "code_signature", lambda: (("fluxer_patcher/edited.py", 1, 1),))
+
+    first, second = _record_then(invoke, tree, edit, monkeypatch, "check")
+    assert first == second
+
+
+def test_an_installed_distribution_is_in_the_key(tmp_path, invoke, monkeypatch) -> None:
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    cachefiles.distributions.cache_clear()
+    tree = fresh(tmp_path / "t")
+
+    def install() -> None:
+        (site / "example-1.0.dist-info").mkdir()
+        cachefiles.distributions.cache_clear()  # as the next process asks anew
+
+    try:
+        first, second = _record_then(invoke, tree, install, monkeypatch, "check")
+    finally:
+        cachefiles.distributions.cache_clear()
+    assert first == second
+
+
+def test_a_catalogue_outside_the_tools_code_is_read_again(tmp_path, invoke, monkeypatch) -> None:
+    """The bundled catalogue is part of the code the key holds; another one (``--catalogue``)
+    is a fact: one byte of a manifest, the same size and time, is a miss."""
+    from fluxer_patcher.app.catalogue import bundled_root
+
+    catalogue = tmp_path / "catalogue"
+    for folder in ("patches", "queries"):
+        shutil.copytree(bundled_root() / folder, catalogue / folder)
+    manifest = sorted((catalogue / "patches").glob("*.toml"))[0]
+    tree = fresh(tmp_path / "t")
+
+    def edit() -> None:
+        st = manifest.stat()
+        manifest.write_bytes(manifest.read_bytes().replace(b"\n", b" ", 1))
+        os.utime(manifest, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+    _record_then(invoke, tree, edit, monkeypatch, "check", "--catalogue", str(catalogue))
+
+
+def test_the_bundled_catalogue_is_part_of_the_code_and_a_copy_of_it_is_not(tmp_path) -> None:
+    from fluxer_patcher.app.catalogue import bundled_root
+
+    manifest = sorted((bundled_root() / "patches").glob("*.toml"))[0]
+    package = Path(cachefiles.__file__).resolve().parent.parent
+    assert cachefiles.in_code(cachefiles.__file__)
+    assert cachefiles.in_code(str(manifest)) == manifest.resolve().is_relative_to(package)
+    assert not cachefiles.in_code(str(tmp_path / "x.toml"))
+    assert not cachefiles.in_code(str(package / "__pycache__" / "x.pyc"))
+    (tmp_path / "link").symlink_to(package)
+    assert cachefiles.in_code(str(tmp_path / "link" / "console.py"))  # the real file is the code's
+
+
 def test_the_environment_that_matters_is_in_the_key(tmp_path, invoke, monkeypatch) -> None:
     tree = fresh(tmp_path / "t")
     first, second = _record_then(invoke, tree, lambda: monkeypatch.setenv("FORCE_COLOR", "1"), monkeypatch, "check")

@@ -95,6 +95,7 @@ def test_a_replay_imports_no_command_line_and_no_machinery(tmp_path: Path, comma
     # again, and apply's files written (its journal too), with os and little else
     assert not under(replayed, "pathlib", "typing", "subprocess", "dataclasses", "secrets", "fluxer_patcher.git.runner",
                      "fluxer_patcher.model", "hashlib", "base64", "threading")
+    assert "importlib" not in replayed  # (its frozen parts, importlib._bootstrap*, are the interpreter's own)
 
 
 def test_a_cold_check_loads_grammar_bindings_but_not_their_packages(tmp_path: Path) -> None:

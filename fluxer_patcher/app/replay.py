@@ -5,7 +5,9 @@ compiler run): the same output, the same exit code, and for ``apply`` the same f
 An invocation is keyed by what it was started with: its arguments, the current directory,
 the environment variables that can change what it does (:data:`ENV_PREFIXES`,
 :data:`ENV_NAMES`), which of stdin/stdout/stderr are terminals and their encodings, the
-umask, the Python and this tool's code and installed distributions.  Its entry holds the
+umask, the Python and this tool's code and installed distributions.  The entry lives in a
+slot named by all but the last two (cheap to ask), and holds the whole key, compared once
+``git status`` has started (:attr:`Lane.key`).  It holds the
 **facts** the run established, each as a question with its answer, each asked again by a
 replay (:data:`FACTS`): the file-system answers that found the directory it worked on and showed
 that it could (:mod:`fluxer_patcher.source.roots`), the catalogue's bytes,
@@ -114,16 +116,29 @@ class Questions:
     def hold(self) -> bool:
         """Whether every fact is still so (it stops at the first that is not)."""
         try:
-            if self._broken:
-                return False
-            for i, (kind, args, answer) in enumerate(self._facts):
-                if (self._waiting.pop(i)() if i in self._waiting else FACTS[kind](*args)) != answer:
-                    return False
-            return True
-        except Exception:  # an entry of another version, or a fact that cannot be asked now: a miss
-            return False
+            return self.hold_asked() and self.hold_started()
         finally:
             self.close()
+
+    def hold_asked(self) -> bool:
+        """Whether every fact asked here (not started: :data:`STARTED`) is still so, in order;
+        those started go on running."""
+        if self._broken:
+            return False
+        try:
+            return all(FACTS[kind](*args) == answer for i, (kind, args, answer) in enumerate(self._facts)
+                       if i not in self._waiting)
+        except Exception:  # an entry of another version, or a fact that cannot be asked now: a miss
+            return False
+
+    def hold_started(self) -> bool:
+        """Whether every fact started at once is still so (waiting for each)."""
+        if self._broken:
+            return False
+        try:
+            return all(self._waiting.pop(i)() == self._facts[i][2] for i in sorted(self._waiting))
+        except Exception:
+            return False
 
     def close(self) -> None:
         """Wait for what was started and is no longer wanted."""
@@ -259,10 +274,11 @@ def _streams() -> tuple[object, ...]:
 class Lane:
     """One invocation: replayed from its entry, or recorded into a new one."""
 
-    def __init__(self, folder: str, key: str, argv: Sequence[str] = ()) -> None:
-        self.path = os.path.join(folder, "invocations", key)
-        self.key = key
+    def __init__(self, folder: str, slot: str, argv: Sequence[str] = ()) -> None:
+        self.path = os.path.join(folder, "invocations", slot)
+        self.slot = slot
         self.argv = tuple(argv)
+        self._key: str | None = None
         self._saved: tuple[TextIO, TextIO] | None = None
 
     @classmethod
@@ -275,18 +291,28 @@ class Lane:
         if folder is None:
             return None
         try:
-            material = (FORMAT, sys.version, sys.executable, tuple(sys.path), cachefiles.code_signature(),
-                        cachefiles.distributions(), tuple(argv), os.getcwd(), _environment(), _streams(), _umask())
+            material = (FORMAT, sys.version, sys.executable, tuple(sys.path), tuple(argv), os.getcwd(),
+                        _environment(), _streams(), _umask())
         except OSError:  # the current directory is gone
             return None
         return cls(folder, cachefiles.key_of(material), argv)
 
+    @property
+    def key(self) -> str:
+        """The whole key: the slot (where the entry lives: what the invocation was started
+        with) and this tool's code and installed distributions, which take a few hundred
+        ``stat`` calls, so a replay asks them once git has started."""
+        if self._key is None:
+            self._key = cachefiles.key_of((self.slot, cachefiles.code_signature(), cachefiles.distributions()))
+        return self._key
+
     # -- replaying -------------------------------------------------------------------------
 
     def _entry(self) -> dict[str, Any] | None:
+        """The slot's entry, its key not yet compared."""
         data = cachefiles.read_raw(self.path)
         entry = None if data is None else cachefiles.unpack(data, FORMAT)
-        return entry if isinstance(entry, dict) and entry.get("key") == self.key else None
+        return entry if isinstance(entry, dict) else None
 
     def replay(self) -> int | None:
         """Do the invocation again from its entry: the exit code, or ``None`` (a miss).  A
@@ -302,6 +328,8 @@ class Lane:
             return None
         questions = Questions(facts)  # git starts now, while the rest is read and imported
         try:
+            if entry.get("key") != self.key:  # another version of the tool, or of what it runs on
+                return None
             if lock:
                 if not self._apply(lock, questions, writes):
                     return None
@@ -319,22 +347,27 @@ class Lane:
         """Under the checkout's lock: when every fact holds, write what the run wrote.  (git
         started before the lock was taken, as a run computed afresh may ask git before it
         writes: the lock orders fluxer-patch runs, not git's index; the files themselves are
-        asked again under it, and the writer compares each one's bytes before replacing it.)"""
+        asked again under it, and the writer compares each one's bytes before replacing it.)
+        The facts git answers are awaited once the new files are flushed, before the first
+        rename: a fact that moved withdraws the write with nothing replaced."""
         from fluxer_patcher.changes import FileChange
         from fluxer_patcher.errors import FluxerPatchError
         from fluxer_patcher.output import journal
-        from fluxer_patcher.output.writer import Interrupted, write_changes
+        from fluxer_patcher.output.writer import Interrupted, Withdrawn, write_changes
         from fluxer_patcher.source.worktree import WorkTree
 
         try:
             with journal.locked(root):
-                if not questions.hold():
+                if not questions.hold_asked():
                     return False
-                if writes:
-                    write_changes(WorkTree(root), [FileChange(*w) for w in writes], lock=False)
+                if not writes:
+                    return questions.hold_started()
+                # git answers while the new files are written and flushed, before any is renamed
+                write_changes(WorkTree(root), [FileChange(*w) for w in writes], lock=False,
+                              ready=questions.hold_started)
         except Interrupted:
             raise  # a signal stops the run as it stops a run computed afresh (the files are put back)
-        except (FluxerPatchError, OSError):  # busy, or a write that failed (and was undone): run afresh
+        except (FluxerPatchError, OSError, Withdrawn):  # busy, a failed write (undone), a fact moved: run afresh
             return False
         return True
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fluxer_patcher.app import cache, replay, settings
+from fluxer_patcher.app import cache, cachefiles, replay, settings
 from fluxer_patcher.app import catalogue as bundled
 from fluxer_patcher.app.inputs import open_git_repo, open_revision, open_tree, require_fluxer_tree, root_files
 from fluxer_patcher.catalogue.manifest import Patch, files_of
@@ -75,7 +75,8 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
         digests = cache.catalogue_bytes(catalogue)
         key = cache.run_key(path, catalogue, selection, digests)
         folders, files = cache.catalogue_files(catalogue)
-        replay.note("catalogue", (folders, sorted(files)), digests)
+        if not all(cachefiles.in_code(p) for p in (*folders, *files)):  # (else the key's code signature holds it)
+            replay.note("catalogue", (folders, sorted(files)), digests)
     recorder = RecordingTree(tree)
     patches = chosen(recorder, selection).patches  # the tree's settings are answers the entry checks too
     if key is not None and (hit := cache.lookup(key, tree, patches)) is not None:

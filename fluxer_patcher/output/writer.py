@@ -60,6 +60,11 @@ class Changed(Exception):
     """A file does not hold what this run last saw or wrote."""
 
 
+class Withdrawn(Exception):
+    """The caller's ``ready`` said no once every file was flushed, before the first was
+    replaced: nothing was (the temporary files and the journal are removed)."""
+
+
 def _step(name: str, path: str) -> None:
     if step_hook is not None:
         step_hook(name, path)
@@ -250,22 +255,25 @@ class Signals:
             raise Interrupted(f"interrupted by {signal.Signals(signum).name}", signum)
 
 
-def write_changes(tree: WorkTree, changes: list[FileChange], *, lock: bool = True) -> list[str]:
+def write_changes(tree: WorkTree, changes: list[FileChange], *, lock: bool = True,
+                  ready: Callable[[], bool] | None = None) -> list[str]:
     """Write every change or none, under the checkout's lock (``lock=False``: the caller holds
     it); returns notes (an interrupted earlier run undone).  On a failure the files already
-    replaced are restored."""
+    replaced are restored.  ``ready`` is asked once every new file is written and flushed,
+    before the first is renamed into place (an apply replay waits for ``git status`` there,
+    while the disk works): ``False`` is :class:`Withdrawn`, with nothing replaced."""
     root = os.path.realpath(tree.root)
     with journal.locked(root) if lock else contextlib.nullcontext():
         notes = recover(tree)
         dirs = Dirs(root)
         try:
-            _write(tree, root, dirs, changes)
+            _write(tree, root, dirs, changes, ready)
         finally:
             dirs.close()
     return notes
 
 
-def _write(tree: WorkTree, root: str, dirs: Dirs, changes: list[FileChange]) -> None:
+def _write(tree: WorkTree, root: str, dirs: Dirs, changes: list[FileChange], ready: Callable[[], bool] | None) -> None:
     targets: list[Target] = []
     try:
         for change in changes:
@@ -298,6 +306,11 @@ def _write(tree: WorkTree, root: str, dirs: Dirs, changes: list[FileChange]) -> 
                 _step("temp", t.shown)
             signals.check()
             _sync_all([(dirs.parent(t.rel)[0], t.temp) for t in targets])
+            if ready is not None:
+                go = ready()
+                signals.check()  # a signal while waiting is the signal's, not a withdrawal
+                if not go:
+                    raise Withdrawn
             for t in targets:
                 current = t
                 signals.check()
@@ -321,6 +334,8 @@ def _write(tree: WorkTree, root: str, dirs: Dirs, changes: list[FileChange]) -> 
 
 def _failure(exc: BaseException, current: Target | None, targets: list[Target], left: list[str]) -> BaseException:
     """The one-line error for ``exc``, saying honestly what the rollback left."""
+    if isinstance(exc, Withdrawn):
+        return exc
     outcome = "rolled back; nothing written" if not left else f"rollback incomplete: {'; '.join(left)}"
     if isinstance(exc, Interrupted):
         return Interrupted(f"{exc}; {outcome}", exc.exit_code - 128)

@@ -8,8 +8,6 @@ May import: ``errors``, ``model``, ``git``.
 
 from __future__ import annotations
 
-import importlib
-
 TYPE_CHECKING = False  # typing's, without importing typing
 if TYPE_CHECKING:
     from typing import Any
@@ -41,4 +39,6 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'fluxer_patcher.source' has no attribute {name!r}")
+    import importlib  # (here: importing it costs a replay, which never asks)
+
     return getattr(importlib.import_module(f"fluxer_patcher.source.{module}"), name)
