@@ -286,6 +286,10 @@ def test_an_installed_distribution_is_in_the_key(tmp_path, invoke, monkeypatch) 
 
     try:
         first, second = _record_then(invoke, tree, install, monkeypatch, "check")
+        (site / "notes.txt").write_text("not a distribution\n")  # e.g. a checkout on PYTHONPATH, written to
+        cachefiles.distributions.cache_clear()
+        calls = cli_runs(monkeypatch)
+        assert invoke("check", str(tree)) == second and not calls  # replayed: the same distributions
     finally:
         cachefiles.distributions.cache_clear()
     assert first == second

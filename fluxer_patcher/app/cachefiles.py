@@ -106,17 +106,22 @@ def code_signature() -> tuple[tuple[str, int, int], ...]:
 
 @functools.cache
 def distributions() -> tuple[tuple[str, int], ...]:
-    """When each directory on ``sys.path`` that holds installed distributions last changed
-    (nothing listed, imported or read): installing, upgrading, reinstalling or removing a
-    distribution creates or removes its ``.dist-info`` there, which is another key."""
+    """The installed distributions with their versions (``tree_sitter_yaml-0.7.2.dist-info``)
+    and when each was installed, from the directories on ``sys.path`` (nothing imported, no
+    metadata read): an upgrade or a reinstall is another key.  (Not the directories' own
+    times: one on ``PYTHONPATH`` may be a checkout the run itself writes to.)"""
     found: list[tuple[str, int]] = []
     # sys.path[0] is the script's directory or the current one (``python -m``): not where
     # distributions are installed, and it would make the key depend on how the tool was started.
     for folder in sys.path if sys.flags.safe_path else sys.path[1:]:
-        with contextlib.suppress(OSError):
-            if folder:
-                found.append((folder, os.stat(folder).st_mtime_ns))
-    return tuple(found)
+        if not folder or not os.path.isdir(folder):
+            continue
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith((".dist-info", ".egg-info")):
+                    with contextlib.suppress(OSError):
+                        found.append((entry.path, entry.stat().st_mtime_ns))
+    return tuple(sorted(found))
 
 
 def in_code(path: str) -> bool:

@@ -3,7 +3,9 @@
 Every instruction has *effects* (:class:`Effect`): files it writes (COPY/ADD destinations,
 ``RUN … > file``, ``cp``, ``tee``), files it edits in place (``sed -i``), ENV and ARG values,
 packages it installs (and with which package manager), tools it installs (rustup, rustc,
-a Rust target, wasm-pack: by any of their usual commands), directories it puts on PATH.
+a Rust target, wasm-pack: by any of their usual commands), directories it puts on PATH
+(``ENV PATH``: an ``export PATH=…`` or a sourced ``~/.cargo/env`` in a RUN holds for that
+RUN's own commands only, so it puts nothing on the stage's PATH).
 :func:`state_at` folds the effects of a stage, of the stages it derives from (ENV, files,
 packages and tools carry over a ``FROM <stage>``; ARG does not, as in Docker) and of the
 base image, up to one instruction.  Fixes are judged on that state: an instruction of a fix
@@ -205,11 +207,6 @@ def command_effects(commands: list[shell.Command], workdir: str = "/", read: Rea
             out.append(Effect(FILE, posixpath.normpath(posixpath.join(cwd, args[-1])), "run"))
         elif name == "tee":
             out += [Effect(FILE, posixpath.normpath(posixpath.join(cwd, a)), "run") for a in args if a[:1] != "-"]
-        elif name == "export":
-            for arg in args:
-                var, eq, value = arg.partition("=")
-                if eq and var == "PATH" and _cargo_bin(value):
-                    out.append(Effect(ON_PATH, "cargo"))
         if read is not None and depth < 2:
             out += _script_effects(command, cwd, read, depth)
     # A tool binary put into a directory on PATH (a release tarball, `install -m755 … /usr/local/bin/`).

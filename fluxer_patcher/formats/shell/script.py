@@ -1,13 +1,14 @@
 """What a RUN's shell command executes, read with tree-sitter-bash.
 
 A RUN in shell form is a POSIX shell script; :func:`commands` lists the simple commands it
-runs, in order, each with the ``VAR=value`` prefixes it gets, the directory the ``cd``
-commands before it moved to, its redirections, and the operator joining it to the command
-before it.  ``sh -c '…'`` / ``bash -c "…"`` bodies are read as scripts of their own
-(one level deeper), so ``sh -c 'cd fluxer_app && pnpm build'`` runs ``pnpm build`` in
-``fluxer_app`` just as the plain form does.  Offsets are those of the Dockerfile, so that
-an edit can go right before a command; a command inside a string that is not a plain
-quoted literal has no offsets (``start == -1``) and cannot be edited.
+runs (``export A=1`` too, as a command named ``export``), in order, each with the
+``VAR=value`` prefixes it gets, the directory the ``cd`` commands before it moved to, its
+redirections, and the operator joining it to the command before it.  ``sh -c '…'`` /
+``bash -c "…"`` bodies are read as scripts of their own (one level deeper), so
+``sh -c 'cd fluxer_app && pnpm build'`` runs ``pnpm build`` in ``fluxer_app`` just as the
+plain form does.  Offsets are those of the Dockerfile, so that an edit can go right before
+a command; a command inside a string that is not a plain quoted literal has no offsets
+(``start == -1``) and cannot be edited.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def _walk(node: Node, script: bytes, base: int, depth: int, out: list[Command], 
     if kind == "command":
         _command(node, script, base, depth, out, cwd, op)
         return ""
+    if kind == "declaration_command":
+        _declaration(node, script, base, depth, out, cwd, op)
+        return ""
     if kind == "redirected_statement":
         redirects = tuple(_redirect(r, script) for r in node.children if r.type.endswith("_redirect"))
         body = node.child_by_field_name("body") or node.named_children[0]
@@ -167,6 +171,22 @@ def _command(node: Node, script: bytes, base: int, depth: int, out: list[Command
             encoded = text.encode("utf-8")
             nested = commands(encoded, 0, len(encoded), depth + 1)
             out.extend(_rebase(c, None, cwd[0]) for c in nested)
+
+
+def _declaration(node: Node, script: bytes, base: int, depth: int, out: list[Command], cwd: list[str],
+                 op: str) -> None:
+    """``export NAME=value …`` (``declare``, ``readonly``, ``local``, ``typeset``) as a command
+    named by its keyword, each assignment one ``NAME=value`` word (its value unquoted)."""
+    words = [script[node.start_byte : node.end_byte].decode("utf-8", "replace").split(None, 1)[0]]
+    for child in node.named_children:
+        if child.type == "variable_assignment":
+            name = child.child_by_field_name("name")
+            value = child.child_by_field_name("value")
+            words.append((script[name.start_byte : name.end_byte].decode() if name is not None else "") + "="
+                         + (unquote(value, script) if value is not None else ""))
+        else:
+            words.append(unquote(child, script))
+    out.append(Command(tuple(words), (), cwd[0], op, (), depth, base + node.start_byte, base + node.end_byte))
 
 
 def _rebase(command: Command, base: int | None, cwd: str) -> Command:
