@@ -217,6 +217,35 @@ def test_next_steps_say_how_to_set_the_base_domain_compose_now_requires(fixture_
     assert '  echo BASE_DOMAIN="<your domain>" >> .env' in placeholder
 
 
+def test_next_steps_suggest_only_what_the_files_as_left_ask_for(fixture_tree, run_cli) -> None:
+    """compose-build-server alone: the Dockerfile declares no BASE_DOMAIN (the fixes that add
+    it did not run), so compose.yaml gets no required arg, and nothing tells to set one."""
+    tree = fixture_tree("refactor-2026-02")
+    out = run_cli("apply", str(tree), "--only", "compose-build-server").stdout
+    assert "BASE_DOMAIN:?" not in (tree / "compose.yaml").read_text(encoding="utf-8")
+    assert "stops without BASE_DOMAIN" not in out and "echo BASE_DOMAIN" not in out and "<your domain>" not in out
+    assert "with Compose: compose.yaml now builds the image (`docker compose build`)" in out
+
+
+def test_a_build_argument_is_suggested_only_where_the_dockerfile_declares_it() -> None:
+    """A fork's own build config (no `ARG BASE_DOMAIN`): `docker build` gets no such argument."""
+    from fluxer_patcher.app.catalogue import load_catalogue
+    from fluxer_patcher.model import Outcome, PatchResult, Reason, ReasonKind
+    from fluxer_patcher.report.nextsteps import lines
+
+    patch = next(p for p in load_catalogue().patches if p.id == "app-build-config")
+    done = [PatchResult(patch, Outcome.PRESENT, Reason(ReasonKind.ALREADY_PRESENT))]
+    ours = b'FROM deps AS app-build\nARG BASE_DOMAIN="chat.example.com"\nARG FLUXER_CDN_ENDPOINT=""\n'
+    theirs = b"FROM deps AS app-build\nCOPY config/config.json /app/config.json\n"
+    both = lines(done, True, {}, {"fluxer_server/Dockerfile": ours})
+    assert any("--build-arg BASE_DOMAIN=" in line for line in both)
+    assert any("--build-arg FLUXER_CDN_ENDPOINT" in line for line in both)
+    none = lines(done, True, {}, {"fluxer_server/Dockerfile": theirs})
+    assert "  docker build \\" in none and not any("--build-arg" in line for line in none)
+    assert not any("<your domain>" in line for line in none)  # no placeholder left to fill
+    assert not any("--build-arg" in line for line in lines(done, True, {}, {}))  # not read: unknown
+
+
 # -- --help -----------------------------------------------------------------------------------
 
 

@@ -105,3 +105,35 @@ def test_the_refactor_branch_never_retires_a_fix(fixture_tree, run_cli) -> None:
     for _ in range(2):
         statuses = {s for s, _, _ in _statuses(run_cli("apply", str(tree), "--format", "json")).values()}
         assert statuses <= {"applied", "already-applied"}, statuses
+
+
+def test_a_later_layout_fork_without_the_service_a_fix_guards_retires_that_fix(fixture_tree, run_cli) -> None:
+    """A fork of the later layout that removed Bluesky OAuth: nothing to guard (obsolete, the
+    word's absence the evidence), not drift; upstream's own layout still counts as fixed."""
+    tree = fixture_tree("later-layout")
+    fix = "bluesky-oauth-needs-keys"
+    assert _statuses(run_cli("check", str(tree), "--only", fix, "--format", "json"))[fix][0] == "fixed-upstream"
+    (tree / "fluxer_api/src/api/middleware/ServiceRegistry.ts").unlink()
+    status, kind, reason = _statuses(run_cli("check", str(tree), "--only", fix, "--format", "json"))[fix]
+    assert (status, kind) == ("obsolete", "obsolete") and "BlueskyOAuthService" in reason
+
+
+def test_a_later_layout_nats_image_given_by_a_variable_is_upstreams_nats(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("later-layout")
+    compose = tree / "deploy/self-hosting/docker-compose.yml"
+    text = compose.read_text().replace("image: nats:2.14-alpine", "image: ${FLUXER_NATS_IMAGE:-nats:2.14-alpine}")
+    compose.write_text(text)
+    fix = "compose-nats-services"
+    assert _statuses(run_cli("check", str(tree), "--only", fix, "--format", "json"))[fix][0] == "fixed-upstream"
+
+
+def test_a_later_layout_fork_that_builds_its_images_from_source_needs_no_build_section_added(fixture_tree,
+                                                                                              run_cli) -> None:
+    tree = fixture_tree("later-layout")
+    compose = tree / "deploy/self-hosting/docker-compose.yml"
+    own = "image: fluxer-api:local\n    build:\n      context: ../..\n      dockerfile: fluxer_api/Dockerfile"
+    compose.write_text(compose.read_text().replace(
+        "image: ${FLUXER_REGISTRY:-ghcr.io/fluxerapp}/fluxer-api:${FLUXER_IMAGE_TAG:-v1}", own))
+    fix = "compose-build-server"
+    status, _, reason = _statuses(run_cli("check", str(tree), "--only", fix, "--format", "json"))[fix]
+    assert status == "fixed-upstream" and "builds the Fluxer images from their Dockerfiles" in reason

@@ -97,6 +97,22 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
     return TreeRun(tree, patches, results, changes, advice)
 
 
+def _texts(run: TreeRun) -> dict[str, bytes | None]:
+    """The files the fixes' next steps depend on, as this run leaves them (its change, else
+    the file read again: a file of the fix, so an answer the run already depends on)."""
+    from fluxer_patcher.report.nextsteps import condition_files
+    from fluxer_patcher.source.base import SourceError
+
+    after = {c.path: c.after for c in run.changes}
+    out: dict[str, bytes | None] = {}
+    for path in sorted(condition_files(run.results)):
+        try:
+            out[path] = after[path] if path in after else run.tree.read(path)
+        except SourceError:
+            out[path] = None
+    return out
+
+
 def local_changes(path: Path, patches: Sequence[Patch]) -> list[str]:
     files = files_of(patches)
     found = status.local_changes(path, files)
@@ -117,7 +133,7 @@ def check_tree(path: Path, selection: Selection, apply_format: str | None = None
     an apply right after it is a replay (:func:`replay.note_apply`)."""
     run = run_tree(path, selection)
     local = local_changes(path, run.patches)
-    report = RunReport(str(path), run.results, written=False, local_changes=local)
+    report = RunReport(str(path), run.results, written=False, local_changes=local, texts=_texts(run))
     waiting = pending_note(path)
     report.notes.extend([*run.advice, *waiting])
     replay.complete()
@@ -230,7 +246,8 @@ def _apply_report(path: Path, run: TreeRun, local: list[str], options: ApplyOpti
     for a dry run, nor when a fix ended in error: then nothing is written, and the report
     says so)."""
     report = RunReport(
-        str(path), run.results, written=False, local_changes=local, include_diff=options.include_diff, values=values
+        str(path), run.results, written=False, local_changes=local, include_diff=options.include_diff, values=values,
+        texts=_texts(run),
     )
     report.notes.extend(run.advice)
     if options.dry_run:

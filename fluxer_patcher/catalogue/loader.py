@@ -21,6 +21,7 @@ from fluxer_patcher.catalogue.manifest import (
     CatalogueError,
     Example,
     Expect,
+    NextStep,
     Obsolete,
     Patch,
     Recogniser,
@@ -247,14 +248,37 @@ def _example(table: dict[str, Any], where: str, first: str) -> Example:
     )
 
 
-def _next_steps(value: object, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise CatalogueError(f"{where}: `next_steps` must be a list of strings")
-    for line in value:
-        unknown = [f for f in _FIELD.findall(line) if f not in NEXT_STEP_VALUES]
+def _next_steps(value: object, where: str, files: set[str]) -> tuple[NextStep, ...]:
+    """Lines, or ``{ line = "...", when = { file = "<a file of the fix>", has = "<regex>" } }``
+    (``lacks`` instead of ``has``: shown when the file does not match)."""
+    if not isinstance(value, list):
+        raise CatalogueError(f"{where}: `next_steps` must be a list of lines")
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            step = NextStep(item)
+        else:
+            when = item.get("when") if isinstance(item, dict) else None
+            if not (isinstance(item, dict) and set(item) == {"line", "when"} and isinstance(item["line"], str)
+                    and isinstance(when, dict) and len(when) == 2 and "file" in when
+                    and ({"has"} <= set(when) or {"lacks"} <= set(when))
+                    and all(isinstance(v, str) for v in when.values())):
+                raise CatalogueError(f"{where}: `next_steps` items are lines, or tables "
+                                     "{ line = \"...\", when = { file = \"...\", has = \"<regex>\" } } "
+                                     "(or `lacks` for `has`)")
+            step = NextStep(item["line"], when["file"], when.get("has", ""), when.get("lacks", ""))
+            if step.file not in files:
+                raise CatalogueError(f"{where}: `next_steps` line {step.line!r}: `when.file` {step.file!r} is "
+                                     "not a file the fix reads")
+            try:
+                re.compile(step.has or step.lacks)
+            except re.error as exc:
+                raise CatalogueError(f"{where}: `next_steps` `when`: {step.has or step.lacks!r}: {exc}") from None
+        unknown = [f for f in _FIELD.findall(step.line) if f not in NEXT_STEP_VALUES]
         if unknown:
             raise CatalogueError(f"{where}: `next_steps` refers to unknown value {{{unknown[0]}}}")
-    return tuple(value)
+        out.append(step)
+    return tuple(out)
 
 
 def load_patch(root: Path, path: Path, registry: PrimitiveTable, default_bug: str = "") -> Patch:
@@ -307,7 +331,7 @@ def load_patch(root: Path, path: Path, registry: PrimitiveTable, default_bug: st
         manifest=path,
         steps=parsed,
         examples=tuple(_example(e, f"{where} example {i + 1}", parsed[0].file) for i, e in enumerate(examples)),
-        next_steps=_next_steps(data.get("next_steps", []), where),
+        next_steps=_next_steps(data.get("next_steps", []), where, {s.file for s in parsed}),
         after=tuple(after),
         refs=tuple(refs),
         default=default,

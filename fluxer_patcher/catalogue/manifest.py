@@ -88,6 +88,18 @@ class Obsolete:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """A line of what to run once the fix is in place; with ``file``, shown only when that
+    file, as the run leaves it, matches the regular expression ``has`` (or does not match
+    ``lacks``): a build argument is suggested only where the Dockerfile declares it."""
+
+    line: str
+    file: str = ""
+    has: str = ""
+    lacks: str = ""
+
+
+@dataclass(frozen=True)
 class Example:
     """A manifest's own test case: ``before`` → ``after`` (or an expected status).
 
@@ -135,7 +147,7 @@ class Patch:
     manifest: Path
     steps: tuple[Step, ...]
     examples: tuple[Example, ...] = field(default=())
-    next_steps: tuple[str, ...] = field(default=())
+    next_steps: tuple[NextStep, ...] = field(default=())
     after: tuple[str, ...] = field(default=())  # fixes that run before this one
     refs: tuple[str, ...] = field(default=())  # references past the guide ("fluxerapp/fluxer#722")
     fixed_upstream: tuple[Recogniser, ...] = field(default=())  # upstream's own forms of the fix

@@ -153,6 +153,7 @@ class PathMap:
             steps=tuple(self._step(s) for s in patch.steps),
             fixed_upstream=tuple(self._recogniser(r) for r in patch.fixed_upstream),
             obsolete=self._obsolete(patch.obsolete),
+            next_steps=tuple(replace(n, file=self.path(n.file)) if n.file else n for n in patch.next_steps),
         )
 
     def _query(self, path: Path | None) -> Path | None:

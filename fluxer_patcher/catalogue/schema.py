@@ -108,7 +108,12 @@ def manifest_schema(registry: PrimitiveTable) -> dict[str, Any]:
             "guide": _ONE_LINE,
             "bug": _ONE_LINE,
             "after": {"type": "array", "items": {"type": "string"}},
-            "next_steps": {"type": "array", "items": {"type": "string"}},
+            "next_steps": {"type": "array", "items": {"anyOf": [{"type": "string"}, {
+                "type": "object", "additionalProperties": False, "required": ["line", "when"],
+                "properties": {"line": {"type": "string"}, "when": {
+                    "type": "object", "additionalProperties": False, "required": ["file"],
+                    "properties": {"file": {"type": "string"}, "has": {"type": "string"}, "lacks": {"type": "string"}},
+                    "oneOf": [{"required": ["has"]}, {"required": ["lacks"]}]}}}]}},
             "steps": {"type": "array", "minItems": 1, "items": step},
             "fixed_upstream": {"type": "array", "items": recogniser},
             "obsolete": obsolete,

@@ -22,6 +22,7 @@ class RunReport:
     extra: dict[str, Any] = field(default_factory=dict)  # more top-level JSON keys (e.g. "branch")
     notes: list[str] = field(default_factory=list)  # more lines after the text table
     values: dict[str, str] = field(default_factory=dict)  # fills manifests' next_steps ({base_domain})
+    texts: dict[str, bytes | None] = field(default_factory=dict)  # files next steps depend on, as left
     show_next_steps: bool = True  # `branch` and `export` say what they produced instead
 
     def rows(self) -> list[rows.Row]:
@@ -30,7 +31,7 @@ class RunReport:
     def next_steps(self) -> list[str]:
         if not self.show_next_steps:
             return []
-        return nextsteps.lines(self.results, self.written, self.values)
+        return nextsteps.lines(self.results, self.written, self.values, self.texts)
 
     def summary(self) -> dict[str, int]:
         return rows.summary(self.rows())

@@ -18,3 +18,19 @@
 ((pair
    key: (property_identifier) @landmark.cspDirectives)
  (#eq? @landmark.cspDirectives "cspDirectives"))
+
+; A fork's directive named by a const of the initializer (`styleSrc,` or `styleSrc: styleSrc`):
+; add-array-element edits the array that const declares.
+((pair
+   key: (property_identifier) @_csp (#eq? @_csp "cspDirectives")
+   value: (object
+     (shorthand_property_identifier) @key @target))
+ (#inside? @target "function_declaration" "createAppServerInitializer"))
+
+((pair
+   key: (property_identifier) @_csp (#eq? @_csp "cspDirectives")
+   value: (object
+     (pair
+       key: (property_identifier) @key
+       value: (identifier) @target)))
+ (#inside? @target "function_declaration" "createAppServerInitializer"))

@@ -13,8 +13,8 @@ any one, and :func:`find` returns the services matching the first table any serv
 matches (``[{"@repository" = "^nats$", command = <no JetStream>}, {"@repository" = "^nats$"}]``:
 a plain NATS if there is one, else any NATS).  The path ``@name`` matches the service's name,
 ``@repository`` the repository of its image (:func:`repository`: ``docker.io/library/nats:2``,
-``nats@sha256:…`` and ``nats`` are all ``nats``), so that a pinned or mirrored image is the same
-thing as a tagged one.
+``nats@sha256:…``, ``${NATS_IMAGE:-nats:2}`` and ``nats`` are all ``nats``), so that a pinned,
+mirrored or configurable image is the same thing as a tagged one.
 
 What a service *means* to the other containers is read from its settings, as Compose and
 the image read them: the port it listens on inside the network comes from its command
@@ -253,7 +253,10 @@ LISTENERS: dict[str, Listener] = {
 
 
 def repository(image: str) -> str:
-    """``docker.io/library/nats:2-alpine@sha256:…`` → ``nats``."""
+    """``docker.io/library/nats:2-alpine@sha256:…`` → ``nats``; an image with variables is read
+    as Compose reads it with none set (``${NATS_IMAGE:-nats:2-alpine}`` → ``nats``)."""
+    if "$" in image:
+        image = interpolate(image, {})
     name = image.split("@", 1)[0]
     last = name.rsplit("/", 1)[-1]
     return last.split(":", 1)[0]

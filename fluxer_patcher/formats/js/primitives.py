@@ -17,7 +17,7 @@ from fluxer_patcher.engine.primitives import (
     present_at,
     primitive,
 )
-from fluxer_patcher.formats.js import buildtime, layout, structure, template
+from fluxer_patcher.formats.js import bindings, buildtime, layout, structure, template
 from fluxer_patcher.model import ReasonKind
 from fluxer_patcher.syntax.document import Document, one_line, walk
 from fluxer_patcher.syntax.grammars import JS_FAMILY
@@ -58,8 +58,8 @@ def _present(rendered: bytes, doc: Document, equal: list[Node]) -> Present:
     "replace-node",
     Param("with", doc="the expression that replaces @target; its {{capture}} holes match anything when "
           "recognising the fix"),
-    Param("accept", TEXTS, "other expressions that count as the fix being there (compared structurally)",
-          default=None),
+    Param("accept", TEXTS, "other expressions that count as the fix being there (compared structurally; "
+          "a {{name}} hole matches any sub-expression, it is not filled from a capture)", default=None),
     Param("built_by", doc="a Dockerfile whose RUN `sed -i` commands may edit this file at build time",
           default=None),
     Param("accept_built", TEXTS, "more forms that count as the fix when such a sed writes them "
@@ -83,10 +83,8 @@ def replace_node(ctx: EditContext) -> Answer:
     ``conflict`` naming the RUN: rewriting the source would make that sed match nothing."""
     target = ctx.target
     doc = ctx.doc
-    for form in ctx.texts("accept") if ctx.value("accept") is not None else []:
-        form_doc, form_node = structure.parse_expression(_lang(ctx), form)
-        if structure.same(doc, target, form_doc, form_node):
-            return Present(f"{doc.loc(target)}: `{one_line(doc.text(target))}` counts as the fix (an accepted form)")
+    if _accepted(ctx, doc, target, _forms(ctx, "accept")):
+        return Present(f"{doc.loc(target)}: `{one_line(doc.text(target))}` counts as the fix (an accepted form)")
     raw = ctx.value("with")
     try:
         shape = template.Template.parse(_lang(ctx), raw) if isinstance(raw, str) else None
@@ -108,11 +106,22 @@ def replace_node(ctx: EditContext) -> Answer:
 def _is_fix(ctx: EditContext, shape: template.Template | None, doc: Document, node: Node, forms: list[str]) -> bool:
     if shape is not None and shape.match(doc, node) is not None:
         return True
-    for form in forms:
-        form_doc, form_node = structure.parse_expression(_lang(ctx), form)
-        if structure.same(doc, node, form_doc, form_node):
-            return True
-    return False
+    return _accepted(ctx, doc, node, forms)
+
+
+def _forms(ctx: EditContext, name: str) -> list[str]:
+    """A list of accepted forms as written: their ``{{name}}`` holes are templates' holes."""
+    value = ctx.value(name)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ParameterError(f"parameter {name!r} must be a list of strings")
+    return value
+
+
+def _accepted(ctx: EditContext, doc: Document, node: Node, forms: list[str]) -> bool:
+    """Whether ``node`` is one of ``forms`` (templates: ``{{name}} || ''`` is any value or ``''``)."""
+    return any(template.Template.parse(_lang(ctx), form).match(doc, node) is not None for form in forms)
 
 
 def _counterpart(doc: Document, node: Node) -> Node | None:
@@ -136,8 +145,7 @@ def _built(ctx: EditContext, shape: template.Template | None) -> Answer | None:
     doc, target = ctx.doc, ctx.target
     text = doc.data.decode("utf-8")
     lines = range(target.start_point[0], target.end_point[0] + 1)
-    forms = [*(ctx.texts("accept") if ctx.value("accept") is not None else []),
-             *(ctx.texts("accept_built") if ctx.value("accept_built") is not None else [])]
+    forms = [*_forms(ctx, "accept"), *_forms(ctx, "accept_built")]
     for sed in buildtime.build_seds(ctx.source, ctx.text("built_by"), doc.path):
         if isinstance(sed, str):
             return Drift(f"{sed}: edits {doc.path} at build time in a way not modelled here; rewriting the "
@@ -208,18 +216,27 @@ def add_array_element(ctx: EditContext) -> Answer:
 
     Present when an element is structurally equal to ``element``.  With ``known``, an element
     that is neither a literal nor one of those names (``...CSP_HOSTS.STYLE``, a fork's
-    ``staticCdnHost``) may hold it already: that is a ``conflict`` naming it, never a second copy."""
+    ``staticCdnHost``) may hold it already: that is a ``conflict`` naming it, never a second copy.
+    ``@target`` may be a name (``{styleSrc}``): the array of its ``const`` is edited, and what
+    the code ``push``-es onto it counts among its elements (:mod:`.bindings`)."""
     array = ctx.target
+    pushed: list[Node] = []
+    if array.type in bindings.NAMES:
+        resolved = bindings.const_array(ctx.doc, array)
+        if isinstance(resolved, str):
+            return Drift(f"{ctx.doc.loc(array)}: `{ctx.doc.text(array)}` {resolved}; add "
+                         f"{ctx.text('element')} where its value is built, if it is missing", ReasonKind.CONFLICT)
+        array, pushed = resolved
     if array.type != "array":
         return Drift(f"{ctx.doc.loc(array)}: expected an array literal, found {array.type}")
     rendered, frag_doc, frag = _expression(ctx, ctx.text("element"), array)
     elements = structure.named(array)
-    equal = [e for e in elements if structure.same(ctx.doc, e, frag_doc, frag)]
+    equal = [e for e in (*elements, *pushed) if structure.same(ctx.doc, e, frag_doc, frag)]
     if equal:
         return _present(rendered, ctx.doc, equal)
     if ctx.value("known") is not None:
         known = set(ctx.texts("known"))
-        unknown = [e for e in elements if e.type not in _LITERALS and ctx.doc.text(e) not in known
+        unknown = [e for e in (*elements, *pushed) if e.type not in _LITERALS and ctx.doc.text(e) not in known
                    and not (e.type == "template_string" and not any(c.type == "template_substitution"
                                                                       for c in e.named_children))]
         if unknown:
