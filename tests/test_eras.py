@@ -137,3 +137,16 @@ def test_a_later_layout_fork_that_builds_its_images_from_source_needs_no_build_s
     fix = "compose-build-server"
     status, _, reason = _statuses(run_cli("check", str(tree), "--only", fix, "--format", "json"))[fix]
     assert status == "fixed-upstream" and "builds the Fluxer images from their Dockerfiles" in reason
+
+
+def test_a_later_layout_livekit_config_given_inline_in_the_compose_file_counts(fixture_tree, run_cli) -> None:
+    tree = fixture_tree("later-layout")
+    (tree / "deploy/self-hosting/livekit.yaml").unlink()
+    compose = tree / "deploy/self-hosting/docker-compose.yml"
+    inline = ("  livekit:\n    image: livekit/livekit-server:v1\n    environment:\n      LIVEKIT_CONFIG: |\n"
+              "        port: 7880\n        webhook:\n          api_key: ${LIVEKIT_API_KEY}\n"
+              "          urls:\n            - http://api:8080/webhooks/livekit\n")
+    compose.write_text(compose.read_text() + inline)
+    fix = "livekit-webhook-api-key"
+    status, _, reason = _statuses(run_cli("check", str(tree), "--only", fix, "--format", "json"))[fix]
+    assert status == "fixed-upstream" and "inline in the self-hosting compose file" in reason

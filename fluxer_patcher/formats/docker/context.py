@@ -45,6 +45,26 @@ def _exists(source: Source, path: str) -> bool:
     return bool(source.list_dir(path)) or source.is_file(path)
 
 
+_TEMPLATE_SUFFIXES = ("example", "sample", "template", "dist")
+
+
+def _template_of(source: Source, path: str) -> str:
+    """A note naming the file a missing ``path`` is usually made from, when its directory has
+    one (``config/config.json.example``, ``config/config.example.json``): the file is the
+    user's to create (often git-ignored), not a fix's to find."""
+    head, _, name = path.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    candidates = [f"{name}.{s}" for s in _TEMPLATE_SUFFIXES]
+    if dot and stem:
+        candidates += [f"{stem}.{s}.{ext}" for s in _TEMPLATE_SUFFIXES]
+    present = set(source.list_dir(head)) if head else set(source.list_dir("."))
+    found = next((c for c in candidates if c in present), None)
+    if found is None:
+        return ""
+    made_from = f"{head}/{found}" if head else found
+    return f" ({made_from} is there: create {path} from it before building)"
+
+
 def _ignore_rules(source: Source, path: str) -> dockerignore.Matcher | str:
     try:
         text = source.read(path).decode("utf-8")
@@ -138,7 +158,8 @@ def verify_build_context(ctx: EditContext) -> Answer:
                 notes.extend(f"{where}: {v.describe(ignore_file)} (optional wildcard source)" for v in lost)
                 continue
             if not _exists(ctx.source, rel):
-                problems.append(f"{where}: no such file or directory in the build context")
+                made_from = _template_of(ctx.source, rel)
+                problems.append(f"{where}: no such file or directory in the build context{made_from}")
                 continue
             verdict = rules.check(rel)
             if verdict.excluded:
