@@ -65,6 +65,19 @@ def test_check_rev_reports_what_check_path_reports(tmp_path: Path, shape: str) -
     assert doc["target"].endswith("@" + h.git("rev-parse", "HEAD")[:12])
 
 
+def test_check_rev_next_steps_read_the_files_at_the_revision(tmp_path: Path) -> None:
+    """A revision where the fixes are in: the docker build command with the build arguments its
+    Dockerfile declares, and compose's BASE_DOMAIN, as `check PATH` would say them."""
+    h = History(tmp_path / "repo")
+    h.shape("refactor-2026-02")
+    assert run("apply", str(h.path)).exit_code == 0
+    h.commit("the fixes")
+    out = run("check", "--repo", str(h.path), "--rev", "HEAD").output
+    assert '--build-arg BASE_DOMAIN="<your domain>"' in out and '--build-arg FLUXER_CDN_ENDPOINT=""' in out
+    assert "stops without BASE_DOMAIN" in out
+    assert out.split("next:", 1)[1] == run("check", str(h.path)).output.split("next:", 1)[1]
+
+
 def test_check_rev_reads_objects_only(repo: Repo) -> None:
     status = repo.history.git("status", "--porcelain", "--ignored")
     result = run("check", "--repo", repo.path, "--rev", repo.later)

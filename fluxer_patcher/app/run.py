@@ -97,17 +97,17 @@ def run_tree(path: Path, selection: Selection) -> TreeRun:
     return TreeRun(tree, patches, results, changes, advice)
 
 
-def _texts(run: TreeRun) -> dict[str, bytes | None]:
+def _texts(source: Source, results: Sequence[PatchResult], changes: Sequence[FileChange]) -> dict[str, bytes | None]:
     """The files the fixes' next steps depend on, as this run leaves them (its change, else
     the file read again: a file of the fix, so an answer the run already depends on)."""
     from fluxer_patcher.report.nextsteps import condition_files
     from fluxer_patcher.source.base import SourceError
 
-    after = {c.path: c.after for c in run.changes}
+    after = {c.path: c.after for c in changes}
     out: dict[str, bytes | None] = {}
-    for path in sorted(condition_files(run.results)):
+    for path in sorted(condition_files(results)):
         try:
-            out[path] = after[path] if path in after else run.tree.read(path)
+            out[path] = after[path] if path in after else source.read(path)
         except SourceError:
             out[path] = None
     return out
@@ -133,7 +133,8 @@ def check_tree(path: Path, selection: Selection, apply_format: str | None = None
     an apply right after it is a replay (:func:`replay.note_apply`)."""
     run = run_tree(path, selection)
     local = local_changes(path, run.patches)
-    report = RunReport(str(path), run.results, written=False, local_changes=local, texts=_texts(run))
+    report = RunReport(str(path), run.results, written=False, local_changes=local,
+                       texts=_texts(run.tree, run.results, run.changes))
     waiting = pending_note(path)
     report.notes.extend([*run.advice, *waiting])
     replay.complete()
@@ -160,7 +161,9 @@ def check_rev(repo_path: Path | None, rev: str, remote: str | None, selection: S
 
     revision = open_revision(open_git_repo(repo_path, remote), rev)
     patches = chosen(revision, selection).patches
-    return RunReport(revision.label, check_revision(patches, revision, bundled.registry()), written=False)
+    results = check_revision(patches, revision, bundled.registry())
+    changes = [c for r in results for c in r.changes]
+    return RunReport(revision.label, results, written=False, texts=_texts(revision, results, changes))
 
 
 @dataclass(frozen=True)
@@ -247,7 +250,7 @@ def _apply_report(path: Path, run: TreeRun, local: list[str], options: ApplyOpti
     says so)."""
     report = RunReport(
         str(path), run.results, written=False, local_changes=local, include_diff=options.include_diff, values=values,
-        texts=_texts(run),
+        texts=_texts(run.tree, run.results, run.changes),
     )
     report.notes.extend(run.advice)
     if options.dry_run:
