@@ -212,6 +212,8 @@ def test_next_steps_say_how_to_set_the_base_domain_compose_now_requires(fixture_
     tree = fixture_tree("refactor-2026-02")
     out = run_cli("apply", str(tree), "--base-domain", "chat.example.org").stdout
     assert "stops without BASE_DOMAIN" in out and '  echo BASE_DOMAIN="chat.example.org" >> .env' in out
+    assert "  echo NATS_AUTH_TOKEN=<the NATS auth_token of config/config.json> >> .env" in out  # Compose needs both
+    assert out.index("echo NATS_AUTH_TOKEN") < out.index("then `docker compose build`")
     assert "BASE_DOMAIN:?" in (tree / "compose.yaml").read_text(encoding="utf-8")
     placeholder = run_cli("apply", str(fixture_tree("guide-2026-02-26"))).stdout
     assert '  echo BASE_DOMAIN="<your domain>" >> .env' in placeholder
@@ -224,7 +226,7 @@ def test_next_steps_suggest_only_what_the_files_as_left_ask_for(fixture_tree, ru
     out = run_cli("apply", str(tree), "--only", "compose-build-server").stdout
     assert "BASE_DOMAIN:?" not in (tree / "compose.yaml").read_text(encoding="utf-8")
     assert "stops without BASE_DOMAIN" not in out and "echo BASE_DOMAIN" not in out and "<your domain>" not in out
-    assert "with Compose: compose.yaml now builds the image (`docker compose build`)" in out
+    assert "with Compose: compose.yaml now builds the image\n  then `docker compose build`\n" in out
 
 
 def test_a_build_argument_is_suggested_only_where_the_dockerfile_declares_it() -> None:
