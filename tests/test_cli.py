@@ -318,6 +318,7 @@ def test_docker_build_command_after_the_docker_fixes(fixture_tree, run_cli) -> N
         "or with Compose, whose compose.yaml now builds the image and stops without BASE_DOMAIN: "
         "set it in the .env beside it,",
         '  echo BASE_DOMAIN="chat.fluxer.example.org" >> .env',
+        "  echo NATS_AUTH_TOKEN=<the NATS auth_token of config/config.json> >> .env   (its NATS stops without it too)",
         "  then `docker compose build` (or `BASE_DOMAIN=... docker compose build` for one run)",
     ]
     assert 'ARG BASE_DOMAIN="chat.example.com"' in (tree / "fluxer_server/Dockerfile").read_text()
