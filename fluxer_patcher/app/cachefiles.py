@@ -127,9 +127,13 @@ def distributions() -> tuple[tuple[str, int], ...]:
 def in_code(path: str) -> bool:
     """Whether ``path`` is among the files :func:`code_signature` covers, as the bundled
     catalogue is (compared as real paths: the signature's walk does not follow symlinks)."""
-    top = os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     real = os.path.realpath(path)
-    return real.startswith(top + os.sep) and f"{os.sep}__pycache__{os.sep}" not in real
+    return real.startswith(_code_top() + os.sep) and f"{os.sep}__pycache__{os.sep}" not in real
+
+
+@functools.cache
+def _code_top() -> str:
+    return os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 # -- entries ------------------------------------------------------------------------------

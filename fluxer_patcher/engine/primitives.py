@@ -131,11 +131,13 @@ class EditContext:
     def optional_text(self, name: str) -> str | None:
         return self.text(name) if self.value(name) is not None else None
 
-    def texts(self, name: str) -> list[str]:
+    def texts(self, name: str, *, filled: bool = True) -> list[str]:
+        """A list-of-strings parameter, placeholders filled (``filled=False``: as written, for
+        templates whose ``{{name}}`` holes are their own)."""
         value = self.value(name)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ParameterError(f"parameter {name!r} must be a list of strings")
-        return [self.fill(v) for v in value]
+        return [self.fill(v) for v in value] if filled else list(value)
 
     def regex(self, name: str) -> re.Pattern[str] | None:
         value = self.value(name)

@@ -111,12 +111,7 @@ def _is_fix(ctx: EditContext, shape: template.Template | None, doc: Document, no
 
 def _forms(ctx: EditContext, name: str) -> list[str]:
     """A list of accepted forms as written: their ``{{name}}`` holes are templates' holes."""
-    value = ctx.value(name)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ParameterError(f"parameter {name!r} must be a list of strings")
-    return value
+    return ctx.texts(name, filled=False) if ctx.value(name) is not None else []
 
 
 def _accepted(ctx: EditContext, doc: Document, node: Node, forms: list[str]) -> bool:
